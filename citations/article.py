@@ -1,0 +1,145 @@
+"""An article file: its kind, front matter, the parts that are not prose, and its markers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import ArticleError
+from .markers import OutsideRanges, find_markers
+from .model import Marker, Span
+
+Kind = Literal["markdown", "html"]
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+
+_FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+# Raw HTML whose content is never prose: code, preformatted text, scripts, styles, comments.
+_HTML_RAW_RE = re.compile(
+    r"<!--.*?-->|<(code|pre|script|style|kbd|samp|textarea)\b[^>]*>.*?</\1\s*>",
+    re.DOTALL | re.IGNORECASE,
+)
+_HTML_TAG_RE = re.compile(r"</?[A-Za-z][^<>]*>|<![^<>]*>")
+_URL_RE = re.compile(r"\b(?:https?|ftp|mailto):[^\s<>\"'`\]\)]+", re.IGNORECASE)
+_LINK_TARGET_RE = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)")
+# Where the reference list goes: a pandoc `::: {#refs}` div or a `[[references]]` line.
+_REFS_DIV_RE = re.compile(r"^:::+[ \t]*\{#refs[^}]*\}[ \t]*\n(?:.*?\n)??:::+[ \t]*$", re.M | re.S)
+_REFS_LINE_RE = re.compile(r"^[ \t]*\[\[references\]\][ \t]*$", re.MULTILINE)
+
+
+@dataclass
+class Article:
+    """An article's text (CRLF folded) and what was found in it, with offsets into `text`."""
+
+    path: str
+    text: str
+    kind: Kind
+    meta: dict[str, Any] = field(default_factory=dict)
+    body_start: int = 0  # where the text after front matter begins
+    masked: list[tuple[int, int]] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
+    refs_at: tuple[int, int] | None = None  # the placeholder for the reference list
+
+
+def read_article(path: Path) -> Article:
+    """Read and scan an article file; unreadable or non-UTF-8 files raise ArticleError."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"cannot read article {path}: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ArticleError(
+            "article is not UTF-8 text", Span(str(path), line), hint="save it as UTF-8"
+        ) from None
+    kind: Kind = "html" if path.suffix.lower() in HTML_SUFFIXES else "markdown"
+    return scan_article(text, str(path), kind)
+
+
+def scan_article(text: str, path: str, kind: Kind = "markdown") -> Article:
+    text = text.replace("\r\n", "\n")
+    article = Article(path, text, kind)
+    front = _FRONT_MATTER_RE.match(text) if kind == "markdown" else None
+    if front:
+        article.meta = _front_matter(front.group(1) or "", path)
+        article.body_start = front.end()
+    article.masked = _masked_ranges(text, kind, article.body_start)
+    article.markers = find_markers(text, path, article.masked)
+    article.refs_at = _refs_placeholder(text, article.masked)
+    return article
+
+
+def _front_matter(source: str, path: str) -> dict[str, Any]:
+    import yaml
+
+    try:
+        meta = yaml.safe_load(source) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        raise ArticleError(f"front matter is not valid YAML: {exc}", Span(path, line)) from None
+    if not isinstance(meta, dict):
+        raise ArticleError("front matter must be a YAML mapping", Span(path, 1))
+    return meta
+
+
+def _masked_ranges(text: str, kind: Kind, body_start: int) -> list[tuple[int, int]]:
+    """[start, end) ranges where `@` and `[` are not citations."""
+    ranges: list[tuple[int, int]] = [(0, body_start)] if body_start else []
+    if kind == "markdown":
+        ranges += _markdown_code(text, body_start)
+    for regex in (_HTML_RAW_RE, _HTML_TAG_RE, _URL_RE, _LINK_TARGET_RE):
+        ranges += [(m.start(), m.end()) for m in regex.finditer(text, body_start)]
+    return _merge(ranges)
+
+
+def _markdown_code(text: str, body_start: int) -> list[tuple[int, int]]:
+    """Code blocks (from markdown-it, so CommonMark decides) and inline code spans."""
+    from markdown_it import MarkdownIt
+
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)] + [len(text)]
+    first_line = text.count("\n", 0, body_start)
+    ranges = []
+    for token in MarkdownIt("commonmark").parse(text[body_start:]):
+        if token.type in ("fence", "code_block", "html_block") and token.map:
+            begin, end = token.map[0] + first_line, token.map[1] + first_line
+            if token.type == "html_block":
+                continue  # raw HTML is scanned by the HTML rules, prose inside it counts
+            ranges.append((line_starts[begin], line_starts[min(end, len(line_starts) - 1)]))
+    blocks = _merge(ranges)
+    # Inline code: a run of N backticks up to the next run of exactly N.
+    pos = body_start
+    backticks = re.compile(r"(?<![`\\])(`+)(?!`)")
+    while True:
+        m = backticks.search(text, pos)
+        if m is None:
+            break
+        closing = re.compile(rf"(?<!`){m.group(1)}(?!`)").search(text, m.end())
+        if closing is None:
+            pos = m.end()
+            continue
+        blocks.append((m.start(), closing.end()))
+        pos = closing.end()
+    return blocks
+
+
+def _refs_placeholder(text: str, masked: list[tuple[int, int]]) -> tuple[int, int] | None:
+    free = OutsideRanges(masked)
+    for regex in (_REFS_DIV_RE, _REFS_LINE_RE):
+        for m in regex.finditer(text):
+            if free(m.start()):
+                return m.start(), m.end()
+    return None
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged

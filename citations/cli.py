@@ -1,0 +1,179 @@
+"""The command line: the only module that imports click, prints, or exits."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from . import __version__
+from .config import FORMATS, Config, load_config, parse_cache_dir
+from .errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, CitationsError
+from .findings import Finding, has_errors
+
+MAX_WARNINGS_SHOWN = 20
+
+
+class Session:
+    """What every command needs: the config, loaded once, on first use."""
+
+    def __init__(self, config_path: Path | None) -> None:
+        self.config_path = config_path
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="citations")
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+    help="Settings file (default: ./citations.toml, or [tool.citations] in ./pyproject.toml).",
+)  # fmt: skip
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None) -> None:
+    """Cite by key, number citations in order of appearance, and check every reference."""
+    ctx.obj = Session(config_path)
+
+
+@cli.command()
+@click.argument("article", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--refs", "refs", multiple=True, type=click.Path(path_type=Path),
+              help="A .bib file or a folder of them (repeatable). Default: refs/.")  # fmt: skip
+@click.option("--to", "to", type=click.Choice(FORMATS), help="Output format (default: html).")
+@click.option("--style", help="Citation style: ama (default) or vancouver.")
+@click.option("-O", "--style-option", "style_options", multiple=True, metavar="NAME=VALUE",
+              help="Set a style option, e.g. -O et-al-min=6 (repeatable).")  # fmt: skip
+@click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
+              help="A folder of templates that override the defaults.")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write here (atomically) instead of to standard output.")  # fmt: skip
+@click.option("--strict", is_flag=True, help="Fail on warnings too (e.g. uncited entries).")
+@click.option("--no-cache", is_flag=True, help="Parse the library afresh; do not use the cache.")
+@click.pass_obj
+def render(
+    session: Session,
+    article: Path,
+    refs: Sequence[Path],
+    to: str | None,
+    style: str | None,
+    style_options: Sequence[str],
+    templates: Path | None,
+    output: Path | None,
+    strict: bool,
+    no_cache: bool,
+) -> None:
+    """Render ARTICLE (Markdown or HTML citing by [@key]) with numbered citations."""
+    from .api import RenderSettings, render_file
+
+    config = session.config
+    settings = RenderSettings.from_config(
+        config, refs=refs or None, to=to, style=style,
+        style_options=_parse_options(style_options), templates=templates,
+        cache_dir=None if no_cache else parse_cache_dir(config),
+    )  # fmt: skip
+    result = render_file(article, settings)
+    if output is not None:
+        from .files import atomic_write_text
+
+        try:
+            atomic_write_text(output, result.text)
+        except OSError as exc:
+            raise CitationsError(f"cannot write {output}: {exc.strerror}") from None
+    else:
+        click.echo(result.text, nl=False)
+    _finish(result.findings, strict=strict)
+
+
+@cli.command()
+def styles() -> None:
+    """List the built-in citation styles and their options."""
+    from dataclasses import fields
+
+    from .styles import STYLES
+
+    for name, cls in STYLES.items():
+        click.echo(f"{name}: {cls.description}")
+        defaults = cls.Options()
+        for f in fields(defaults):
+            click.echo(f"  {f.name.replace('_', '-')} = {_toml(getattr(defaults, f.name))}")
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _parse_options(pairs: Sequence[str]) -> dict[str, Any]:
+    """`-O et-al-min=6 -O show-doi=false` → {"et-al-min": 6, "show-doi": False}."""
+    import tomllib
+
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got '{pair}'", param_hint="-O")
+        try:
+            options[name.strip()] = tomllib.loads(f"v = {value.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            options[name.strip()] = value.strip()
+    return options
+
+
+def _finish(findings: list[Finding], *, strict: bool) -> None:
+    report_findings(findings)
+    if has_errors(findings, strict=strict):
+        sys.exit(EXIT_FINDINGS)
+
+
+def report_findings(findings: list[Finding]) -> None:
+    """Findings on standard error, `path:line:col: severity[code] message (hint)`."""
+    shown_warnings = 0
+    hidden = 0
+    for finding in findings:
+        if finding.severity != "error":
+            shown_warnings += 1
+            if shown_warnings > MAX_WARNINGS_SHOWN:
+                hidden += 1
+                continue
+        click.echo(str(finding), err=True)
+    if hidden:
+        click.echo(f"... and {hidden} more warnings (run `citations check` for all)", err=True)
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """Entry point: one place turns exceptions into a message and an exit code."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE if isinstance(exc, click.UsageError) else exc.exit_code)
+    except CitationsError as exc:
+        click.echo(f"citations: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(EXIT_OK)
+    except Exception:
+        click.echo(traceback.format_exc(), err=True)
+        click.echo(
+            "citations: internal error: this is a bug in citations, please report it "
+            "with the lines above.", err=True,
+        )  # fmt: skip
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(EXIT_OK)

@@ -1,0 +1,139 @@
+"""Project settings: citations.toml (or [tool.citations] in pyproject.toml), with defaults."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .model import Span
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_NAME = "citations.toml"
+FORMATS = ("html", "md", "txt")
+
+# Sections that later commands own; their contents are validated by those commands.
+_SECTIONS = ("registries", "check", "links", "build", "claims", "verify", "add")
+_KEYS = ("refs", "style", "style-options", "to", "templates", "references-title", "cache-dir")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Resolved settings. Paths are absolute (relative ones are taken from the config's folder)."""
+
+    refs: tuple[Path, ...] = (Path("refs"),)
+    style: str = "ama"
+    style_options: dict[str, Any] = field(default_factory=dict)
+    to: str = "html"
+    templates: Path | None = None
+    references_title: str = "References"
+    cache_dir: Path | None = None
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    path: Path | None = None  # the file these came from, if any
+
+
+def find_config(start: Path) -> Path | None:
+    """citations.toml in `start`, else a pyproject.toml there that has [tool.citations]."""
+    candidate = start / CONFIG_NAME
+    if candidate.is_file():
+        return candidate
+    pyproject = start / "pyproject.toml"
+    if pyproject.is_file() and "[tool.citations" in pyproject.read_text("utf-8", "replace"):
+        return pyproject
+    return None
+
+
+def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
+    """Read the given config file, or the one found in `cwd`; no file means the defaults."""
+    base = (cwd or Path.cwd()).resolve()
+    if path is None:
+        path = find_config(base)
+        if path is None:
+            return _resolve({}, base, None)
+    if not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path} is not UTF-8 text ({exc.reason})", Span(str(path), 1)) from None
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_error_line(str(exc))
+        raise ConfigError(f"invalid TOML: {exc}", Span(str(path), line)) from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("citations", {})
+    return _resolve(data, path.resolve().parent, path)
+
+
+def _toml_error_line(message: str) -> int:
+    # tomllib says "... (at line 3, column 7)"; fall back to line 1.
+    marker = "at line "
+    if marker in message:
+        digits = message.split(marker, 1)[1].split(",", 1)[0].rstrip(")")
+        if digits.isdigit():
+            return int(digits)
+    return 1
+
+
+def _resolve(data: dict[str, Any], base: Path, path: Path | None) -> Config:
+    where = Span(str(path), 1) if path else None
+    for key in data:
+        if key not in _KEYS and key not in _SECTIONS:
+            close = difflib.get_close_matches(key, _KEYS + _SECTIONS, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(_KEYS)}"
+            raise ConfigError(f"unknown setting '{key}'", where, hint)
+
+    def text(key: str, default: str) -> str:
+        value = data.get(key, default)
+        if not isinstance(value, str):
+            raise ConfigError(f"'{key}' must be a string, not {type(value).__name__}", where)
+        return value
+
+    refs_value = data.get("refs", ["refs"])
+    if isinstance(refs_value, str):
+        refs_value = [refs_value]
+    if not isinstance(refs_value, list) or not all(isinstance(r, str) for r in refs_value):
+        raise ConfigError("'refs' must be a path or a list of paths", where)
+    options = data.get("style-options", {})
+    if not isinstance(options, dict):
+        raise ConfigError("'style-options' must be a table", where)
+    to = text("to", "html")
+    if to not in FORMATS:
+        raise ConfigError(
+            f"unknown output format '{to}'", where, f"use one of {', '.join(FORMATS)}"
+        )
+    templates = data.get("templates")
+    cache_dir = data.get("cache-dir")
+    return Config(
+        refs=tuple(base / r for r in refs_value),
+        style=text("style", "ama"),
+        style_options=dict(options),
+        to=to,
+        templates=base / text("templates", "") if templates is not None else None,
+        references_title=text("references-title", "References"),
+        cache_dir=base / text("cache-dir", "") if cache_dir is not None else None,
+        sections={k: v for k, v in data.items() if k in _SECTIONS and isinstance(v, dict)},
+        path=path,
+    )
+
+
+def parse_cache_dir(config: Config) -> Path | None:
+    """Where parsed libraries are cached: $CITATIONS_CACHE_DIR, the config, or the user cache.
+
+    An empty CITATIONS_CACHE_DIR turns the cache off.
+    """
+    env = os.environ.get("CITATIONS_CACHE_DIR")
+    if env is not None:
+        return Path(env) if env else None
+    if config.cache_dir is not None:
+        return config.cache_dir
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("citations"))

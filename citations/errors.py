@@ -1,0 +1,53 @@
+"""The exceptions that stop a run, each with its exit code and, where known, the place at fault."""
+
+from __future__ import annotations
+
+from .model import Span
+
+# Exit codes, documented in README.md. Other tools rely on them: never renumber.
+EXIT_OK = 0
+EXIT_FINDINGS = 1  # the run worked and found errors (unknown keys, or warnings under --strict)
+EXIT_USAGE = 2  # bad command line (click's own convention)
+EXIT_INPUT = 3  # input that cannot be used: missing file, bad config, unknown style, bad template
+EXIT_INTERNAL = 70  # a bug in citations itself (EX_SOFTWARE)
+
+
+class CitationsError(Exception):
+    """A problem in the user's input or setup: shown as one message, never a traceback."""
+
+    exit_code = EXIT_INPUT
+
+    def __init__(self, message: str, span: Span | None = None, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.span = span
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = f"{self.span}: " if self.span else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}{self.message}{hint}"
+
+
+class ConfigError(CitationsError):
+    """citations.toml cannot be read or holds a value we do not accept."""
+
+
+class LibraryError(CitationsError):
+    """A .bib file cannot be read at all (missing, not UTF-8)."""
+
+
+class ArticleError(CitationsError):
+    """An article cannot be read."""
+
+
+class StyleError(CitationsError):
+    """An unknown style or style option."""
+
+
+class TemplateError(CitationsError):
+    """A template is missing or broken."""
+
+
+class InternalError(Exception):
+    """A bug in citations: reported with a traceback and EXIT_INTERNAL."""

@@ -1,0 +1,39 @@
+"""Findings: one problem with one item, as a value (never an exception), shared by every pass."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .model import Span
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A stable kebab-case `code`, a severity, a message, where, and how to fix it.
+
+    `related` names other places the finding involves (the first definition of a duplicate
+    key, say). Tests assert codes and spans, never wording.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    span: Span | None = None
+    hint: str = ""
+    key: str | None = None
+    related: tuple[Span, ...] = ()
+
+    def __str__(self) -> str:
+        where = f"{self.span}: " if self.span else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}{self.severity}[{self.code}] {self.message}{hint}"
+
+
+def has_errors(findings: list[Finding], *, strict: bool = False) -> bool:
+    """True when the findings should fail the run: any error, or any warning under strict."""
+    failing = ("error", "warning") if strict else ("error",)
+    return any(f.severity in failing for f in findings)

@@ -1,0 +1,84 @@
+"""One .bib file's text → plain records (entries, macros, problems): the only bibtexparser caller."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import bibtexparser
+from bibtexparser import model as bm
+
+from .values import resolve_value
+
+# We report broken blocks ourselves, with correct 1-based lines; bibtexparser's own log
+# lines would repeat them with 0-based numbers.
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+# A parsed file, as plain data so the parse cache can store it with marshal:
+#   {"entries": [(key, type, line, {field: raw}, {field: line})],
+#    "strings": {name: value},
+#    "problems": [(code, line, message, key)]}
+FileRecord = dict[str, Any]
+
+
+def parse_bibtex(text: str, macros: Mapping[str, str]) -> FileRecord:
+    """Parse BibTeX text. Broken blocks become problems with their line; nothing raises.
+
+    `macros` are the `@string`s defined by files read before this one (lower-case names).
+    Lines are 1-based.
+    """
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    scope = dict(macros)
+    strings: dict[str, str] = {}
+    entries: list[tuple[str, str, int, dict[str, str], dict[str, int]]] = []
+    problems: list[tuple[str, int, str, str | None]] = []
+
+    for block in library.blocks:
+        line = (block.start_line or 0) + 1
+        if isinstance(block, bm.DuplicateBlockKeyBlock):
+            # Reported by the library across all files, with both places; keep the block.
+            block = block.ignore_error_block
+        elif isinstance(block, bm.DuplicateFieldKeyBlock):
+            fields = ", ".join(sorted(block.duplicate_keys))
+            problems.append(("duplicate-field", line, f"field given twice: {fields}", None))
+            block = block.ignore_error_block
+        if isinstance(block, bm.ParsingFailedBlock):
+            message = _syntax_message(block.error)
+            problems.append(("bib-syntax", line, message, None))
+        elif isinstance(block, bm.String):
+            name = block.key.lower()
+            value = resolve_value(_as_text(block.value), scope, _report(problems, line, None))
+            scope[name] = strings[name] = value
+        elif isinstance(block, bm.Entry):
+            key = block.key
+            raw: dict[str, str] = {}
+            lines: dict[str, int] = {}
+            for f in block.fields:
+                name = f.key.lower()
+                if name in raw:
+                    continue  # the first of a repeated field wins, as in BibTeX
+                flagged = _report(problems, f.start_line + 1, key)
+                raw[name] = resolve_value(_as_text(f.value), scope, flagged)
+                lines[name] = f.start_line + 1
+            entries.append((key, block.entry_type.lower(), line, raw, lines))
+    return {"entries": entries, "strings": strings, "problems": problems}
+
+
+def _as_text(value: object) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def _syntax_message(error: Exception) -> str:
+    # bibtexparser's own text names 0-based lines; its abort reason alone is clear.
+    reason = getattr(error, "abort_reason", "") or ""
+    reason = " ".join(reason.split())
+    return f"cannot parse this block: {reason}" if reason else "cannot parse this block"
+
+
+def _report(problems: list[tuple[str, int, str, str | None]], line: int, key: str | None) -> Any:
+    def on_undefined(name: str) -> None:
+        message = f"undefined @string macro '{name}'"
+        problems.append(("undefined-macro", line, message, key))
+
+    return on_undefined

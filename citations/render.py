@@ -1,0 +1,260 @@
+"""The render path: article + library + style → numbered citations and a reference list, via templates."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .article import Article
+from .findings import Finding
+from .library import Library
+from .model import Reference
+from .numbering import Citation, Numbering, number_citations
+from .richtext import escape_markdown, plain, to_html, to_markdown
+from .styles import Style
+from .templating import Templates
+
+_CITE = "\ue000{}\ue001"  # placeholders that markdown-it passes through untouched
+_CITE_RE = re.compile("\ue000(\\d+)\ue001")
+_REFS = "\ue002"
+_FULL_DOCUMENT_RE = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
+_BODY_END_RE = re.compile(r"</body\s*>", re.IGNORECASE)
+_HEADING_RE = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_HTML_TITLE_RE = re.compile(r"<(?:title|h1)\b[^>]*>(.*?)</(?:title|h1)>", re.I | re.S)
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    to: str = "html"
+    references_title: str = "References"
+    stylesheet: str | None = None  # link this CSS file instead of inlining the default one
+    report_uncited: bool = True
+
+
+@dataclass
+class Rendered:
+    text: str
+    numbering: Numbering
+    findings: list[Finding] = field(default_factory=list)
+
+
+def render_article(
+    article: Article,
+    library: Library,
+    style: Style,
+    templates: Templates,
+    options: RenderOptions | None = None,
+    numbering: Numbering | None = None,
+) -> Rendered:
+    """Render one article. Problems (unknown keys, uncited entries) come back as findings."""
+    options = options or RenderOptions()
+    fmt = options.to
+    if numbering is None:
+        numbering = number_citations(
+            article.markers, library.references,
+            collapse=style.options.collapse_ranges, range_min=style.options.range_min,
+        )  # fmt: skip
+    entries = {key: _reference_view(library, style, key, numbering) for key in numbering.order}
+    snippets = [
+        templates.render(f"citation.{fmt}", {"c": _citation_view(c, library, style, fmt, entries)})
+        for c in numbering.citations
+    ]
+    listed = list(entries.values())
+    references = templates.render(f"references.{fmt}", {"references": listed}) if listed else ""
+    body, placed = _compose(article, snippets, references, fmt)
+    context: dict[str, Any] = {
+        "title": _title(article),
+        "lang": str(article.meta.get("lang", "en")),
+        "body": body,
+        "references": "" if placed else references,
+        "references_title": str(article.meta.get("references-title", options.references_title)),
+        "stylesheet": options.stylesheet,
+        "meta": article.meta,
+    }
+    if fmt == "html":
+        from markupsafe import Markup
+
+        context["body"] = Markup(body)
+        context["references"] = Markup(context["references"])
+        if article.kind == "html" and _FULL_DOCUMENT_RE.search(article.text):
+            text = _into_document(body, context["references"], templates, context)
+            return Rendered(text, numbering, _findings(article, library, numbering, options))
+    text = templates.render(f"article.{fmt}", context)
+    return Rendered(
+        text.rstrip("\n") + "\n", numbering, _findings(article, library, numbering, options)
+    )
+
+
+def _compose(article: Article, snippets: list[str], references: str, fmt: str) -> tuple[str, bool]:
+    """The article body with citations in place; True when the references went in too."""
+    text = article.text
+    pieces: list[str] = []
+    pos = article.body_start if fmt != "md" else 0
+    edits = [(m.start, m.end, _CITE.format(i)) for i, m in enumerate(article.markers)]
+    if article.refs_at is not None:
+        edits.append((*article.refs_at, _REFS))
+    for start, end, token in sorted(edits):
+        pieces.append(text[pos:start])
+        pieces.append(token)
+        pos = end
+    pieces.append(text[pos:])
+    source = "".join(pieces)
+    if fmt == "html" and article.kind == "markdown":
+        source = _markdown_to_html(source)
+        block = f'<div id="refs" class="references-section">\n{references}</div>'
+        source = re.sub(f"<p>{_REFS}</p>", lambda _: block, source)
+    elif fmt == "html":
+        block = f'<div id="refs" class="references-section">\n{references}</div>'
+        source = source.replace(_REFS, block)
+    else:
+        if fmt == "txt":
+            source = source.replace("\\@", "@")
+        source = source.replace(_REFS, references.rstrip("\n"))
+    body = _CITE_RE.sub(lambda m: snippets[int(m.group(1))], source)
+    return body.strip("\n"), article.refs_at is not None
+
+
+def _markdown_to_html(source: str) -> str:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    return md.render(source)
+
+
+def _into_document(
+    body: str, references: str, templates: Templates, context: dict[str, Any]
+) -> str:
+    """A whole HTML page as the source: the references go in before </body>."""
+    if not references:
+        return body + "\n"
+    section = templates.render("references-section.html", context)
+    ends = list(_BODY_END_RE.finditer(body))
+    if not ends:
+        return body + "\n" + section + "\n"
+    at = ends[-1].start()
+    return body[:at] + section + "\n" + body[at:] + "\n"
+
+
+@dataclass(frozen=True)
+class LabelView:
+    """One label as templates see it: `titles` are the hover texts of its members."""
+
+    numbers: tuple[int, ...]
+    keys: tuple[str, ...]
+    titles: tuple[str, ...]
+    locator: str
+
+
+@dataclass(frozen=True)
+class CitationView:
+    """One citation group as templates see it (`c` in citation.*)."""
+
+    index: int
+    keys: tuple[str, ...]
+    labels: tuple[LabelView, ...]
+    missing: tuple[str, ...]
+    author: str  # for an in-text citation (`@key` in running text), else ""
+    prefixes: tuple[str, ...]
+    suffixes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Backlink:
+    index: int  # the citation's index: its element is #cite-INDEX
+    letter: str
+
+
+@dataclass(frozen=True)
+class ReferenceView:
+    """One reference list entry as templates see it (items of `references`)."""
+
+    number: int
+    key: str
+    html: Any  # Markup: escaped HTML
+    markdown: str
+    text: str
+    entry: Reference
+    backlinks: tuple[Backlink, ...]
+
+
+def _citation_view(
+    c: Citation, library: Library, style: Style, fmt: str, entries: dict[str, ReferenceView]
+) -> CitationView:
+    author = ""
+    first = c.marker.items[0]
+    if c.marker.in_text and not first.suppress_author and first.key in library:
+        author = style.short(library[first.key])
+        author = escape_markdown(author) if fmt == "md" else author
+    labels = tuple(
+        LabelView(
+            label.numbers,
+            label.keys,
+            tuple(f"{entries[k].number}. {entries[k].text}" for k in label.keys),
+            style.locator(label.locator_label, label.locator) if label.locator else "",
+        )
+        for label in c.labels
+    )
+    items = c.marker.items
+    return CitationView(
+        c.index, c.keys, labels, tuple(i.key for i in c.missing), author,
+        tuple(i.prefix for i in items), tuple(i.suffix for i in items),
+    )  # fmt: skip
+
+
+def _reference_view(
+    library: Library, style: Style, key: str, numbering: Numbering
+) -> ReferenceView:
+    from markupsafe import Markup
+
+    rich = style.format(library[key])
+    backlinks = tuple(
+        Backlink(index, _letter(i)) for i, index in enumerate(numbering.cited_at.get(key, []))
+    )
+    return ReferenceView(
+        numbering.numbers[key], key, Markup(to_html(rich)), to_markdown(rich), plain(rich),
+        library[key], backlinks,
+    )  # fmt: skip
+
+
+def _letter(i: int) -> str:
+    """a, b, ..., z, aa, ab, ...: the back-link labels."""
+    out = ""
+    i += 1
+    while i:
+        i, rest = divmod(i - 1, 26)
+        out = chr(ord("a") + rest) + out
+    return out
+
+
+def _title(article: Article) -> str:
+    if article.meta.get("title"):
+        return str(article.meta["title"])
+    body = article.text[article.body_start :]
+    m = (_HTML_TITLE_RE if article.kind == "html" else _HEADING_RE).search(body)
+    if m:
+        title = re.sub(r"<[^>]+>|\[@[^\]]*\]", "", m.group(1))
+        return " ".join(title.split())
+    return article.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+
+def _findings(
+    article: Article, library: Library, numbering: Numbering, options: RenderOptions
+) -> list[Finding]:
+    findings = []
+    for c in numbering.citations:
+        for item in c.missing:
+            close = library.suggest(item.key)
+            hint = f"did you mean {', '.join(repr(k) for k in close)}?" if close else ""
+            findings.append(
+                Finding("unknown-key", "error", f"citation key '{item.key}' is not in the library",
+                        item.span, hint=hint, key=item.key)
+            )  # fmt: skip
+    if options.report_uncited:
+        for ref in library:
+            if ref.key not in numbering.numbers:
+                findings.append(
+                    Finding("uncited-entry", "warning", f"'{ref.key}' is not cited by {article.path}",
+                            ref.span, key=ref.key)
+                )  # fmt: skip
+    return findings

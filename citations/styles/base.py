@@ -1,0 +1,251 @@
+"""What every style shares: options, names, dates, pages, and joining parts without stray punctuation."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from typing import Any, ClassVar
+
+from ..errors import StyleError
+from ..library.names import initials
+from ..model import Name, NameList, Reference
+from ..richtext import Link, Part, Rich
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")  # fmt: skip
+_MONTH_NUMBERS = {m.lower(): i for i, m in enumerate(MONTHS, 1)} | {
+    m[:3].lower(): i for i, m in enumerate(MONTHS, 1)
+}
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+_LOCATOR_ABBREVIATIONS = {
+    "page": "p", "pages": "pp", "chapter": "ch", "section": "sec", "figure": "fig",
+    "table": "table", "volume": "vol", "paragraph": "para", "line": "line", "note": "n",
+    "issue": "no", "column": "col", "part": "pt", "book": "bk", "article": "art",
+    "verse": "v", "opus": "op", "folio": "fol", "sub-verbo": "s.v.", "reference": "ref",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Date:
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+
+@dataclass(frozen=True)
+class StyleOptions:
+    """Options every numeric style understands; a style adds its own in a subclass.
+
+    Names are written with dashes in citations.toml (`et-al-min = 6`).
+    """
+
+    et_al_min: int = 7  # this many authors or more: print et_al_use_first, then "et al."
+    et_al_use_first: int = 3
+    show_issue: bool = True
+    show_doi: bool = True
+    show_url: bool = True
+    show_accessed: bool = True
+    collapse_ranges: bool = True  # [@a; @b; @c] → 1–3
+    range_min: int = 3  # how many consecutive numbers make a range
+
+
+class Style:
+    """A citation style: formats one reference as rich text. Subclasses set `name` and `Options`."""
+
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    Options: ClassVar[type[StyleOptions]] = StyleOptions
+
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        self.options = build_options(self.Options, options or {}, self.name)
+
+    def format(self, ref: Reference) -> Rich:  # pragma: no cover - every style overrides
+        raise NotImplementedError
+
+    def locator(self, label: str, value: str) -> str:
+        """A locator inside the superscript, AMA-style: `p12`, `pp33-35`, `ch 3`."""
+        short = _LOCATOR_ABBREVIATIONS.get(label, label)
+        return f"{short}{value}" if label in ("page", "pages") else f"{short} {value}".strip()
+
+    def short(self, ref: Reference) -> str:
+        """Author for in-text citations (`@key` in running text): Park et al., Park and Kim."""
+        names = ref.authors.names or ref.editors.names
+        if not names:
+            return ref.get("title")[:40] or ref.key
+        first = names[0].last if names[0].corporate else family(names[0])
+        if len(names) == 1 and not ref.authors.others:
+            return first
+        if len(names) == 2 and not ref.authors.others:
+            second = names[1].last if names[1].corporate else family(names[1])
+            return f"{first} and {second}"
+        return f"{first} et al."
+
+
+def build_options(cls: type[StyleOptions], given: Mapping[str, Any], style: str) -> StyleOptions:
+    known = {f.name: f for f in fields(cls)}
+    values: dict[str, Any] = {}
+    for raw_name, value in given.items():
+        name = raw_name.replace("-", "_")
+        if name not in known:
+            choices = [n.replace("_", "-") for n in known]
+            close = difflib.get_close_matches(raw_name, choices, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(choices)}"
+            raise StyleError(f"unknown option '{raw_name}' for style '{style}'", hint=hint)
+        default = getattr(cls(), name)
+        if type(default) is bool and not isinstance(value, bool):
+            raise StyleError(f"style option '{raw_name}' must be true or false")
+        if type(default) is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise StyleError(f"style option '{raw_name}' must be a whole number")
+        if type(default) is str and not isinstance(value, str):
+            raise StyleError(f"style option '{raw_name}' must be a string")
+        values[name] = value
+    return replace(cls(), **values)
+
+
+# --- names ---------------------------------------------------------------------------------
+
+
+def family(name: Name) -> str:
+    """The family name as printed: particles kept (van Gogh), corporate names whole."""
+    if name.corporate:
+        return name.last
+    return f"{name.von} {name.last}".strip()
+
+
+def name_initials(name: Name) -> str:
+    """`Usichenko TI`, `van Gogh V`, `King ML Jr`; a corporate name as written."""
+    if name.corporate:
+        return name.last
+    text = family(name)
+    given = initials(name.first)
+    if given:
+        text = f"{text} {given}"
+    if name.jr:
+        text = f"{text} {name.jr.rstrip('.')}"
+    return text
+
+
+def name_list(names: NameList, et_al_min: int, use_first: int, *, et_al: str = "et al") -> str:
+    """`Wu MS, Chen KH, Chen IF, et al` — no final period; the caller ends the part."""
+    people = list(names.names)
+    truncated = names.others
+    if len(people) >= et_al_min:
+        people = people[:use_first]
+        truncated = True
+    printed = [name_initials(n) for n in people]
+    if truncated and printed:
+        printed.append(et_al)
+    return ", ".join(printed)
+
+
+# --- dates and numbers -----------------------------------------------------------------------
+
+
+def parse_date(text: str) -> Date | None:
+    """`2025-04-15`, `2025-04`, `2023`, `April 2025`, `15 April 2025`, `Apr. 2025`."""
+    text = text.strip()
+    m = _ISO_DATE.match(text)
+    if m and (len(text) == m.end() or not text[m.end()].isdigit()):
+        year, month, day = (int(g) if g else None for g in m.groups())
+        if month is not None and not 1 <= month <= 12:
+            month = day = None
+        assert year is not None
+        return Date(year, month, day)
+    words = re.findall(r"[A-Za-z]+|\d+", text)
+    year = next((int(w) for w in words if w.isdigit() and len(w) == 4), None)
+    if year is None:
+        return None
+    month = next((_MONTH_NUMBERS[w.lower()] for w in words if w.lower() in _MONTH_NUMBERS), None)
+    day = next((int(w) for w in words if w.isdigit() and len(w) <= 2 and 1 <= int(w) <= 31), None)
+    return Date(year, month, day if month else None)
+
+
+def month_number(text: str) -> int | None:
+    text = text.strip().rstrip(".").lower()
+    if text.isdigit():
+        return int(text) if 1 <= int(text) <= 12 else None
+    return _MONTH_NUMBERS.get(text) or _MONTH_NUMBERS.get(text[:3])
+
+
+def issued(ref: Reference) -> Date | None:
+    """The entry's date from `date`, or from `year` with `month` (and `day`)."""
+    if ref.get("date"):
+        return parse_date(ref.get("date"))
+    year = re.search(r"\d{4}", ref.get("year"))
+    if not year:
+        return None
+    month = month_number(ref.get("month")) if ref.get("month") else None
+    day = ref.get("day").strip()
+    return Date(int(year.group()), month, int(day) if month and day.isdigit() else None)
+
+
+def page_range(pages: str) -> tuple[str, str] | None:
+    """`320--327`, `320-327`, `320–327` → ("320", "327"); a single page → None."""
+    parts = [p.strip() for p in re.split(r"\s*(?:-{1,3}|–|—)\s*", pages.strip()) if p.strip()]
+    return (parts[0], parts[-1]) if len(parts) == 2 else None
+
+
+def elide_pages(first: str, last: str) -> str:
+    """NLM's elided ranges: 320-327 → 320-7, 982-984 → 982-4, 1624-1630 → 1624-30."""
+    if first.isdigit() and last.isdigit() and len(first) == len(last):
+        i = 0
+        while i < len(first) - 1 and first[i] == last[i]:
+            i += 1
+        return f"{first}-{last[i:]}"
+    return f"{first}-{last}"
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st: editions."""
+    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+# --- assembling --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of a reference, printed with a closing period unless `close` is False."""
+
+    parts: Rich
+    close: bool = True
+
+
+def block(*parts: Part | None, close: bool = True) -> Block | None:
+    kept = tuple(p for p in parts if p)
+    return Block(kept, close) if kept else None
+
+
+def join_blocks(blocks: Sequence[Block | None]) -> Rich:
+    """Blocks separated by spaces, each closed by a period unless it already ends in . ? !"""
+    out: list[Part] = []
+    for b in blocks:
+        if b is None:
+            continue
+        if out:
+            out.append(" ")
+        out.extend(b.parts)
+        if b.close and not _ends_with_stop(b.parts):
+            out.append(".")
+    return tuple(out)
+
+
+def _ends_with_stop(parts: Rich) -> bool:
+    from ..richtext import plain
+
+    text = plain(parts).rstrip()
+    return text.endswith((".", "?", "!"))
+
+
+def doi_link(doi: str) -> Link:
+    doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi.strip(), flags=re.I)
+    return Link(f"https://doi.org/{doi}", f"doi:{doi}")
+
+
+def web_link(url: str) -> Link:
+    return Link(url.strip())
