@@ -1,4 +1,4 @@
-"""What every style shares: options, names, dates, pages, and joining parts without stray punctuation."""
+"""What every style shares: options, names, dates, pages, and punctuation that never dangles."""
 
 from __future__ import annotations
 

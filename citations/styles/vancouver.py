@@ -69,7 +69,7 @@ class VancouverStyle(Style):
         if volume:
             text += f";{volume}" if text else volume
         if issue and self.options.show_issue:
-            text += f"({issue})" if text else f"({issue})"
+            text += f"({issue})"
         pages = self._pages(ref.get("pages") or ref.get("eid"))
         if pages:
             text += f":{pages}" if text else pages
