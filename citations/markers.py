@@ -1,4 +1,4 @@
-"""Article text → citation markers in pandoc's syntax, each with its place; code and markup skipped."""
+"""Article text → citation markers in pandoc's syntax, each with its place; code is skipped."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The render path: article + library + style → numbered citations and a reference list, via templates."""
+"""The render path: article + library + style → numbered citations and a reference list."""
 
 from __future__ import annotations
 
@@ -253,8 +253,6 @@ def _findings(
     if options.report_uncited:
         for ref in library:
             if ref.key not in numbering.numbers:
-                findings.append(
-                    Finding("uncited-entry", "warning", f"'{ref.key}' is not cited by {article.path}",
-                            ref.span, key=ref.key)
-                )  # fmt: skip
+                message = f"'{ref.key}' is not cited by {article.path}"
+                findings.append(Finding("uncited-entry", "warning", message, ref.span, key=ref.key))
     return findings

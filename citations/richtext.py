@@ -24,7 +24,7 @@ class Link:
     text: str = ""
 
 
-Part = Union[str, Emph, Link]
+Part = Union[str, Emph, Link]  # noqa: UP007 - a runtime alias; `|` needs 3.10 types
 Rich = tuple[Part, ...]
 
 

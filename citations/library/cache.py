@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
@@ -50,7 +51,5 @@ def _prune(folder: Path) -> None:
         return
     files.sort(key=lambda p: p.stat().st_mtime)
     for old in files[: len(files) - _KEEP]:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(old)
-        except OSError:
-            pass

@@ -1,4 +1,4 @@
-"""`crossref` inheritance: a child entry takes the fields it lacks from its parent, as biblatex does."""
+"""`crossref` inheritance: a child entry takes the fields it lacks from its parent (biblatex)."""
 
 from __future__ import annotations
 

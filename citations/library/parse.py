@@ -1,4 +1,4 @@
-"""One .bib file's text → plain records (entries, macros, problems): the only bibtexparser caller."""
+"""One .bib file's text → plain records (entries, macros, problems); the only bibtexparser user."""
 
 from __future__ import annotations
 
