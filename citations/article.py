@@ -20,7 +20,8 @@ _HTML_RAW_RE = re.compile(
     r"<!--.*?-->|<(code|pre|script|style|kbd|samp|textarea)\b[^>]*>.*?</\1\s*>",
     re.DOTALL | re.IGNORECASE,
 )
-_HTML_TAG_RE = re.compile(r"</?[A-Za-z][^<>]*>|<![^<>]*>")
+# A tag: closing tags anywhere, opening ones not glued to a word (pandoc keys may hold `<k>`).
+_HTML_TAG_RE = re.compile(r"</[A-Za-z][^<>]*>|(?<!\w)<[A-Za-z][^<>]*>|<![^<>]*>")
 _URL_RE = re.compile(r"\b(?:https?|ftp|mailto):[^\s<>\"'`\]\)]+", re.IGNORECASE)
 _LINK_TARGET_RE = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)")
 # Where the reference list goes: a pandoc `::: {#refs}` div or a `[[references]]` line.

@@ -112,16 +112,24 @@ def _resolve(data: dict[str, Any], base: Path, path: Path | None) -> Config:
     templates = data.get("templates")
     cache_dir = data.get("cache-dir")
     return Config(
-        refs=tuple(base / r for r in refs_value),
+        refs=tuple(_shown(base / r) for r in refs_value),
         style=text("style", "ama"),
         style_options=dict(options),
         to=to,
-        templates=base / text("templates", "") if templates is not None else None,
+        templates=_shown(base / text("templates", "")) if templates is not None else None,
         references_title=text("references-title", "References"),
         cache_dir=base / text("cache-dir", "") if cache_dir is not None else None,
         sections={k: v for k, v in data.items() if k in _SECTIONS and isinstance(v, dict)},
         path=path,
     )
+
+
+def _shown(path: Path) -> Path:
+    """A path relative to the working directory when it lies below it: messages stay short."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def parse_cache_dir(config: Config) -> Path | None:

@@ -62,7 +62,7 @@ def render_article(
     ]
     listed = list(entries.values())
     references = templates.render(f"references.{fmt}", {"references": listed}) if listed else ""
-    body, placed = _compose(article, snippets, references, fmt)
+    body, placed = _compose(article, snippets, references, fmt, style.options.move_punctuation)
     context: dict[str, Any] = {
         "title": _title(article),
         "lang": str(article.meta.get("lang", "en")),
@@ -86,17 +86,30 @@ def render_article(
     )
 
 
-def _compose(article: Article, snippets: list[str], references: str, fmt: str) -> tuple[str, bool]:
-    """The article body with citations in place; True when the references went in too."""
+def _compose(
+    article: Article, snippets: list[str], references: str, fmt: str, move_punctuation: bool
+) -> tuple[str, bool]:
+    """The article body with citations in place; True when the references went in too.
+
+    A superscript sits on the word before it: the space before a bracketed citation goes,
+    and (AMA) a period or comma just after it moves before it: `pain [@a].` → `pain.¹`.
+    """
     text = article.text
     pieces: list[str] = []
     pos = article.body_start if fmt != "md" else 0
-    edits = [(m.start, m.end, _CITE.format(i)) for i, m in enumerate(article.markers)]
+    edits = [(m.start, m.end, _CITE.format(i), m.in_text) for i, m in enumerate(article.markers)]
     if article.refs_at is not None:
-        edits.append((*article.refs_at, _REFS))
-    for start, end, token in sorted(edits):
-        pieces.append(text[pos:start])
-        pieces.append(token)
+        edits.append((*article.refs_at, _REFS, True))
+    for start, end, token, in_text in sorted(edits):
+        before = text[pos:start]
+        if not in_text:
+            before = before.rstrip(" \t")
+            mark = text[end : end + 1]
+            if move_punctuation and mark in (".", ",") and text[end + 1 : end + 2] != mark:
+                if not before.endswith(mark):
+                    before += mark
+                end += 1
+        pieces += [before, token]
         pos = end
     pieces.append(text[pos:])
     source = "".join(pieces)

@@ -1,0 +1,159 @@
+"""The command line end to end: outputs, and one clear message per bad input, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT, run_process
+
+REFS = FIXTURES / "render" / "refs.bib"
+ARTICLE = FIXTURES / "render" / "article.md"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A small project: refs/ with two entries, and an article citing both."""
+    (tmp_path / "refs").mkdir()
+    (tmp_path / "refs" / "main.bib").write_text(
+        "@article{park2023acupuncture,\n  author = {Park, Hyun Suk},\n  title = {T},\n"
+        "  journal = {J},\n  year = {2023}\n}\n\n"
+        "@article{wu2016efficacy,\n  author = {Wu, Ming-Shun},\n  title = {U},\n"
+        "  journal = {J},\n  year = {2016}\n}\n",
+        "utf-8",
+    )
+    (tmp_path / "a.md").write_text("Text [@park2023acupuncture].\nMore [@wu2016efficacy].\n", "utf-8")
+    return tmp_path
+
+
+def _no_traceback(err: str) -> None:
+    assert "Traceback" not in err
+
+
+def test_render_to_a_file_is_atomic(run, project: Path) -> None:
+    result = run("render", "a.md", "-o", "out/a.html", cwd=project)
+    assert result.code == 0, result.err
+    assert result.out == ""
+    assert (project / "out" / "a.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in (project / "out").iterdir()] == ["a.html"]  # no temporary left
+
+
+def test_unknown_key_names_place_and_suggests(run, project: Path) -> None:
+    (project / "a.md").write_text("Intro.\n\nText [@park2023acupunctur].\n", "utf-8")
+    result = run("render", "a.md", cwd=project)
+    assert result.code == 1
+    assert "a.md:3:7: error[unknown-key]" in result.err
+    assert "did you mean 'park2023acupuncture'?" in result.err
+    assert "park2023acupunctur?" in result.out  # the page still shows where it is missing
+    _no_traceback(result.err)
+
+
+def test_duplicate_key_across_files_names_both_places(run, project: Path) -> None:
+    (project / "refs" / "more.bib").write_text(
+        "% again\n@article{wu2016efficacy, title = {Again}, year = 2017}\n", "utf-8"
+    )
+    result = run("render", "a.md", cwd=project)
+    assert result.code == 1
+    assert "refs/more.bib:2:1: error[duplicate-key]" in result.err
+    assert "the first definition at refs/main.bib:8:1 is used" in result.err
+
+
+def test_malformed_bibtex_names_file_and_line(run, project: Path) -> None:
+    with (project / "refs" / "main.bib").open("a", encoding="utf-8") as bib:
+        bib.write("\n@article{broken,\n  title = {no end\n\n@article{fine, title={F}}\n")
+    result = run("render", "a.md", cwd=project)
+    assert result.code == 1
+    assert result.err.startswith("refs/main.bib:15:1: error[bib-syntax]")
+    _no_traceback(result.err)
+
+
+def test_non_utf8_library(run, project: Path) -> None:
+    (project / "refs" / "latin.bib").write_bytes(b"@article{x,\n  title = {Caf\xe9}\n}\n")
+    result = run("render", "a.md", cwd=project)
+    assert result.code == 1
+    assert "latin.bib:2:15: error[bib-encoding] not UTF-8" in result.err
+
+
+def test_strict_fails_on_uncited_entries(run, project: Path) -> None:
+    (project / "a.md").write_text("Only [@wu2016efficacy].\n", "utf-8")
+    lenient = run("render", "a.md", cwd=project)
+    assert lenient.code == 0
+    assert "main.bib:1:1: warning[uncited-entry]" in lenient.err
+    assert run("render", "a.md", "--strict", cwd=project).code == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["--style", "amaa"], "unknown style 'amaa' (did you mean 'ama'?)", id="style"),
+        pytest.param(["-O", "et-al-mn=3"], "unknown option 'et-al-mn' for style 'ama'", id="style-option"),
+        pytest.param(["--refs", "nowhere.bib"], "no such file or folder: nowhere.bib", id="refs"),
+        pytest.param(["--templates", "nowhere"], "templates folder not found", id="templates"),
+    ],
+)
+def test_bad_setup_is_one_clear_message(run, project: Path, args: list[str], message: str) -> None:
+    result = run("render", "a.md", *args, cwd=project)
+    assert result.code == 3
+    assert result.err.startswith("citations: error:")
+    assert message in result.err
+    _no_traceback(result.err)
+
+
+def test_missing_article(run, project: Path) -> None:
+    result = run("render", "missing.md", cwd=project)
+    assert result.code == 3
+    assert "cannot read article missing.md" in result.err
+
+
+def test_broken_template_names_file_and_line(run, project: Path) -> None:
+    templates = project / "tpl"
+    templates.mkdir()
+    (templates / "references.html").write_text("<ol>\n{% for r in references %}\n{{ r.number }\n", "utf-8")
+    result = run("render", "a.md", "--templates", "tpl", cwd=project)
+    assert result.code == 3
+    assert "tpl/references.html:3:" in result.err and "template syntax error" in result.err
+    (templates / "references.html").write_text("<ol>\n\n{{ references[0].nope.deeper }}\n", "utf-8")
+    result = run("render", "a.md", "--templates", "tpl", cwd=project)
+    assert result.code == 3
+    assert "tpl/references.html:3:" in result.err
+    _no_traceback(result.err)
+
+
+def test_bad_config_names_file_and_line(run, project: Path) -> None:
+    (project / "citations.toml").write_text('style = "ama"\nrefs = [\n', "utf-8")
+    result = run("render", "a.md", cwd=project)
+    assert result.code == 3
+    assert "citations.toml:" in result.err and "invalid TOML" in result.err
+    (project / "citations.toml").write_text('stlye = "ama"\n', "utf-8")
+    result = run("render", "a.md", cwd=project)
+    assert result.code == 3
+    assert "unknown setting 'stlye' (did you mean 'style'?)" in result.err
+
+
+def test_config_sets_defaults_and_the_command_line_wins(run, project: Path) -> None:
+    (project / "citations.toml").write_text('to = "txt"\nstyle = "vancouver"\n', "utf-8")
+    assert run("render", "a.md", cwd=project).out.startswith("Text.¹")
+    assert run("render", "a.md", "--to", "md", cwd=project).out.startswith("Text.<sup>1</sup>")
+    explicit = project / "other.toml"
+    explicit.write_text('to = "md"\n', "utf-8")
+    assert run("--config", explicit, "render", "a.md", cwd=project).out.startswith("Text.<sup>")
+
+
+def test_usage_errors_exit_2(run) -> None:
+    result = run("render")
+    assert result.code == 2
+    assert "Missing argument" in result.err
+    assert run("render", "a.md", "--to", "pdf").code == 2
+
+
+def test_styles_lists_options(run) -> None:
+    result = run("styles")
+    assert result.code == 0
+    assert "ama: AMA Manual of Style" in result.out and "et-al-min = 7" in result.out
+
+
+def test_the_console_script_runs_from_the_repository_root() -> None:
+    proc = run_process("render", "articles/acupuncture-for-hip-pain.md", "--to", "txt", cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert "References and Clinical Sources" in proc.stdout

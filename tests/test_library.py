@@ -1,0 +1,118 @@
+"""Loading the library: macros, LaTeX, names, crossref, broken input, and the parse cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from citations.errors import LibraryError
+from citations.library import load_library
+from conftest import FIXTURES
+
+MULTI = FIXTURES / "library" / "multi"
+
+
+@pytest.fixture
+def library():
+    return load_library([MULTI])
+
+
+def test_every_bib_file_under_a_folder_loads_in_order(library) -> None:
+    assert [p.name for p in library.files] == ["a.bib", "b.bib"]
+    assert list(library.references) == ["usichenko2005", "parent", "child", "after"]
+
+
+def test_macros_carry_across_files_and_months_expand(library) -> None:
+    ref = library["usichenko2005"]
+    assert ref.get("journal") == "Pain"
+    assert ref.get("month") == "April"
+    assert ref.get("year") == "2005"
+    assert library["child"].get("journal") == "BMJ Open"
+
+
+def test_latex_becomes_unicode(library) -> None:
+    child = library["child"]
+    assert child.get("title") == "On in vivo tests – a review of 10% & more"
+    assert library["parent"].get("title") == "The DNA Handbook"
+
+
+def test_url_is_verbatim(library) -> None:
+    assert library["child"].get("url") == "https://example.org/a_b%20c~d"
+
+
+def test_names_are_parsed(library) -> None:
+    authors = library["child"].authors
+    assert [(n.first, n.last, n.jr, n.corporate) for n in authors.names] == [
+        ("Jörg", "Müller", "", False),
+        ("", "World Health Organization", "", True),
+        ("Henry", "Ford", "Jr.", False),
+    ]
+    editors = library["child"].editors  # inherited from the crossref parent
+    assert editors.others is True
+    assert (editors.names[0].von, editors.names[0].last) == ("van der", "Berg")
+    assert len(library["usichenko2005"].authors.names) == 6
+
+
+def test_crossref_inherits_missing_fields(library) -> None:
+    child = library["child"]
+    assert child.get("booktitle") == "The DNA Handbook"  # a book's title is the part's booktitle
+    assert child.get("publisher") == "Springer"
+    assert child.get("year") == "2020"
+    assert child.get("title").startswith("On in vivo")  # its own title is kept
+
+
+def _codes(library) -> list[tuple[str, str, int]]:
+    return [(f.code, Path(f.span.path).name, f.span.line) for f in library.findings]
+
+
+def test_problems_are_findings_with_file_and_line_and_the_rest_loads(library) -> None:
+    codes = _codes(library)
+    assert ("duplicate-key", "b.bib", 10) in codes
+    assert ("bib-syntax", "b.bib", 15) in codes
+    assert ("undefined-macro", "b.bib", 21) in codes
+    duplicate = next(f for f in library.findings if f.code == "duplicate-key")
+    assert [(Path(s.path).name, s.line) for s in duplicate.related] == [("a.bib", 5)]
+    assert library["usichenko2005"].get("year") == "2005"  # the first definition wins
+    assert library["after"].get("title") == "Still loads"
+
+
+def test_a_file_that_is_not_utf8_is_reported_and_skipped() -> None:
+    library = load_library([FIXTURES / "library" / "latin1.bib", MULTI / "a.bib"])
+    assert _codes(library) == [("bib-encoding", "latin1.bib", 2)]
+    assert library.findings[0].span.column == 14
+    assert "usichenko2005" in library and "latin" not in library
+
+
+def test_a_missing_path_is_an_error() -> None:
+    with pytest.raises(LibraryError, match="no such file"):
+        load_library([Path("does/not/exist.bib")])
+
+
+def test_the_parse_cache_is_keyed_by_content(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{a, title = {One}, year = 2001}\n", "utf-8")
+    cache = tmp_path / "cache"
+    first = load_library([bib], cache)
+    stored = list((cache / "parse").glob("*.marshal"))
+    assert len(stored) == 1
+    again = load_library([bib], cache)
+    assert again["a"].get("title") == first["a"].get("title") == "One"
+    assert list((cache / "parse").glob("*.marshal")) == stored  # a hit writes nothing new
+    bib.write_text("@article{a, title = {Two}, year = 2001}\n", "utf-8")
+    assert load_library([bib], cache)["a"].get("title") == "Two"
+
+
+def test_a_damaged_cache_file_is_only_a_miss(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{a, title = {One}}\n", "utf-8")
+    cache = tmp_path / "cache"
+    load_library([bib], cache)
+    for stored in (cache / "parse").glob("*.marshal"):
+        stored.write_bytes(b"citations-parse-1garbage")
+    assert load_library([bib], cache)["a"].get("title") == "One"
+
+
+def test_suggestions_for_unknown_keys(library) -> None:
+    assert library.suggest("usichenko2006") == ["usichenko2005"]
+    assert library.suggest("CHILD") == ["child"]
