@@ -9,6 +9,7 @@ from typing import Any
 
 from .article import read_article
 from .config import Config
+from .errors import StyleError
 from .library import Library, load_library
 from .render import Rendered, RenderOptions, render_article
 from .styles import Style, get_style
@@ -26,6 +27,7 @@ class RenderSettings:
     templates: Path | None = None
     references_title: str = "References"
     cache_dir: Path | None = None
+    config: Config | None = None  # where the settings came from, to point messages at it
 
     @classmethod
     def from_config(
@@ -53,14 +55,30 @@ class RenderSettings:
             templates=templates or config.templates,
             references_title=config.references_title,
             cache_dir=cache_dir,
+            config=config,
         )
 
     def load(self) -> tuple[Library, Style, Templates]:
         """Load the library, the style and the templates (errors raise CitationsError)."""
-        style = get_style(self.style, self.style_options)
+        try:
+            style = get_style(self.style, self.style_options)
+        except StyleError as exc:
+            raise self._located(exc) from None
         templates = Templates(self.templates)
         library = load_library(self.refs, self.cache_dir)
         return library, style, templates
+
+
+    def _located(self, exc: StyleError) -> StyleError:
+        """A bad style or option set in the config file: name the file and line."""
+        if self.config is None or self.config.path is None or exc.span is not None:
+            return exc
+        option = exc.option
+        if option is None and self.style == self.config.style:
+            exc.span = self.config.span_of("style")
+        elif option is not None and option in self.config.style_options:
+            exc.span = self.config.span_of(option, "style-options")
+        return exc
 
 
 def render_file(path: Path, settings: RenderSettings) -> Rendered:

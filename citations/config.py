@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,22 @@ class Config:
     cache_dir: Path | None = None
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     path: Path | None = None  # the file these came from, if any
+    text: str = ""  # its text, to point messages at the line of a setting
+
+    def span_of(self, key: str, table: str | None = None) -> Span | None:
+        """Where `key` (in `[table]`, if given) is set in the config file, for messages."""
+        if self.path is None:
+            return None
+        current = None
+        for number, line in enumerate(self.text.splitlines(), 1):
+            stripped = line.strip()
+            header = re.match(r"^\[+\s*([^\]]+?)\s*\]+", stripped)
+            if header:
+                current = header.group(1).removeprefix("tool.citations").strip(".") or None
+                continue
+            if current == table and re.match(rf"^[\"']?{re.escape(key)}[\"']?\s*=", stripped):
+                return Span(str(self.path), number, line.index(stripped[0]) + 1)
+        return Span(str(self.path), 1)
 
 
 def find_config(start: Path) -> Path | None:
@@ -61,7 +78,8 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
     if not path.is_file():
         raise ConfigError(f"config file not found: {path}")
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        text = path.read_text("utf-8")
+        data = tomllib.loads(text)
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path} is not UTF-8 text ({exc.reason})", Span(str(path), 1)) from None
     except tomllib.TOMLDecodeError as exc:
@@ -69,7 +87,7 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
         raise ConfigError(f"invalid TOML: {exc}", Span(str(path), line)) from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("citations", {})
-    return _resolve(data, path.resolve().parent, path)
+    return replace(_resolve(data, path.resolve().parent, path), text=text)
 
 
 def _toml_error_line(message: str) -> int:
@@ -88,7 +106,8 @@ def _resolve(data: dict[str, Any], base: Path, path: Path | None) -> Config:
         if key not in _KEYS and key not in _SECTIONS:
             close = difflib.get_close_matches(key, _KEYS + _SECTIONS, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(_KEYS)}"
-            raise ConfigError(f"unknown setting '{key}'", where, hint)
+            line = _line_of_key(path, key)
+            raise ConfigError(f"unknown setting '{key}'", line or where, hint)
 
     def text(key: str, default: str) -> str:
         value = data.get(key, default)
@@ -122,6 +141,12 @@ def _resolve(data: dict[str, Any], base: Path, path: Path | None) -> Config:
         sections={k: v for k, v in data.items() if k in _SECTIONS and isinstance(v, dict)},
         path=path,
     )
+
+
+def _line_of_key(path: Path | None, key: str) -> Span | None:
+    if path is None:
+        return None
+    return Config(path=path, text=path.read_text("utf-8")).span_of(key)
 
 
 def _shown(path: Path) -> Path:

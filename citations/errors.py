@@ -42,7 +42,13 @@ class ArticleError(CitationsError):
 
 
 class StyleError(CitationsError):
-    """An unknown style or style option."""
+    """An unknown style or style option; `option` names the option at fault, if one is."""
+
+    def __init__(
+        self, message: str, span: Span | None = None, hint: str = "", option: str | None = None
+    ) -> None:
+        super().__init__(message, span, hint)
+        self.option = option
 
 
 class TemplateError(CitationsError):

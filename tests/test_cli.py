@@ -157,3 +157,17 @@ def test_the_console_script_runs_from_the_repository_root() -> None:
     proc = run_process("render", "articles/acupuncture-for-hip-pain.md", "--to", "txt", cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert "References and Clinical Sources" in proc.stdout
+
+
+def test_bad_style_in_the_config_names_its_line(run, project: Path) -> None:
+    (project / "citations.toml").write_text('refs = ["refs"]\nstyle = "apa"\n', "utf-8")
+    result = run("render", "a.md", cwd=project)
+    assert result.code == 3
+    assert "citations.toml:2:1: unknown style 'apa'" in result.err
+    (project / "citations.toml").write_text(
+        'style = "ama"\n\n[style-options]\net-al-min = 6\n  show-dio = false\n', "utf-8"
+    )
+    result = run("render", "a.md", cwd=project)
+    assert result.code == 3
+    assert "citations.toml:5:3: unknown option 'show-dio' for style 'ama'" in result.err
+    assert "did you mean 'show-doi'?" in result.err
