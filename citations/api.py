@@ -68,7 +68,6 @@ class RenderSettings:
         library = load_library(self.refs, self.cache_dir)
         return library, style, templates
 
-
     def _located(self, exc: StyleError) -> StyleError:
         """A bad style or option set in the config file: name the file and line."""
         if self.config is None or self.config.path is None or exc.span is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, ROOT, run_process
 
 REFS = FIXTURES / "render" / "refs.bib"
@@ -23,7 +22,9 @@ def project(tmp_path: Path) -> Path:
         "  journal = {J},\n  year = {2016}\n}\n",
         "utf-8",
     )
-    (tmp_path / "a.md").write_text("Text [@park2023acupuncture].\nMore [@wu2016efficacy].\n", "utf-8")
+    (tmp_path / "a.md").write_text(
+        "Text [@park2023acupuncture].\nMore [@wu2016efficacy].\n", "utf-8"
+    )
     return tmp_path
 
 
@@ -87,7 +88,9 @@ def test_strict_fails_on_uncited_entries(run, project: Path) -> None:
     ("args", "message"),
     [
         pytest.param(["--style", "amaa"], "unknown style 'amaa' (did you mean 'ama'?)", id="style"),
-        pytest.param(["-O", "et-al-mn=3"], "unknown option 'et-al-mn' for style 'ama'", id="style-option"),
+        pytest.param(
+            ["-O", "et-al-mn=3"], "unknown option 'et-al-mn' for style 'ama'", id="style-option"
+        ),
         pytest.param(["--refs", "nowhere.bib"], "no such file or folder: nowhere.bib", id="refs"),
         pytest.param(["--templates", "nowhere"], "templates folder not found", id="templates"),
     ],
@@ -109,7 +112,9 @@ def test_missing_article(run, project: Path) -> None:
 def test_broken_template_names_file_and_line(run, project: Path) -> None:
     templates = project / "tpl"
     templates.mkdir()
-    (templates / "references.html").write_text("<ol>\n{% for r in references %}\n{{ r.number }\n", "utf-8")
+    (templates / "references.html").write_text(
+        "<ol>\n{% for r in references %}\n{{ r.number }\n", "utf-8"
+    )
     result = run("render", "a.md", "--templates", "tpl", cwd=project)
     assert result.code == 3
     assert "tpl/references.html:3:" in result.err and "template syntax error" in result.err

@@ -25,7 +25,13 @@ def _keys(text: str, kind: str = "markdown") -> list[list[str]]:
         pytest.param("A [@key].", [[("key", "", "", "", "", False)]], id="single"),
         pytest.param(
             "A [@a; @b; @c].",
-            [[("a", "", "", "", "", False), ("b", "", "", "", "", False), ("c", "", "", "", "", False)]],
+            [
+                [
+                    ("a", "", "", "", "", False),
+                    ("b", "", "", "", "", False),
+                    ("c", "", "", "", "", False),
+                ]
+            ],
             id="group",
         ),
         pytest.param("A [@key, p. 12].", [[("key", "", "page", "12", "", False)]], id="page"),
@@ -35,13 +41,29 @@ def _keys(text: str, kind: str = "markdown") -> list[list[str]]:
             id="prefix-pages-suffix",
         ),
         pytest.param("A [-@key].", [[("key", "", "", "", "", True)]], id="suppress-author"),
-        pytest.param("A [@key, chap. 3].", [[("key", "", "chapter", "3", "", False)]], id="chapter"),
-        pytest.param("A [@key, 33].", [[("key", "", "page", "33", "", False)]], id="bare-number-is-page"),
-        pytest.param("A [@key{ii, A-D}, more].", [[("key", "", "pages", "ii, A-D", "more", False)]], id="braced-locator"),
+        pytest.param(
+            "A [@key, chap. 3].", [[("key", "", "chapter", "3", "", False)]], id="chapter"
+        ),
+        pytest.param(
+            "A [@key, 33].", [[("key", "", "page", "33", "", False)]], id="bare-number-is-page"
+        ),
+        pytest.param(
+            "A [@key{ii, A-D}, more].",
+            [[("key", "", "pages", "ii, A-D", "more", False)]],
+            id="braced-locator",
+        ),
         pytest.param("@key says so.", [[("key", "", "", "", "", False)]], id="in-text"),
-        pytest.param("@key [p. 33] says.", [[("key", "", "page", "33", "", False)]], id="in-text-locator"),
-        pytest.param("As @doe99.", [[("doe99", "", "", "", "", False)]], id="trailing-period-not-in-key"),
-        pytest.param("See [@{a key with spaces}].", [[("a key with spaces", "", "", "", "", False)]], id="braced-key"),
+        pytest.param(
+            "@key [p. 33] says.", [[("key", "", "page", "33", "", False)]], id="in-text-locator"
+        ),
+        pytest.param(
+            "As @doe99.", [[("doe99", "", "", "", "", False)]], id="trailing-period-not-in-key"
+        ),
+        pytest.param(
+            "See [@{a key with spaces}].",
+            [[("a key with spaces", "", "", "", "", False)]],
+            id="braced-key",
+        ),
     ],
 )
 def test_syntax(text: str, expected: list) -> None:

@@ -19,7 +19,9 @@ def _labels(text: str, **options: object) -> list[str]:
             if label.is_range:
                 parts.append(f"{label.numbers[0]}–{label.numbers[-1]}")
             else:
-                parts.append(f"{label.numbers[0]}" + (f"({label.locator})" if label.locator else ""))
+                parts.append(
+                    f"{label.numbers[0]}" + (f"({label.locator})" if label.locator else "")
+                )
         parts += [f"{i.key}?" for i in c.missing]
         out.append(",".join(parts))
     return out
@@ -29,11 +31,25 @@ def _labels(text: str, **options: object) -> list[str]:
     ("text", "expected"),
     [
         pytest.param("[@k1] [@k2] [@k1]", ["1", "2", "1"], id="repeats-reuse"),
-        pytest.param("[@k1] [@k2] [@k3; @k4; @k5] [@k3]", ["1", "2", "3–5", "3"], id="example-range"),
+        pytest.param(
+            "[@k1] [@k2] [@k3; @k4; @k5] [@k3]", ["1", "2", "3–5", "3"], id="example-range"
+        ),
         pytest.param("[@k1; @k2]", ["1,2"], id="pair-stays"),
-        pytest.param("[@k1] [@k2] [@k3] [@k4] [@k5] [@k6] [@k6; @k4; @k7; @k5]", ["1", "2", "3", "4", "5", "6", "4–7"], id="sorted-first"),
-        pytest.param("[@k1] [@k2] [@k3] [@k4] [@k5] [@k1; @k3; @k5]", ["1", "2", "3", "4", "5", "1,3,5"], id="gaps-stay"),
-        pytest.param("[@k1] [@k2] [@k3] [@k4] [@k5] [@k1; @k2; @k3; @k5]", ["1", "2", "3", "4", "5", "1–3,5"], id="range-then-single"),
+        pytest.param(
+            "[@k1] [@k2] [@k3] [@k4] [@k5] [@k6] [@k6; @k4; @k7; @k5]",
+            ["1", "2", "3", "4", "5", "6", "4–7"],
+            id="sorted-first",
+        ),
+        pytest.param(
+            "[@k1] [@k2] [@k3] [@k4] [@k5] [@k1; @k3; @k5]",
+            ["1", "2", "3", "4", "5", "1,3,5"],
+            id="gaps-stay",
+        ),
+        pytest.param(
+            "[@k1] [@k2] [@k3] [@k4] [@k5] [@k1; @k2; @k3; @k5]",
+            ["1", "2", "3", "4", "5", "1–3,5"],
+            id="range-then-single",
+        ),
         pytest.param("[@k1; @k1]", ["1"], id="duplicate-in-group"),
         pytest.param("[@k1; @k2, p. 12; @k3]", ["1,2(12),3"], id="locator-never-folded"),
         pytest.param("[@k1; @nope] [@k2]", ["1,nope?", "2"], id="unknown-gets-no-number"),

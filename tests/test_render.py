@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 
 from citations import RenderSettings, render_file
-from conftest import FIXTURES
 
 REFS = FIXTURES / "render" / "refs.bib"
 ARTICLE = FIXTURES / "render" / "article.md"
@@ -45,7 +45,10 @@ def test_each_reference_links_back_to_every_citation() -> None:
     html = _render()
     item = re.search(r'<li id="ref-smith2020".*?</li>', html, re.S)
     assert item is not None
-    assert re.findall(r'href="#cite-(\d+)"[^>]*>([a-z])<', item.group(0)) == [("1", "a"), ("3", "b")]
+    assert re.findall(r'href="#cite-(\d+)"[^>]*>([a-z])<', item.group(0)) == [
+        ("1", "a"),
+        ("3", "b"),
+    ]
     assert 'id="cite-3"' in html
 
 

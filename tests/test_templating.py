@@ -41,5 +41,5 @@ def test_undefined_variables_are_errors_with_a_line(tmp_path: Path) -> None:
 
 
 def test_a_missing_template_is_named(tmp_path: Path) -> None:
-    with pytest.raises(TemplateError, match="template not found: nope.html"):
+    with pytest.raises(TemplateError, match=r"template not found: nope\.html"):
         Templates(tmp_path).render("nope.html", {})

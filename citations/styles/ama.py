@@ -72,7 +72,7 @@ class AmaStyle(Style):
             block(ref.get("title")),
             block(Emph((journal,)) if journal else None),
             block(self._issue_part(ref)),
-            *self._links(ref, accessed=False),
+            *self._links(ref),
         ]
 
     def _web(self, ref: Reference) -> list[Block | None]:
@@ -89,7 +89,7 @@ class AmaStyle(Style):
             block("Published ", _date(published)) if published else None,
             block("Updated ", _date(parse_date(updated))) if updated else None,
             block("Reviewed ", _date(parse_date(reviewed))) if reviewed else None,
-            *self._links(ref, accessed=True),
+            *self._links(ref, web=True),
         ]
 
     def _book(self, ref: Reference) -> list[Block | None]:
@@ -100,30 +100,31 @@ class AmaStyle(Style):
             block(Emph((ref.get("title"),)) if ref.get("title") else None),
             self._volume_edition(ref),
             self._publisher_year(ref),
-            *self._links(ref, accessed=False),
+            *self._links(ref),
         ]
 
     def _part(self, ref: Reference) -> list[Block | None]:
-        """Chapters and papers in proceedings: `In: Editor A, ed. Book. Publisher; Year:pages.`"""
+        """Chapters and papers in proceedings: `In: Editor A, ed. Book. Publisher; Year:pages.`
+
+        A paper with no proceedings is one presented at a meeting (AMA 3.13):
+        `Presented at: Meeting; September 2002; Tempe, AZ.`
+        """
         container = ref.get("booktitle") or ref.get("journal")
+        if ref.type in _PAPERS and not container and ref.get("eventtitle"):
+            return [self._authors(ref), block(ref.get("title")), _presented(ref), *self._links(ref)]
         editors = self._editor_text(ref)
         into: list[str | Emph] = ["In: "]
         if editors:
             into.append(f"{editors}. " if container else editors)
         if container:
             into.append(Emph((container,)))
-        publisher = self._publisher_year(ref, pages=True)
-        event = None
-        if ref.type in _PAPERS and not ref.get("publisher") and ref.get("eventtitle"):
-            event = block("Presented at: ", ref.get("eventtitle"))
         return [
             self._authors(ref),
             block(ref.get("title")),
             block(*into) if (container or editors) else None,
             self._volume_edition(ref),
-            event,
-            publisher,
-            *self._links(ref, accessed=False),
+            self._publisher_year(ref, pages=True),
+            *self._links(ref),
         ]
 
     def _report(self, ref: Reference) -> list[Block | None]:
@@ -135,7 +136,7 @@ class AmaStyle(Style):
             block(Emph((ref.get("title"),)) if ref.get("title") else None),
             self._publisher_year(ref, publisher=ref.get("institution") or ref.get("publisher")),
             block(label) if label else None,
-            *self._links(ref, accessed=bool(ref.get("url")) and not ref.get("doi")),
+            *self._links(ref),
         ]
 
     def _thesis(self, ref: Reference) -> list[Block | None]:
@@ -147,7 +148,7 @@ class AmaStyle(Style):
             block(Emph((ref.get("title"),)) if ref.get("title") else None),
             block(kind),
             self._publisher_year(ref, publisher=school),
-            *self._links(ref, accessed=bool(ref.get("url"))),
+            *self._links(ref),
         ]
 
     def _misc(self, ref: Reference) -> list[Block | None]:
@@ -159,7 +160,7 @@ class AmaStyle(Style):
             block(where) if where else None,
             block(_date(date)) if date else None,
             block(ref.get("note")) if ref.get("note") else None,
-            *self._links(ref, accessed=bool(ref.get("url"))),
+            *self._links(ref),
         ]
 
     # --- pieces -----------------------------------------------------------------------------------
@@ -224,16 +225,20 @@ class AmaStyle(Style):
             text += f":{page_text}" if text else page_text
         return block(text) if text else None
 
-    def _links(self, ref: Reference, *, accessed: bool) -> list[Block | None]:
+    def _links(self, ref: Reference, *, web: bool = False) -> list[Block | None]:
+        """`doi:...`, or `Accessed April 1, 2025. https://...`: a URL always comes with the date
+        it was accessed (AMA 3.15); a web page keeps its accessed date even with no URL shown.
+        """
         o = self.options
-        doi = ref.get("doi")
-        url = ref.get("url")
+        doi, url = ref.get("doi"), ref.get("url")
+        by_doi = bool(doi) and o.show_doi
+        by_url = not by_doi and bool(url) and o.show_url
         out: list[Block | None] = []
-        if accessed and o.show_accessed and url and ref.get("urldate"):
+        if o.show_accessed and url and ref.get("urldate") and (by_url or web):
             out.append(block("Accessed ", _date(parse_date(ref.get("urldate")))))
-        if doi and o.show_doi:
+        if by_doi:
             out.append(block(doi_link(doi), close=False))
-        elif url and o.show_url:
+        elif by_url:
             out.append(block(web_link(url), close=False))
         return out
 
@@ -247,6 +252,14 @@ def _date(date: Date | None) -> str:
     if date.month:
         return f"{MONTHS[date.month - 1]} {date.year}"
     return str(date.year)
+
+
+def _presented(ref: Reference) -> Block | None:
+    """`Presented at: Meeting; September 2002; Tempe, AZ`: meeting, its date, its place."""
+    date = parse_date(ref.get("eventdate")) if ref.get("eventdate") else issued(ref)
+    place = ref.get("venue") or ref.get("location") or ref.get("address")
+    parts = [p for p in (ref.get("eventtitle"), _date(date), place) if p]
+    return block("Presented at: ", "; ".join(parts))
 
 
 def _pages(pages: str) -> str:

@@ -51,6 +51,7 @@ class StyleOptions:
     show_accessed: bool = True
     collapse_ranges: bool = True  # [@a; @b; @c] → 1–3
     range_min: int = 3  # how many consecutive numbers make a range
+    move_punctuation: bool = True  # `pain [@a].` → `pain.¹` (superscripts follow . and ,)
 
 
 class Style:
@@ -94,14 +95,16 @@ def build_options(cls: type[StyleOptions], given: Mapping[str, Any], style: str)
             choices = [n.replace("_", "-") for n in known]
             close = difflib.get_close_matches(raw_name, choices, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(choices)}"
-            raise StyleError(f"unknown option '{raw_name}' for style '{style}'", hint=hint)
+            raise StyleError(
+                f"unknown option '{raw_name}' for style '{style}'", hint=hint, option=raw_name
+            )
         default = getattr(cls(), name)
         if type(default) is bool and not isinstance(value, bool):
-            raise StyleError(f"style option '{raw_name}' must be true or false")
+            raise StyleError(f"style option '{raw_name}' must be true or false", option=raw_name)
         if type(default) is int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise StyleError(f"style option '{raw_name}' must be a whole number")
+            raise StyleError(f"style option '{raw_name}' must be a whole number", option=raw_name)
         if type(default) is str and not isinstance(value, str):
-            raise StyleError(f"style option '{raw_name}' must be a string")
+            raise StyleError(f"style option '{raw_name}' must be a string", option=raw_name)
         values[name] = value
     return replace(cls(), **values)
 

@@ -30,6 +30,7 @@ _BOOKS = {"book", "mvbook", "collection", "mvcollection", "proceedings", "mvproc
 _PARTS = {"inbook", "incollection", "bookinbook", "suppbook", "inreference", "suppcollection",
           "inproceedings", "conference"}  # fmt: skip
 _THESIS = {"phdthesis": "dissertation", "mastersthesis": "master's thesis"}
+_PAPERS = {"inproceedings", "conference"}
 
 
 @dataclass(frozen=True)
@@ -62,19 +63,23 @@ class VancouverStyle(Style):
         return join_blocks(blocks)
 
     def _article(self, ref: Reference) -> list[Block | None]:
+        """`Journal. 2016 Mar 9;11(3):e0150367.`; `Journal [Internet]. 2016 [cited 2025 Apr];...`
+        when a URL is given; `2002;(401):230-8.` for an issue with no volume."""
         journal = ref.get("shortjournal") or ref.get("journal") or ref.get("journaltitle")
+        online = self._url_shown(ref, with_doi=False)
+        if journal and online:
+            journal = f"{journal} [Internet]"
         date = issued(ref)
-        text = _date(date) if date else ""
+        text = " ".join(p for p in (_date(date), self._cited(ref) if online else "") if p)
         volume, issue = ref.get("volume"), ref.get("number") or ref.get("issue")
-        if volume:
-            text += f";{volume}" if text else volume
-        if issue and self.options.show_issue:
-            text += f"({issue})"
+        issue = issue if self.options.show_issue else ""
+        if volume or issue:
+            text += (";" if text else "") + volume + (f"({issue})" if issue else "")
         pages = self._pages(ref.get("pages") or ref.get("eid"))
         if pages:
             text += f":{pages}" if text else pages
         return [self._authors(ref), block(ref.get("title")), block(journal), block(text),
-                *self._links(ref)]  # fmt: skip
+                *self._links(ref, with_doi=False)]  # fmt: skip
 
     def _web(self, ref: Reference) -> list[Block | None]:
         site = ref.get("organization") or ref.get("publisher") or ref.get("howpublished")
@@ -96,49 +101,58 @@ class VancouverStyle(Style):
             self._authors(ref),
             block(f"{title} [Internet]") if title else None,
             block(published) if published else None,
-            *self._links(ref, label=True),
+            *self._links(ref),
         ]
 
     def _book(self, ref: Reference) -> list[Block | None]:
+        """Books, reports and theses: `Title [dissertation]. 2nd ed. Place: Publisher; Year.`
+        With a URL: `Title [Internet]. Place: Publisher; Year [cited 2025 Apr 1].`"""
         kind = _THESIS.get(ref.type) or (ref.get("type") if ref.type == "thesis" else "")
+        online = self._url_shown(ref)
         title = ref.get("title")
-        if title and kind:
-            title = f"{title} [{kind}]"
-        edition = ref.get("edition")
-        edition_text = f"{ordinal(int(edition))} ed" if edition.isdigit() else edition
+        if title and (kind or online):
+            medium = " on the Internet" if kind and online else ""
+            title = f"{title} [{kind}{medium}]" if kind else f"{title} [Internet]"
         publisher = ref.get("publisher") or ref.get("institution") or ref.get("school")
-        place = ref.get("address") or ref.get("location")
-        date = issued(ref)
-        where = f"{place}: {publisher}" if place and publisher else (publisher or place)
-        pub = "; ".join(p for p in (where, str(date.year) if date else "") if p)
         number = ref.get("number") if ref.type in ("report", "techreport") else ""
         authors = self._authors(ref) or self._editors(ref)
         return [
             authors,
             block(title),
-            block(edition_text) if edition_text else None,
-            block(pub) if pub else None,
+            self._edition(ref),
+            self._publication(ref, publisher, online=online),
             block(f"Report No.: {number}") if number else None,
-            *self._links(ref, label=True),
+            *self._links(ref),
         ]
 
     def _part(self, ref: Reference) -> list[Block | None]:
+        """`In: Editor A, editors. Book. 2nd ed. Place: Publisher; Year. p. 12-20.`
+
+        Proceedings add the meeting's date and place (`Proceedings; 2002 Aug; San Diego, CA.`);
+        a paper with no proceedings was `Presented at: Meeting; 2002 Sep; Tempe, AZ.`
+        """
         editors = self._editor_text(ref)
         container = ref.get("booktitle")
+        paper = ref.type in _PAPERS
+        if paper and not container and ref.get("eventtitle"):
+            where = "; ".join(p for p in (ref.get("eventtitle"), *_meeting(ref, True)) if p)
+            return [self._authors(ref), block(ref.get("title")),
+                    block(f"Presented at: {where}"), *self._links(ref)]  # fmt: skip
+        online = self._url_shown(ref)
+        if container and online:
+            container = f"{container} [Internet]"
+        if container and paper:
+            container = "; ".join(p for p in (container, *_meeting(ref, False)) if p)
         into = "In: " + ". ".join(p for p in (editors, container) if p)
-        publisher = ref.get("publisher")
-        place = ref.get("address") or ref.get("location")
-        date = issued(ref)
-        where = f"{place}: {publisher}" if place and publisher else (publisher or place)
-        pub = "; ".join(p for p in (where, str(date.year) if date else "") if p)
         pages = ref.get("pages")
         return [
             self._authors(ref),
             block(ref.get("title")),
             block(into) if (editors or container) else None,
-            block(pub) if pub else None,
+            self._edition(ref),
+            self._publication(ref, ref.get("publisher"), online=online),
             block(f"p. {self._pages(pages)}") if pages else None,
-            *self._links(ref, label=True),
+            *self._links(ref),
         ]
 
     def _authors(self, ref: Reference) -> Block | None:
@@ -157,20 +171,55 @@ class VancouverStyle(Style):
         text = self._editor_text(ref)
         return block(text) if text else None
 
+    def _edition(self, ref: Reference) -> Block | None:
+        edition = ref.get("edition")
+        return block(f"{ordinal(int(edition))} ed" if edition.isdigit() else edition)
+
+    def _publication(self, ref: Reference, publisher: str, *, online: bool) -> Block | None:
+        """`Place: Publisher; Year`, and ` [cited 2025 Apr 1]` after the year when online."""
+        place = ref.get("address") or ref.get("location")
+        date = issued(ref)
+        where = f"{place}: {publisher}" if place and publisher else (publisher or place)
+        cited = self._cited(ref) if online else ""
+        year = " ".join(p for p in (str(date.year) if date else "", cited) if p)
+        return block("; ".join(p for p in (where, year) if p))
+
+    def _cited(self, ref: Reference) -> str:
+        date = parse_date(ref.get("urldate")) if ref.get("urldate") else None
+        return f"[cited {_date(date)}]" if date and self.options.show_accessed else ""
+
+    def _url_shown(self, ref: Reference, *, with_doi: bool = True) -> bool:
+        """Books print the URL beside a DOI; articles print it only when no DOI is shown."""
+        o = self.options
+        doi_shown = bool(ref.get("doi")) and o.show_doi
+        return bool(ref.get("url")) and o.show_url and (with_doi or not doi_shown)
+
     def _pages(self, pages: str) -> str:
         span = page_range(pages)
         if not span:
             return pages.strip()
         return elide_pages(*span) if self.options.elide_pages else f"{span[0]}-{span[1]}"
 
-    def _links(self, ref: Reference, *, label: bool = False) -> list[Block | None]:
-        o = self.options
+    def _links(self, ref: Reference, *, with_doi: bool = True) -> list[Block | None]:
         out: list[Block | None] = []
-        if ref.get("url") and o.show_url and (label or not ref.get("doi")):
+        if self._url_shown(ref, with_doi=with_doi):
             out.append(block("Available from: ", web_link(ref.get("url")), close=False))
-        if ref.get("doi") and o.show_doi:
+        if ref.get("doi") and self.options.show_doi:
             out.append(block(doi_link(ref.get("doi")), close=False))
         return out
+
+
+def _meeting(ref: Reference, presented: bool) -> tuple[str, str]:
+    """A meeting's date and place: (`2002 Aug`, `San Diego, CA`); either may be empty.
+
+    In proceedings `location` is the publisher's; only a paper merely presented has no
+    publisher, so there the entry's own date and location are the meeting's.
+    """
+    date = parse_date(ref.get("eventdate")) if ref.get("eventdate") else None
+    if presented:
+        date = date or issued(ref)
+        return _date(date), ref.get("venue") or ref.get("location") or ref.get("address")
+    return _date(date), ref.get("venue")
 
 
 def _date(date: Date | None) -> str:
