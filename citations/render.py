@@ -132,7 +132,7 @@ def _markdown_to_html(source: str) -> str:
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-    return md.render(source)
+    return str(md.render(source))
 
 
 def _into_document(

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from ..errors import LibraryError
-from ..findings import Finding
+from ..findings import Finding, Severity
 from ..model import NameList, Reference, Span
 from .cache import cache_key, read_record, write_record
 from .crossref import inherit_fields
@@ -86,7 +86,7 @@ def load_library(paths: Iterable[Path], cache_dir: Path | None = None) -> Librar
         name = str(path)
         macros.update(record["strings"])
         for code, line, message, key in record["problems"]:
-            severity = "warning" if code == "undefined-macro" else "error"
+            severity: Severity = "warning" if code == "undefined-macro" else "error"
             findings.append(Finding(code, severity, message, Span(name, line), key=key))
         for key, type_, line, raw, lines in record["entries"]:
             span = Span(name, line)

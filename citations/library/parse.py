@@ -6,8 +6,8 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-import bibtexparser
 from bibtexparser import model as bm
+from bibtexparser.entrypoint import parse_string
 
 from .values import resolve_value
 
@@ -28,21 +28,22 @@ def parse_bibtex(text: str, macros: Mapping[str, str]) -> FileRecord:
     `macros` are the `@string`s defined by files read before this one (lower-case names).
     Lines are 1-based.
     """
-    library = bibtexparser.parse_string(text, parse_stack=[])
+    library = parse_string(text, parse_stack=[])
     scope = dict(macros)
     strings: dict[str, str] = {}
     entries: list[tuple[str, str, int, dict[str, str], dict[str, int]]] = []
     problems: list[tuple[str, int, str, str | None]] = []
 
-    for block in library.blocks:
-        line = (block.start_line or 0) + 1
-        if isinstance(block, bm.DuplicateBlockKeyBlock):
+    for parsed in library.blocks:
+        line = (parsed.start_line or 0) + 1
+        block: bm.Block | None = parsed
+        if isinstance(parsed, bm.DuplicateBlockKeyBlock):
             # Reported by the library across all files, with both places; keep the block.
-            block = block.ignore_error_block
-        elif isinstance(block, bm.DuplicateFieldKeyBlock):
-            fields = ", ".join(sorted(block.duplicate_keys))
+            block = parsed.ignore_error_block
+        elif isinstance(parsed, bm.DuplicateFieldKeyBlock):
+            fields = ", ".join(sorted(parsed.duplicate_keys))
             problems.append(("duplicate-field", line, f"field given twice: {fields}", None))
-            block = block.ignore_error_block
+            block = parsed.ignore_error_block
         if isinstance(block, bm.ParsingFailedBlock):
             message = _syntax_message(block.error)
             problems.append(("bib-syntax", line, message, None))

@@ -1,0 +1,31 @@
+"""Importing the package stays light: the command line, HTTP and optional parsers load on use."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def _imported_after(statement: str) -> set[str]:
+    code = f"import sys, json; {statement}; print(json.dumps(sorted(sys.modules)))"
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return {name.split(".")[0] for name in json.loads(proc.stdout)}
+
+
+def test_the_library_api_does_not_load_the_command_line_or_network() -> None:
+    loaded = _imported_after("import citations")
+    assert not loaded & {"click", "requests", "urllib3", "markdown_it", "yaml", "platformdirs"}
+
+
+def test_only_the_cli_module_imports_click() -> None:
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "citations").rglob("*.py")
+        if path.name != "cli.py" and "import click" in path.read_text("utf-8")
+    ]
+    assert offenders == []
