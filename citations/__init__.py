@@ -5,28 +5,88 @@ The public API, for build steps:
     from citations import RenderSettings, render_file
     result = render_file(Path("articles/a.md"), RenderSettings(refs=(Path("refs"),)))
     print(result.text)
+
+Names load on first use (PEP 562), so a command that only reads the library does not pay
+for the templates, styles and Markdown renderer.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from .api import RenderSettings, render_file
-from .article import Article, read_article, scan_article
-from .config import Config, load_config
-from .errors import CitationsError
-from .findings import Finding
-from .library import Library, load_library
-from .model import CiteItem, Marker, Name, NameList, Reference, Span
-from .numbering import Citation, Label, Numbering, number_citations
-from .render import Rendered, RenderOptions, render_article
-from .styles import STYLES, Style, get_style
-from .templating import Templates
+_EXPORTS = {
+    "RenderSettings": "api", "render_file": "api",
+    "Article": "article", "read_article": "article", "scan_article": "article",
+    "Config": "config", "load_config": "config",
+    "CitationsError": "errors",
+    "Finding": "findings",
+    "Library": "library", "load_library": "library",
+    "CiteItem": "model", "Marker": "model", "Name": "model", "NameList": "model",
+    "Reference": "model", "Span": "model",
+    "Citation": "numbering", "Label": "numbering", "Numbering": "numbering",
+    "number_citations": "numbering",
+    "RenderOptions": "render", "Rendered": "render", "render_article": "render",
+    "STYLES": "styles", "Style": "styles", "get_style": "styles",
+    "Templates": "templating",
+}  # fmt: skip
 
 __all__ = [
-    "STYLES", "Article", "Citation", "CitationsError", "CiteItem", "Config", "Finding",
-    "Label", "Library", "Marker", "Name", "NameList", "Numbering", "Reference", "RenderOptions",
-    "RenderSettings", "Rendered", "Span", "Style", "Templates", "__version__", "get_style",
-    "load_config", "load_library", "number_citations", "read_article", "render_article",
-    "render_file", "scan_article",
-]  # fmt: skip
+    "STYLES",
+    "Article",
+    "Citation",
+    "CitationsError",
+    "CiteItem",
+    "Config",
+    "Finding",
+    "Label",
+    "Library",
+    "Marker",
+    "Name",
+    "NameList",
+    "Numbering",
+    "Reference",
+    "RenderOptions",
+    "RenderSettings",
+    "Rendered",
+    "Span",
+    "Style",
+    "Templates",
+    "__version__",
+    "get_style",
+    "load_config",
+    "load_library",
+    "number_citations",
+    "read_article",
+    "render_article",
+    "render_file",
+    "scan_article",
+]
+
+if TYPE_CHECKING:
+    from .api import RenderSettings, render_file
+    from .article import Article, read_article, scan_article
+    from .config import Config, load_config
+    from .errors import CitationsError
+    from .findings import Finding
+    from .library import Library, load_library
+    from .model import CiteItem, Marker, Name, NameList, Reference, Span
+    from .numbering import Citation, Label, Numbering, number_citations
+    from .render import Rendered, RenderOptions, render_article
+    from .styles import STYLES, Style, get_style
+    from .templating import Templates
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'citations' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

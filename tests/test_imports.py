@@ -29,3 +29,11 @@ def test_only_the_cli_module_imports_click() -> None:
         if path.name != "cli.py" and "import click" in path.read_text("utf-8")
     ]
     assert offenders == []
+
+
+def test_every_public_name_resolves() -> None:
+    import citations
+
+    assert set(citations.__all__) == {"__version__", *citations._EXPORTS}
+    for name in citations.__all__:
+        assert getattr(citations, name) is not None

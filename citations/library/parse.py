@@ -49,18 +49,22 @@ def parse_bibtex(text: str, macros: Mapping[str, str]) -> FileRecord:
             problems.append(("bib-syntax", line, message, None))
         elif isinstance(block, bm.String):
             name = block.key.lower()
-            value = resolve_value(_as_text(block.value), scope, _report(problems, line, None))
+            undefined: list[str] = []
+            value = resolve_value(_as_text(block.value), scope, undefined)
+            _report(problems, line, None, undefined)
             scope[name] = strings[name] = value
         elif isinstance(block, bm.Entry):
             key = block.key
+            undefined = []
             raw: dict[str, str] = {}
             lines: dict[str, int] = {}
             for f in block.fields:
                 name = f.key.lower()
                 if name in raw:
                     continue  # the first of a repeated field wins, as in BibTeX
-                flagged = _report(problems, f.start_line + 1, key)
-                raw[name] = resolve_value(_as_text(f.value), scope, flagged)
+                raw[name] = resolve_value(_as_text(f.value), scope, undefined)
+                if undefined:
+                    _report(problems, f.start_line + 1, key, undefined)
                 lines[name] = f.start_line + 1
             entries.append((key, block.entry_type.lower(), line, raw, lines))
     return {"entries": entries, "strings": strings, "problems": problems}
@@ -77,9 +81,9 @@ def _syntax_message(error: Exception) -> str:
     return f"cannot parse this block: {reason}" if reason else "cannot parse this block"
 
 
-def _report(problems: list[tuple[str, int, str, str | None]], line: int, key: str | None) -> Any:
-    def on_undefined(name: str) -> None:
-        message = f"undefined @string macro '{name}'"
-        problems.append(("undefined-macro", line, message, key))
-
-    return on_undefined
+def _report(
+    problems: list[tuple[str, int, str, str | None]], line: int, key: str | None, names: list[str]
+) -> None:
+    for name in names:
+        problems.append(("undefined-macro", line, f"undefined @string macro '{name}'", key))
+    names.clear()

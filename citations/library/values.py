@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Mapping
+
+_BRACES = re.compile(r"[{}]")
 
 # BibTeX's built-in month macros expand to the full English name.
 MONTH_MACROS = {
@@ -12,13 +15,11 @@ MONTH_MACROS = {
 }  # fmt: skip
 
 
-def resolve_value(
-    text: str, macros: Mapping[str, str], on_undefined: Callable[[str], None] | None = None
-) -> str:
+def resolve_value(text: str, macros: Mapping[str, str], undefined: list[str] | None = None) -> str:
     """The value of `text` as written after `field =`: `{..}`, `".."`, numbers, macros, `#`.
 
     Macro names are case-insensitive (`macros` is keyed in lower case). An undefined macro
-    is reported through `on_undefined` and stands for its own name, so nothing is lost.
+    is added to `undefined` and stands for its own name, so nothing is lost.
     """
     text = text.strip()
     if text[:1] == "{" and text[-1:] == "}" and _closes_at_end(text):
@@ -36,22 +37,22 @@ def resolve_value(
             elif name in MONTH_MACROS:
                 parts.append(MONTH_MACROS[name])
             else:
-                if on_undefined is not None:
-                    on_undefined(piece)
+                if undefined is not None:
+                    undefined.append(piece)
                 parts.append(piece)
     return "".join(parts)
 
 
 def _closes_at_end(text: str) -> bool:
     """True when the brace opened at text[0] closes at the last character."""
+    inner = text[1:-1]
+    if "{" not in inner and "}" not in inner:
+        return True  # most values: no inner braces at all
     depth = 0
-    for i, ch in enumerate(text):
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return i == len(text) - 1
+    for m in _BRACES.finditer(text):
+        depth += 1 if m.group() == "{" else -1
+        if depth == 0:
+            return m.start() == len(text) - 1
     return False
 
 
