@@ -25,15 +25,18 @@ def superscript(text: object) -> str:
 def default_templates_dir() -> Path:
     """The templates installed with the package (the repository's templates/ folder).
 
-    setup.cfg installs templates/ as `citations.templates`; run from a source tree that was
-    not installed, the folder is found beside the package.
+    setup.cfg installs templates/ as the data-only package `citations.templates`; run from
+    a source tree that was not installed, the folder is found beside the package.
     """
-    from importlib.resources import files
+    import importlib.util
 
     try:
-        return Path(str(files("citations.templates")))
+        spec = importlib.util.find_spec("citations.templates")
     except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / "templates"
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(__file__).resolve().parent.parent / "templates"
 
 
 class Templates:
