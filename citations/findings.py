@@ -12,11 +12,27 @@ SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 
 @dataclass(frozen=True, slots=True)
+class Fix:
+    """A mechanical, unambiguous repair of one field: `citations check --fix` applies it.
+
+    `value` replaces the field's value text. Unless `bare` is set, the original delimiters
+    (`{...}` or `"..."`) are kept around it; `bare` writes it as is (a month macro `mar`).
+    """
+
+    path: str
+    key: str
+    field: str
+    value: str
+    bare: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A stable kebab-case `code`, a severity, a message, where, and how to fix it.
 
     `related` names other places the finding involves (the first definition of a duplicate
-    key, say). Tests assert codes and spans, never wording.
+    key, say); `fix` is the safe repair, where there is one. Tests assert codes and spans,
+    never wording.
     """
 
     code: str
@@ -26,6 +42,7 @@ class Finding:
     hint: str = ""
     key: str | None = None
     related: tuple[Span, ...] = ()
+    fix: Fix | None = None
 
     def __str__(self) -> str:
         where = f"{self.span}: " if self.span else ""

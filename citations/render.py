@@ -254,18 +254,9 @@ def _title(article: Article) -> str:
 def _findings(
     article: Article, library: Library, numbering: Numbering, options: RenderOptions
 ) -> list[Finding]:
-    findings = []
-    for c in numbering.citations:
-        for item in c.missing:
-            close = library.suggest(item.key)
-            hint = f"did you mean {', '.join(repr(k) for k in close)}?" if close else ""
-            findings.append(
-                Finding("unknown-key", "error", f"citation key '{item.key}' is not in the library",
-                        item.span, hint=hint, key=item.key)
-            )  # fmt: skip
+    from .checks.articles import uncited, unknown_keys
+
+    findings = list(unknown_keys(article.markers, library))
     if options.report_uncited:
-        for ref in library:
-            if ref.key not in numbering.numbers:
-                message = f"'{ref.key}' is not cited by {article.path}"
-                findings.append(Finding("uncited-entry", "warning", message, ref.span, key=ref.key))
+        findings += uncited(library, set(numbering.numbers), article.path)
     return findings
