@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,15 +16,17 @@ Kind = Literal["markdown", "html"]
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
-# Raw HTML whose content is never prose: code, preformatted text, scripts, styles, comments.
-_HTML_RAW_RE = re.compile(
-    r"<!--.*?-->|<(code|pre|script|style|kbd|samp|textarea)\b[^>]*>.*?</\1\s*>",
-    re.DOTALL | re.IGNORECASE,
+# Text where `@` and `[` are never citations, found in one pass: HTML comments and the
+# content of code-like elements; HTML tags (closing tags anywhere, opening ones not glued to
+# a word, since pandoc keys may hold `<k>`); URLs; and Markdown link targets `](...)`.
+_NOT_PROSE_RE = re.compile(
+    r"(?si:<!--.*?-->|<(code|pre|script|style|kbd|samp|textarea)\b[^>]*>.*?</\1\s*>)"
+    r"|</[A-Za-z][^<>]*>|(?<!\w)<[A-Za-z][^<>]*>|<![^<>]*>"
+    r"|(?i:\b(?:https?|ftp|mailto):[^\s<>\"'`\]\)]+)"
+    r"|\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)"
 )
-# A tag: closing tags anywhere, opening ones not glued to a word (pandoc keys may hold `<k>`).
-_HTML_TAG_RE = re.compile(r"</[A-Za-z][^<>]*>|(?<!\w)<[A-Za-z][^<>]*>|<![^<>]*>")
-_URL_RE = re.compile(r"\b(?:https?|ftp|mailto):[^\s<>\"'`\]\)]+", re.IGNORECASE)
-_LINK_TARGET_RE = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)")
+# Only text with a fence or an indented line can hold a code block: skip the parser otherwise.
+_MAY_HAVE_CODE_BLOCK = re.compile(r"```|~~~|^(?: {4}|\t)", re.MULTILINE)
 # Where the reference list goes: a pandoc `::: {#refs}` div or a `[[references]]` line.
 _REFS_DIV_RE = re.compile(r"^:::+[ \t]*\{#refs[^}]*\}[ \t]*\n(?:.*?\n)??:::+[ \t]*$", re.M | re.S)
 _REFS_LINE_RE = re.compile(r"^[ \t]*\[\[references\]\][ \t]*$", re.MULTILINE)
@@ -76,8 +79,9 @@ def scan_article(text: str, path: str, kind: Kind = "markdown") -> Article:
 def _front_matter(source: str, path: str) -> dict[str, Any]:
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
     try:
-        meta = yaml.safe_load(source) or {}
+        meta = yaml.load(source, Loader=loader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -92,24 +96,20 @@ def _masked_ranges(text: str, kind: Kind, body_start: int) -> list[tuple[int, in
     ranges: list[tuple[int, int]] = [(0, body_start)] if body_start else []
     if kind == "markdown":
         ranges += _markdown_code(text, body_start)
-    for regex in (_HTML_RAW_RE, _HTML_TAG_RE, _URL_RE, _LINK_TARGET_RE):
-        ranges += [(m.start(), m.end()) for m in regex.finditer(text, body_start)]
+    ranges += [(m.start(), m.end()) for m in _NOT_PROSE_RE.finditer(text, body_start)]
     return _merge(ranges)
 
 
 def _markdown_code(text: str, body_start: int) -> list[tuple[int, int]]:
     """Code blocks (from markdown-it, so CommonMark decides) and inline code spans."""
-    from markdown_it import MarkdownIt
-
-    line_starts = [0] + [m.end() for m in re.finditer("\n", text)] + [len(text)]
-    first_line = text.count("\n", 0, body_start)
     ranges = []
-    for token in MarkdownIt("commonmark").parse(text[body_start:]):
-        if token.type in ("fence", "code_block", "html_block") and token.map:
-            begin, end = token.map[0] + first_line, token.map[1] + first_line
-            if token.type == "html_block":
-                continue  # raw HTML is scanned by the HTML rules, prose inside it counts
-            ranges.append((line_starts[begin], line_starts[min(end, len(line_starts) - 1)]))
+    if _MAY_HAVE_CODE_BLOCK.search(text, body_start):
+        line_starts = [0] + [m.end() for m in re.finditer("\n", text)] + [len(text)]
+        first_line = text.count("\n", 0, body_start)
+        for token in _block_parser().parse(text[body_start:]):
+            if token.type in ("fence", "code_block") and token.map:
+                begin, end = token.map[0] + first_line, token.map[1] + first_line
+                ranges.append((line_starts[begin], line_starts[min(end, len(line_starts) - 1)]))
     blocks = _merge(ranges)
     # Inline code: a run of N backticks up to the next run of exactly N.
     pos = body_start
@@ -125,6 +125,14 @@ def _markdown_code(text: str, body_start: int) -> list[tuple[int, int]]:
         blocks.append((m.start(), closing.end()))
         pos = closing.end()
     return blocks
+
+
+@functools.cache
+def _block_parser() -> Any:
+    """CommonMark's block structure only: inline parsing is most of the cost, and unneeded."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").disable("inline")
 
 
 def _refs_placeholder(text: str, masked: list[tuple[int, int]]) -> tuple[int, int] | None:
