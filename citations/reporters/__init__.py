@@ -36,7 +36,31 @@ def _json(findings: Sequence[Finding], meta: ReportMeta) -> str:
     return report(findings, meta)
 
 
-REPORTERS: dict[str, Reporter] = {"text": _text, "json": _json}
+def _junit(findings: Sequence[Finding], meta: ReportMeta) -> str:
+    from .junit import report
+
+    return report(findings, meta)
+
+
+def _sarif(findings: Sequence[Finding], meta: ReportMeta) -> str:
+    from .sarif import report
+
+    return report(findings, meta)
+
+
+def _github(findings: Sequence[Finding], meta: ReportMeta) -> str:
+    from .github import report
+
+    return report(findings, meta)
+
+
+REPORTERS: dict[str, Reporter] = {
+    "text": _text,
+    "json": _json,
+    "junit": _junit,
+    "sarif": _sarif,
+    "github": _github,
+}
 
 
 def get_reporter(name: str) -> Reporter:
