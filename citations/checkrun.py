@@ -68,8 +68,9 @@ def run_check_command(
             outcome.diff = unified_diff(edits)
         if fix and not diff:
             write_edits(edits)
-            fixed = {(f.path, f.key, f.field) for e in edits for f in e.applied}
-            outcome.notes += [f"fixed {len(fixed)} field(s) in {len(edits)} file(s)"]
+            fixed = sum(len(e.applied) for e in edits if e.changed)
+            files = sum(1 for e in edits if e.changed)
+            outcome.notes += [f"fixed {fixed} field(s) in {files} file(s)"]
             outcome.notes += [f"not fixed: {reason}" for e in edits for _, reason in e.skipped]
             # What remains is what a fresh check of the written files reports.
             library = load_library(refs or config.refs, cache_dir)

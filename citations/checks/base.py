@@ -85,7 +85,9 @@ def entry_finding(
 ) -> Finding:
     """A finding about one entry (and one of its fields), at the field's place."""
     fix = None
-    if fix_value is not None and field is not None:
+    # Only a field the entry itself writes can be fixed: one inherited through crossref lives
+    # in the parent, and copying it into the child would not be a repair.
+    if fix_value is not None and field is not None and field in ref.field_lines:
         fix = Fix(ref.span.path, ref.key, field, fix_value, bare)
     return Finding(
         rule.code, rule.severity, message, snapshot.field_span(ref, field), hint=hint,

@@ -1,0 +1,188 @@
+"""Reading .bib text the way bibtexparser's splitter does: where entries, fields and values lie.
+
+The editor (edit.py) replaces value extents found here, so it must agree with the parser the
+library uses, mark for mark; where it would not, `Unreadable` says no edit is safe.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .parse import parse_bibtex
+
+# The marks bibtexparser's splitter jumps between (its _MARK_PATTERN without newlines): reading
+# exactly as it does means we edit the entry and field the library actually uses.
+BLOCK_START = re.compile(r"@\w*[ \t]*([{(])")
+MARKS = {
+    "}": re.compile(r'(?<!\\)[{}",=]|@\w*[ \t]*(?=[{(])'),
+    ")": re.compile(r'(?<!\\)[{}",=)]|@\w*[ \t]*(?=[{(])'),
+}
+FIELD_NAME = re.compile(r"[^\s{}()\",=#%@'\\]+")
+MACRO = re.compile(r"[^\d\s{}()\",=#%'\\][^\s{}()\",=#%'\\]*|\d+")
+
+
+class Unreadable(Exception):
+    """The entry does not read the way bibtexparser reads it: no edit of it is safe."""
+
+
+@dataclass(frozen=True)
+class FieldExtent:
+    name: str  # lower case, as the library names it
+    name_start: int
+    eq: int  # index of the `=`: the library's field line is its line
+    start: int  # the value's extent, surrounding whitespace excluded
+    end: int
+    term: int  # index of the `,` or closing delimiter after the value
+
+
+@dataclass(frozen=True)
+class EntryExtent:
+    type: str
+    closing: str  # `}` or `)`
+    key_end: int  # end of the key text
+    key_term: int  # index of the `,` or closing delimiter after the key
+    close: int  # index of the closing delimiter
+    fields: tuple[FieldExtent, ...]
+
+    def find(self, name: str) -> FieldExtent | None:
+        # The first of a repeated field is the one the library uses.
+        return next((f for f in self.fields if f.name == name), None)
+
+
+def well_formed(value: str, closing: str) -> bool:
+    """True if `value` reads as one whole field value both to bibtexparser and to BibTeX."""
+    marks = MARKS[closing].finditer(value + ",")
+    try:
+        if _scan_value(value + ",", marks, closing) != len(value):
+            return False
+    except Unreadable:
+        return False
+    for piece in pieces(value):
+        if piece[:1] == "{":
+            inner, ok = piece[1:-1], piece[-1:] == "}"
+        elif piece[:1] == '"':
+            inner, ok = piece[1:-1], len(piece) > 1 and piece[-1] == '"'
+        else:
+            inner, ok = "", bool(MACRO.fullmatch(piece))
+        if not ok or not _balanced(inner, quotes=piece[:1] == '"'):
+            return False
+    return True
+
+
+def _balanced(text: str, quotes: bool) -> bool:
+    depth = 0
+    for ch in text:
+        if ch == '"' and quotes and depth == 0:
+            return False  # it would end the quoted string early
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def pieces(value: str) -> list[str]:
+    """`value` split at `#` outside braces and quotes, each piece stripped."""
+    pieces, depth, quoted, start = [], 0, False, 0
+    for i, ch in enumerate(value):
+        if ch in "{}":
+            depth += 1 if ch == "{" else -1
+        elif ch == '"' and depth == 0:
+            quoted = not quoted
+        elif ch == "#" and depth == 0 and not quoted:
+            pieces.append(value[start:i].strip())
+            start = i + 1
+    return [*pieces, value[start:].strip()]
+
+
+class EntryFinder:
+    """Entries of one file by key, where the library's parser says the first one starts."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        record = parse_bibtex(text.replace("\r\n", "\n"), {})
+        self.record: dict[str, tuple[str, int, dict[str, int]]] = {}
+        for key, type_, line, _, lines in record["entries"]:
+            self.record.setdefault(key, (type_, line, lines))
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def get(self, key: str) -> EntryExtent | str:
+        if key not in self.record:
+            return "no such entry in the file"
+        type_, line, lines = self.record[key]
+        start = self.starts[line - 1] if 0 < line <= len(self.starts) else len(self.text)
+        end = self.starts[line] if line < len(self.starts) else len(self.text)
+        for m in BLOCK_START.finditer(self.text, start, end):
+            try:
+                entry = read_entry(self.text, m, key)
+            except Unreadable:
+                break
+            if entry is None:
+                continue
+            found = {f.name: self.text.count("\n", 0, f.eq) + 1 for f in entry.fields[::-1]}
+            if entry.type == type_ and found == lines:
+                return entry
+            break  # we read it differently from the library: do not touch it
+        return "the entry cannot be read safely"
+
+
+def read_entry(text: str, block: re.Match[str], key: str) -> EntryExtent | None:
+    """The entry starting at `block` if its key is `key`, read as bibtexparser reads it."""
+    closing = ")" if block.group(1) == "(" else "}"
+    marks = MARKS[closing].finditer(text, block.end())
+    head = _next(marks)
+    if head.group() not in (",", closing):
+        return None
+    if text[block.end() : head.start()].strip() != key:
+        return None
+    key_end = block.end() + len(text[block.end() : head.start()].rstrip())
+    fields: list[FieldExtent] = []
+    sep = head.start()
+    while text[sep] == ",":
+        name_start = sep + 1
+        mark = _next(marks)
+        if mark.group() == closing:
+            if text[name_start : mark.start()].strip():
+                raise Unreadable
+            sep = mark.start()
+            break
+        if mark.group() != "=":
+            raise Unreadable
+        raw_name = text[name_start : mark.start()]
+        sep = _scan_value(text, marks, closing)
+        region = text[mark.end() : sep]
+        start = mark.end() + len(region) - len(region.lstrip())
+        end = max(start, sep - (len(region) - len(region.rstrip())))
+        lead = len(raw_name) - len(raw_name.lstrip())
+        name = raw_name.strip().lower()
+        fields.append(FieldExtent(name, name_start + lead, mark.start(), start, end, sep))
+    type_ = block.group()[1:].rstrip("{( \t").lower()
+    return EntryExtent(type_, closing, key_end, head.start(), sep, tuple(fields))
+
+
+def _scan_value(text: str, marks: Iterator[re.Match[str]], closing: str) -> int:
+    """Index of the `,` or closing delimiter ending a value: the splitter's rules, mark by mark."""
+    quoted, depth = False, 0
+    for mark in marks:
+        ch, i = mark.group(), mark.start()
+        if ch == '"' and depth == 0:
+            if quoted and i > 0 and i + 2 < len(text) and text[i - 1] == "{" and text[i + 1] == "}":
+                continue  # `{"}` is a literal quote inside a quoted value
+            quoted = not quoted
+        elif ch == "{" and not quoted:
+            depth += 1
+        elif ch == "}" and not quoted and depth > 0:
+            depth -= 1
+        elif ch in (",", closing) and not quoted and depth == 0:
+            return i
+        elif ch.startswith("@") and not text[text.rfind("\n", 0, i) + 1 : i].strip():
+            raise Unreadable  # a block starting on its own line: the value never closed
+    raise Unreadable
+
+
+def _next(marks: Iterator[re.Match[str]]) -> re.Match[str]:
+    mark = next(marks, None)
+    if mark is None:
+        raise Unreadable
+    return mark

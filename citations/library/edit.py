@@ -1,0 +1,291 @@
+"""Editing .bib files in place: the one writer of refs/, byte-exact outside what it changes.
+
+Every edit is planned first (`plan_fixes`: read, compute the new text, write nothing) and
+written later (`write_edits`) under a lock file beside the .bib, `.{name}.lock`, after checking
+that the file is still byte-identical to what was planned. The lock file may be left behind;
+deleting it is safe whenever no citations run is writing. Values are located in the text as
+bibtexparser reads it, and only their extent is replaced: comments, field order, spacing,
+line endings (CRLF stays CRLF), a byte-order mark and other entries are never re-serialised.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from ..errors import LibraryError
+from ..files import atomic_write
+from ..findings import Fix
+from .bibtext import (
+    BLOCK_START,
+    FIELD_NAME,
+    EntryExtent,
+    EntryFinder,
+    Unreadable,
+    pieces,
+    read_entry,
+    well_formed,
+)
+from .parse import parse_bibtex
+
+__all__ = [
+    "FileChangedError", "FileEdit", "append_entry", "lock_path", "locked", "plan_fixes",
+    "unified_diff", "write_edits",
+]  # fmt: skip
+
+LOCK_TIMEOUT = 10.0  # seconds to wait for another run's lock before giving up
+BOM = "\ufeff"
+
+
+class FileChangedError(LibraryError):
+    """The file changed between planning and writing: plan again (another run wrote it)."""
+
+
+@dataclass
+class FileEdit:
+    """One file's planned edit. `changes` are (start, end, replacement) in `old_text`.
+
+    `old_text` and `new_text` exclude a byte-order mark; `bom` says the file has one.
+    """
+
+    path: Path
+    old_text: str
+    new_text: str
+    applied: list[Fix] = field(default_factory=list)
+    skipped: list[tuple[Fix, str]] = field(default_factory=list)
+    changes: list[tuple[int, int, str]] = field(default_factory=list)
+    bom: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.new_text != self.old_text
+
+    def encoded(self, text: str) -> bytes:
+        return ((BOM if self.bom else "") + text).encode("utf-8")
+
+
+def plan_fixes(fixes: Iterable[Fix], *, add_missing: bool = False) -> list[FileEdit]:
+    """One FileEdit per file named by `fixes`, in order of first mention. Writes nothing.
+
+    Each Fix replaces the extent of its field's value: with `bare` the value is written as is
+    (a month macro `mar`); otherwise `{...}` stays `{...}`, `"..."` stays `"..."` (unless the
+    new value cannot be quoted) and a number, macro or `#` concatenation becomes `{value}`.
+    A field the entry lacks is skipped, unless `add_missing` (set_field, for `verify --fix`):
+    then `  field = {value},` is added after the entry's last field, with its indentation and
+    its trailing-comma habit (on the same line, after `, `, if that field does not start a line).
+    An entry not found or not readable, a second fix of one field, or a new value that is not
+    well-formed BibTeX is skipped with a reason: nothing is guessed.
+    """
+    groups: dict[Path, list[Fix]] = {}
+    shown: dict[Path, Path] = {}
+    for fix in fixes:
+        where = Path(fix.path).resolve()
+        groups.setdefault(where, []).append(fix)
+        shown.setdefault(where, Path(fix.path))
+    return [_plan_file(shown[where], group, add_missing) for where, group in groups.items()]
+
+
+def unified_diff(edits: Sequence[FileEdit]) -> str:
+    """A unified diff (`a/path`, `b/path`) of every edit that changes its file; "" if none."""
+    out: list[str] = []
+    for edit in edits:
+        if not edit.changed:
+            continue
+        name = edit.path.as_posix().lstrip("/")  # an absolute path reads as a/abs/path
+        old, new = _lines(edit.old_text), _lines(edit.new_text)
+        for line in difflib.unified_diff(old, new, f"a/{name}", f"b/{name}"):
+            out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def write_edits(edits: Sequence[FileEdit]) -> None:
+    """Write every changed file atomically, holding all their locks.
+
+    Raises FileChangedError, before writing anything, if a file is no longer byte-identical
+    to what was planned; LibraryError if a lock cannot be had in LOCK_TIMEOUT seconds.
+    """
+    todo = sorted((e for e in edits if e.changed), key=lambda e: str(e.path.resolve()))
+    if len({e.path.resolve() for e in todo}) != len(todo):
+        raise ValueError("two edits of one file: plan them together")
+    with contextlib.ExitStack() as stack:
+        for edit in todo:  # in path order, so two runs never wait on each other
+            stack.enter_context(locked(edit.path))
+        for edit in todo:
+            if _read_bytes(edit.path) != edit.encoded(edit.old_text):
+                raise FileChangedError(
+                    f"{edit.path} changed since the fixes were planned; nothing was written",
+                    hint="run the command again",
+                )
+        for edit in todo:
+            atomic_write(edit.path, edit.encoded(edit.new_text))
+
+
+def append_entry(path: Path, entry_text: str) -> None:
+    """Append one BibTeX entry to `path` (created if missing), one blank line after the last.
+
+    The existing bytes are kept as they are; the entry takes the file's line endings.
+    """
+    entry = entry_text.strip().replace("\r\n", "\n")
+    if not _one_entry(entry):
+        raise LibraryError("the text to add is not one well-formed BibTeX entry")
+    with locked(path):
+        old = _read_bytes(path) if path.exists() else b""
+        try:
+            old.decode("utf-8")
+        except UnicodeDecodeError:
+            raise LibraryError(f"{path} is not UTF-8 text; nothing was added") from None
+        nl = b"\r\n" if b"\r\n" in old else b"\n"
+        body = entry.replace("\n", nl.decode()).encode("utf-8")
+        atomic_write(path, old + _separator(old, nl) + body + nl)
+
+
+def lock_path(path: Path) -> Path:
+    """The lock file guarding `path`: `.{name}.lock` in the same folder."""
+    return path.parent / f".{path.name}.lock"
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold the lock of `path`: every writer of a .bib file takes it."""
+    lock = lock_path(path)
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    file_lock = FileLock(str(lock), timeout=LOCK_TIMEOUT)
+    try:
+        file_lock.acquire()
+    except Timeout:
+        raise LibraryError(
+            f"{path} is locked by another run (lock file {lock})",
+            hint="wait and retry; if no citations run is active, delete the lock file",
+        ) from None
+    try:
+        yield
+    finally:
+        file_lock.release()
+
+
+def _one_entry(text: str) -> bool:
+    """True if `text` is exactly one entry, nothing before or after it, that parses cleanly."""
+    record = parse_bibtex(text, {})
+    block = BLOCK_START.match(text)
+    if block is None or len(record["entries"]) != 1:
+        return False
+    if any(code != "undefined-macro" for code, *_ in record["problems"]):
+        return False
+    try:
+        entry = read_entry(text, block, record["entries"][0][0])
+    except Unreadable:
+        return False
+    return entry is not None and entry.close == len(text) - 1
+
+
+def _plan_file(path: Path, fixes: list[Fix], add_missing: bool) -> FileEdit:
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8")
+    except OSError as exc:
+        return FileEdit(
+            path, "", "", skipped=[(f, f"cannot read {path}: {exc.strerror}") for f in fixes]
+        )
+    except UnicodeDecodeError:
+        return FileEdit(path, "", "", skipped=[(f, f"{path} is not UTF-8 text") for f in fixes])
+    bom = text.startswith(BOM)
+    text = text[1:] if bom else text
+    edit = FileEdit(path, text, text, bom=bom)
+    entries = EntryFinder(text)
+    done: set[tuple[str, str]] = set()
+    planned: list[tuple[int, int, int, int, str]] = []  # start, kind, order, end, replacement
+    for order, fix in enumerate(fixes):
+        where = f"{fix.field} of '{fix.key}' in {path}"
+        name = fix.field.lower()
+        if (fix.key, name) in done:
+            edit.skipped.append((fix, f"{where}: already changed by an earlier fix"))
+            continue
+        entry = entries.get(fix.key)
+        if isinstance(entry, str):
+            edit.skipped.append((fix, f"{where}: {entry}"))
+            continue
+        change = _change(text, entry, name, fix, add_missing)
+        if isinstance(change, str):
+            edit.skipped.append((fix, f"{where}: {change}"))
+            continue
+        start, end, kind, replacement = change
+        done.add((fix.key, name))
+        edit.applied.append(fix)
+        if text[start:end] != replacement:
+            planned.append((start, kind, order, end, replacement))
+    new = text
+    # From the end backwards so earlier offsets stay valid; at one place, in the fixes' order.
+    for start, _, _, end, replacement in sorted(planned, reverse=True):
+        new = new[:start] + replacement + new[end:]
+    edit.new_text = new
+    edit.changes = [(s, e, r) for s, _, _, e, r in sorted(planned)]
+    return edit
+
+
+def _change(
+    text: str, entry: EntryExtent, name: str, fix: Fix, add_missing: bool
+) -> tuple[int, int, int, str] | str:
+    """(start, end, kind, replacement) for one fix, or why it cannot be made."""
+    old = entry.find(name)
+    if old is not None:
+        value = _value_text(text[old.start : old.end], fix.value, fix.bare, entry.closing)
+        if value is None:
+            return "the new value is not well-formed BibTeX"
+        return old.start, old.end, 0, value
+    if not add_missing:
+        return "the entry has no such field"
+    value = _value_text("", fix.value, fix.bare, entry.closing)
+    if value is None or not FIELD_NAME.fullmatch(fix.field):
+        return "the new field is not well-formed BibTeX"
+    line = f"{fix.field} = {value}"
+    nl = "\r\n" if "\r\n" in text else "\n"
+    if not entry.fields:
+        if text[entry.key_term] == ",":
+            return entry.key_term + 1, entry.key_term + 1, 1, f"{nl}  {line},"
+        return entry.key_end, entry.key_end, 1, f",{nl}  {line}{nl}"
+    last = entry.fields[-1]
+    line_start = text.rfind("\n", 0, last.name_start) + 1
+    indent = text[line_start : last.name_start]
+    gap = nl + indent if not indent.strip() else " "
+    if text[last.term] == ",":
+        return last.term + 1, last.term + 1, 1, f"{gap}{line},"
+    return last.end, last.end, 1, f",{gap}{line}"
+
+
+def _value_text(old: str, value: str, bare: bool, closing: str) -> str | None:
+    """The text to write for `value`, in the delimiters of `old`; None if not well-formed."""
+    if bare:
+        candidates = [value]
+    elif old[:1] == '"' and pieces(old) == [old]:
+        candidates = [f'"{value}"', f"{{{value}}}"]  # a `"` in the value forces braces
+    else:
+        candidates = [f"{{{value}}}"]
+    return next((c for c in candidates if well_formed(c, closing)), None)
+
+
+def _lines(text: str) -> list[str]:
+    return re.findall(r"[^\n]*\n|[^\n]+", text)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise LibraryError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _separator(old: bytes, nl: bytes) -> bytes:
+    """What goes between the file's last byte and a new entry: one blank line in all."""
+    content = old.removeprefix(BOM.encode("utf-8"))
+    if not content:
+        return b""
+    if not content.endswith(b"\n"):
+        return nl + nl
+    last_line = content[:-1].rsplit(b"\n", 1)[-1]
+    return b"" if not last_line.strip() else nl
