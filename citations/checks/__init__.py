@@ -9,13 +9,19 @@ from ..article import HTML_SUFFIXES, read_article
 from ..errors import ArticleError
 from ..findings import Finding
 from ..library import Library
-from . import articles, loading
+from . import articles, fields, identifiers, loading, sanity
 from .base import Check, Rule, Snapshot
 from .settings import CheckSettings, apply_settings
 
 __all__ = ["CHECKS", "RULES", "CheckSettings", "Snapshot", "find_articles", "run_checks"]
 
-CHECKS: tuple[Check, ...] = (loading.CHECK, articles.CHECK)
+CHECKS: tuple[Check, ...] = (
+    loading.CHECK,
+    fields.CHECK,
+    sanity.CHECK,
+    identifiers.CHECK,
+    articles.CHECK,
+)
 RULES: dict[str, Rule] = {rule.code: rule for check in CHECKS for rule in check.rules}
 ARTICLE_SUFFIXES = (".md", ".markdown", ".mdown", *HTML_SUFFIXES)
 
