@@ -13,7 +13,7 @@ BIB = """\
   author = {Park, Hyun Suk},
   title = {Acupuncture for hip pain},
   journal = {Healthcare},
-  year = {2023},
+  year = {2023}, volume = {11}, pages = {1624},
 }
 
 % citations: ignore[uncited-entry]
@@ -21,14 +21,14 @@ BIB = """\
   author = {Quiet, Q.},
   title = {Nobody cites this and that is fine},
   journal = {J},
-  year = {2020},
+  year = {2020}, volume = {1}, pages = {1--9},
 }
 
 @article{loud2021,
   author = {Loud, L.},
   title = {Nobody cites this either},
   journal = {J},
-  year = {2021},
+  year = {2021}, volume = {2}, pages = {10--19},
 }
 """
 
