@@ -9,7 +9,7 @@ from ..article import HTML_SUFFIXES, read_article
 from ..errors import ArticleError
 from ..findings import Finding
 from ..library import Library
-from . import articles, fields, identifiers, loading, sanity
+from . import articles, authors, duplicates, fields, identifiers, loading, sanity
 from .base import Check, Rule, Snapshot
 from .settings import CheckSettings, apply_settings
 
@@ -20,6 +20,8 @@ CHECKS: tuple[Check, ...] = (
     fields.CHECK,
     sanity.CHECK,
     identifiers.CHECK,
+    authors.CHECK,
+    duplicates.CHECK,
     articles.CHECK,
 )
 RULES: dict[str, Rule] = {rule.code: rule for check in CHECKS for rule in check.rules}

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
 from ..findings import Finding
 from ..model import Reference
-from .authors import first_author, strip_accents
+from .authors import first_author, fold, strip_accents
 from .base import Check, Rule, Snapshot, entry_finding
 
 KEY_CASE = Rule(
@@ -32,9 +32,9 @@ RULES = (KEY_CASE, DOI, PMID, ARXIV, TITLE, PREPRINT)
 # When one pair matches for several reasons, the finding takes the first of these codes.
 _PRIORITY = (DOI, PMID, ARXIV, TITLE, PREPRINT)
 SIMILARITY = 92.0  # rapidfuzz ratio (0-100) of normalised titles; typos and punctuation pass
-_BIG_BLOCK = 500  # past this, fuzzy matching in a block is only within the same title start
+_BIG_BLOCK = 500  # past this, fuzzy matching in a block is only within a title start
 
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.I)
+_DOI_PREFIX = re.compile(r"^(?:(?:https?://)?(?:dx\.|www\.)?doi\.org/|doi:)", re.I)
 _ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(?:v\d+)?", re.I)
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+)", re.I)
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
@@ -77,7 +77,7 @@ class _Candidate:
     """The reasons one later entry matches one earlier entry."""
 
     reasons: dict[str, str] = field(default_factory=dict)  # code → why, in words
-    field: str | None = None  # where in the later entry the strongest reason is written
+    where: str | None = None  # the field of the later entry that holds the strongest reason
 
 
 Pairs = dict[int, dict[int, _Candidate]]  # later index → earlier index → reasons
@@ -137,7 +137,7 @@ def _finding(snapshot: Snapshot, ref: Reference, earlier: Reference, cand: _Cand
         message = f"{where} look like the same work: {why}"
         hint = "remove one, or merge them and keep one key"
     return entry_finding(
-        snapshot, rule, ref, message, field=cand.field, hint=hint, related=(earlier.span,)
+        snapshot, rule, ref, message, field=cand.where, hint=hint, related=(earlier.span,)
     )
 
 
@@ -148,7 +148,7 @@ def _add(pairs: Pairs, later: int, earlier: int, rule: Rule, why: str, where: st
     cand.reasons[rule.code] = why
     strongest = next(r for r in _PRIORITY if r.code in cand.reasons)
     if strongest is rule:
-        cand.field = where
+        cand.where = where
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,7 +249,7 @@ def _is_preprint(ref: Reference, ids: Ids) -> bool:
 
 def _match_titles(refs: list[Reference], ids: list[Ids], pairs: Pairs) -> None:
     """Same or similar titles with the same first author: same year, or preprint/published."""
-    preprint = [x.preprint for x in ids]
+    titles = _Titles(refs, ids)
     by_author: dict[str, list[int]] = defaultdict(list)
     by_author_year: dict[tuple[str, str, bool], list[int]] = defaultdict(list)
     authors: dict[int, str] = {}
@@ -259,69 +259,101 @@ def _match_titles(refs: list[Reference], ids: list[Ids], pairs: Pairs) -> None:
         authors[i] = author = first_author(ref)
         by_author[author].append(i)
         # Preprints apart: a preprint against a published version is related, whatever the years.
-        by_author_year[author, _year(ref), preprint[i]].append(i)
-    titles: dict[int, str] = {}
-
-    def title(i: int) -> str:
-        if i not in titles:
-            decoded = refs[i].fields["title"]
-            text = normalise_title(decoded)
-            titles[i] = "" if text in _GENERIC_TITLES or _NOTICE.match(decoded) else text
-        return titles[i]
-
+        by_author_year[author, _year(ref), ids[i].preprint].append(i)
     for block in by_author_year.values():
-        for later, earlier, score in _similar(block, title):
-            if ids[later].registered_apart(ids[earlier]):
-                continue
+        for later, earlier, score in _similar(block, titles):
             why = _title_reason(score, refs[later], same_year=True)
             _add(pairs, later, earlier, TITLE, why, "title")
     for i, author in authors.items():
-        if not preprint[i] or not title(i):
+        if not ids[i].preprint or not titles(i):
             continue
-        published = [j for j in by_author[author] if not preprint[j] and title(j)]
+        published = [j for j in by_author[author] if not ids[j].preprint and titles(j)]
         matches = process.extract(
-            title(i), [title(j) for j in published], scorer=fuzz.ratio, score_cutoff=SIMILARITY,
-            limit=None,
+            titles(i), [titles(j) for j in published], scorer=fuzz.ratio,
+            score_cutoff=SIMILARITY, limit=None,
         )  # fmt: skip
-        for text, score, k in matches:
-            if differ_in_substance(title(i), text):
-                continue
-            later, earlier = max(i, published[k]), min(i, published[k])
-            why = _title_reason(score, refs[later], same_year=False)
-            _add(pairs, later, earlier, PREPRINT, why, "title")
+        for _, score, k in matches:
+            if titles.agree(i, published[k]):
+                later, earlier = max(i, published[k]), min(i, published[k])
+                why = _title_reason(score, refs[later], same_year=False)
+                _add(pairs, later, earlier, PREPRINT, why, "title")
 
 
-def _similar(block: list[int], title: Callable[[int], str]) -> Iterator[tuple[int, int, float]]:
-    """(later, earliest earlier, score) for each entry of the block that matches an earlier one."""
-    if len(block) > _BIG_BLOCK:  # keep the work near linear: compare within a title start
-        parts: dict[str, list[int]] = defaultdict(list)
-        for i in block:
-            parts[title(i)[:8]].append(i)
-        blocks = list(parts.values())
-    else:
-        blocks = [block]
-    for part in blocks:
-        if len(part) > 1:
-            yield from _similar_in(part, title)
+class _Titles:
+    """Normalised titles, decoded on first use; and whether two close titles may be one work."""
+
+    def __init__(self, refs: list[Reference], ids: list[Ids]) -> None:
+        self.refs = refs
+        self.ids = ids
+        self.texts: dict[int, str] = {}
+
+    def __call__(self, i: int) -> str:
+        """The normalised title of entry `i`; '' for one that recurs by design."""
+        text = self.texts.get(i)
+        if text is None:
+            decoded = self.refs[i].fields["title"]
+            text = normalise_title(decoded)
+            if text in _GENERIC_TITLES or _NOTICE.match(decoded):
+                text = ""
+            self.texts[i] = text
+        return text
+
+    def agree(self, i: int, j: int) -> bool:
+        """No sign of two works: a word replaced, other DOIs, first authors' initials apart."""
+        a, b = self.ids[i], self.ids[j]
+        if differ_in_substance(self(i), self(j)):
+            return False
+        if a.preprint == b.preprint and a.registered_apart(b):
+            return False  # an erratum, a second part: registered as a work of its own
+        initial_i, initial_j = _first_initial(self.refs[i]), _first_initial(self.refs[j])
+        return not (initial_i and initial_j and initial_i != initial_j)
 
 
-def _similar_in(block: list[int], title: Callable[[int], str]) -> Iterator[tuple[int, int, float]]:
-    texts = [title(i) for i in block]
-    exact: dict[str, int] = {}
+def _first_initial(ref: Reference) -> str:
+    names = ref.authors.names if ref.raw.get("author") else ref.editors.names
+    if not names or names[0].corporate:
+        return ""
+    return fold(names[0].first)[:1]
+
+
+def _similar(block: list[int], titles: _Titles) -> Iterator[tuple[int, int, float]]:
+    """(later, earliest earlier, score) for each entry of the block that matches an earlier one.
+
+    A big block (entries with no author and no year, say) is compared within each title start,
+    and a part still too big on exact titles only, so the work stays near linear.
+    """
+    if len(block) <= _BIG_BLOCK:
+        yield from _similar_in(block, titles, fuzzy=True)
+        return
+    parts: dict[str, list[int]] = defaultdict(list)
+    for i in block:
+        parts[titles(i)[:8]].append(i)
+    for part in parts.values():
+        yield from _similar_in(part, titles, fuzzy=len(part) <= _BIG_BLOCK)
+
+
+def _similar_in(
+    block: list[int], titles: _Titles, *, fuzzy: bool
+) -> Iterator[tuple[int, int, float]]:
+    if len(block) < 2:
+        return
+    texts = [titles(i) for i in block]
+    exact: dict[str, list[int]] = defaultdict(list)
     for pos, (i, text) in enumerate(zip(block, texts, strict=True)):
         if not text:
             continue
-        first = exact.setdefault(text, i)
-        if first != i:
-            yield i, first, 100.0
-            continue
-        matches = process.extract(
-            text, texts[:pos], scorer=fuzz.ratio, score_cutoff=SIMILARITY, limit=None
-        )
-        kept = [m for m in matches if not differ_in_substance(text, m[0])]
-        if kept:
-            _, score, k = min(kept, key=lambda m: m[2])
-            yield i, block[k], score
+        same = next((j for j in exact[text] if titles.agree(i, j)), None)
+        exact[text].append(i)
+        if same is not None:
+            yield i, same, 100.0
+        elif fuzzy:
+            matches = process.extract(
+                text, texts[:pos], scorer=fuzz.ratio, score_cutoff=SIMILARITY, limit=None
+            )
+            kept = [m for m in matches if m[1] < 100 and titles.agree(i, block[m[2]])]
+            if kept:
+                _, score, k = min(kept, key=lambda m: m[2])
+                yield i, block[k], score
 
 
 def differ_in_substance(a: str, b: str) -> bool:
@@ -331,15 +363,20 @@ def differ_in_substance(a: str, b: str) -> bool:
     """
     if _DIGITS.findall(a) != _DIGITS.findall(b):
         return True
-    only_a, only_b = set(a.split()) - set(b.split()), set(b.split()) - set(a.split())
+    words_a, words_b = set(a.split()), set(b.split())
+    only_a, only_b = words_a - words_b, words_b - words_a
     if not only_a or not only_b:
         return False  # words added or dropped, none replaced
-    joined_b, joined_a = b.replace(" ", ""), a.replace(" ", "")
+    return _replaced(only_a, only_b, b) or _replaced(only_b, only_a, a)
+
+
+def _replaced(words: set[str], others: set[str], other_title: str) -> bool:
+    """A word of 3+ letters that is no misspelling of one of `others`, nor run together there."""
+    squeezed = other_title.replace(" ", "")
     return any(
         len(w) >= 3
-        and w not in joined_o
-        and all(fuzz.ratio(w, v) < _WORD_SIMILARITY for v in others)
-        for words, others, joined_o in ((only_a, only_b, joined_b), (only_b, only_a, joined_a))
+        and w not in squeezed
+        and max(fuzz.ratio(w, v) for v in others) < _WORD_SIMILARITY
         for w in words
     )
 
@@ -354,10 +391,14 @@ def _title_reason(score: float, ref: Reference, *, same_year: bool) -> str:
 
 
 def normalise_title(title: str) -> str:
-    """A decoded title, case and accents folded, punctuation and spaces collapsed to one space."""
+    """A decoded title, case and accents folded, punctuation and spaces collapsed to one space,
+    and a leading article dropped (`The Rheumatology` is `Rheumatology`)."""
     if title.isascii():
-        return " ".join(title.lower().translate(_ASCII_PUNCT).split())
-    return _NON_WORD.sub(" ", strip_accents(title)).strip()
+        text = " ".join(title.lower().translate(_ASCII_PUNCT).split())
+    else:
+        text = _NON_WORD.sub(" ", strip_accents(title)).strip()
+    first, _, rest = text.partition(" ")
+    return rest if rest and first in ("the", "a", "an") else text
 
 
 def _year(ref: Reference) -> str:
