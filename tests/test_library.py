@@ -9,6 +9,7 @@ from conftest import FIXTURES
 
 from citations.errors import LibraryError
 from citations.library import load_library
+from citations.library.cache import FORMAT
 
 MULTI = FIXTURES / "library" / "multi"
 
@@ -109,10 +110,18 @@ def test_a_damaged_cache_file_is_only_a_miss(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     load_library([bib], cache)
     for stored in (cache / "parse").glob("*.marshal"):
-        stored.write_bytes(b"citations-parse-1garbage")
+        stored.write_bytes(FORMAT + b"garbage")
     assert load_library([bib], cache)["a"].get("title") == "One"
 
 
 def test_suggestions_for_unknown_keys(library) -> None:
     assert library.suggest("usichenko2006") == ["usichenko2005"]
     assert library.suggest("CHILD") == ["child"]
+
+
+def test_a_comment_inside_an_entry_is_reported(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{a,\n  title = {T},  % why\n  year = {2001}\n}\n", "utf-8")
+    library = load_library([bib])
+    assert [(f.code, f.span.line) for f in library.findings] == [("invalid-field-name", 3)]
+    assert library["a"].get("year") == "2001"

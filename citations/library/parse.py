@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -60,6 +61,12 @@ def parse_bibtex(text: str, macros: Mapping[str, str]) -> FileRecord:
             lines: dict[str, int] = {}
             for f in block.fields:
                 name = f.key.lower()
+                if not _FIELD_NAME.fullmatch(name):
+                    # BibTeX has no comments inside entries: `% note` there becomes part of
+                    # the next field's name. Report it and keep the name's last word.
+                    message = f"'{' '.join(f.key.split())}' is not a field name"
+                    problems.append(("invalid-field-name", f.start_line + 1, message, key))
+                    name = name.split()[-1] if name.split() else name
                 if name in raw:
                     continue  # the first of a repeated field wins, as in BibTeX
                 raw[name] = resolve_value(_as_text(f.value), scope, undefined)
@@ -68,6 +75,9 @@ def parse_bibtex(text: str, macros: Mapping[str, str]) -> FileRecord:
                 lines[name] = f.start_line + 1
             entries.append((key, block.entry_type.lower(), line, raw, lines))
     return {"entries": entries, "strings": strings, "problems": problems}
+
+
+_FIELD_NAME = re.compile(r"[a-z0-9_:.+\-]+")
 
 
 def _as_text(value: object) -> str:
