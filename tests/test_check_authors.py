@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
 
 from citations.checks.authors import CHECK, first_author, fold, run
 from citations.checks.base import Snapshot
 from citations.findings import Finding
 from citations.library import load_library
 from citations.library.names import parse_names
+
+from conftest import FIXTURES, ROOT
 
 LIBRARY = FIXTURES / "check_authors" / "library.bib"
 

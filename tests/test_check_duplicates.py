@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
 
 from citations.checks import duplicates
 from citations.checks.base import Snapshot
@@ -19,6 +18,8 @@ from citations.checks.duplicates import (
 )
 from citations.findings import Finding
 from citations.library import load_library
+
+from conftest import FIXTURES, ROOT
 
 SCENARIO = FIXTURES / "check_duplicates"
 

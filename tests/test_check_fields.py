@@ -6,12 +6,13 @@ import datetime
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
 
 from citations.checks import fields, sanity
 from citations.checks.base import Check, Snapshot
 from citations.findings import Finding, Fix
 from citations.library import load_library
+
+from conftest import FIXTURES, ROOT
 
 HERE = FIXTURES / "check_fields"
 CHECKS = {"fields": fields.CHECK, "values": sanity.CHECK}

@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
 
 from citations.checks import identifiers
 from citations.checks.base import Snapshot
 from citations.findings import Finding, Fix
 from citations.library import load_library
+
+from conftest import FIXTURES, ROOT
 
 PATH = FIXTURES / "check_identifiers" / "identifiers.bib"
 

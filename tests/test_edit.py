@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 from filelock import FileLock
 
 from citations.errors import LibraryError
@@ -22,6 +21,8 @@ from citations.library.edit import (
     unified_diff,
     write_edits,
 )
+
+from conftest import FIXTURES
 
 EDIT = FIXTURES / "edit"
 

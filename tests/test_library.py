@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 
 from citations.errors import LibraryError
 from citations.library import load_library
 from citations.library.cache import FORMAT
+
+from conftest import FIXTURES
 
 MULTI = FIXTURES / "library" / "multi"
 

@@ -6,9 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 
 from citations import RenderSettings, render_file
+
+from conftest import FIXTURES
 
 REFS = FIXTURES / "render" / "refs.bib"
 ARTICLE = FIXTURES / "render" / "article.md"

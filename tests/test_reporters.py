@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES
 from jsonschema import FormatChecker
 from jsonschema.validators import validator_for
 
@@ -22,6 +21,8 @@ from citations.reporters import REPORTERS, ReportMeta, get_reporter
 from citations.reporters.github import escape_data, escape_property
 from citations.reporters.junit import clean
 from citations.reporters.sarif import FINGERPRINT
+
+from conftest import FIXTURES
 
 HERE = FIXTURES / "reporters"
 SARIF_SCHEMA = json.loads((HERE / "sarif-schema-2.1.0.json").read_text("utf-8"))
