@@ -23,6 +23,10 @@ def summary(findings: Sequence[Finding]) -> str:
     if not findings:
         return "no findings"
     counts = Counter(f.severity for f in findings)
-    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in SEVERITIES if counts[s]]
+    parts = [
+        f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}"
+        for s in SEVERITIES
+        if counts[s]
+    ]
     total = len(findings)
     return f"{total} finding{'s' if total != 1 else ''}: {', '.join(parts)}"
