@@ -6,6 +6,7 @@ from pathlib import Path
 
 from citations.checks import RULES, build_snapshot, find_articles, run_checks
 from citations.library import load_library
+
 from conftest import FIXTURES
 
 SCENARIO = FIXTURES / "check_all"
