@@ -159,7 +159,7 @@ _SCHOOLS = (
 _CONFERENCES = (
     "Annual Meeting of the American Pain Society", "World Congress on Pain",
     "International Conference on Machine Learning",
-    "IEEE Engineering in Medicine and Biology Conference",
+    "{IEEE} Engineering in Medicine and Biology Conference",
     "European League Against Rheumatism Congress",
     "Conference on Neural Information Processing Systems",
 )
@@ -276,6 +276,18 @@ _KEY_RE = re.compile(r"^@(?!string\b|comment\b|preamble\b)\w+\s*\{\s*([^,\s]+)\s
 def library_keys(bib: str) -> list[str]:
     """The entry keys of a library made by `generate_library`, in file order."""
     return _KEY_RE.findall(bib)
+
+
+def _issn(seven: str) -> str:
+    """A valid ISSN from seven digits: real libraries hold valid check digits."""
+    total = sum(int(d) * w for d, w in zip(seven, range(8, 1, -1)))
+    check = (11 - total % 11) % 11
+    return f"{seven[:4]}-{seven[4:]}{'X' if check == 10 else check}"
+
+
+def _isbn13_check(first12: str) -> str:
+    digits = [int(d) for d in first12 if d.isdigit()]
+    return str((10 - sum(d * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10) % 10)
 
 
 def _braced(value: object) -> str:
@@ -414,7 +426,7 @@ def _article(rng: random.Random) -> _Entry:
     else:
         fields.append(("journal", _text(rng, rng.choice(_JOURNALS))))
     if rng.random() < 0.3:
-        issn = f"{rng.randint(1000, 9999)}-{rng.randint(100, 999)}{rng.choice('0123456789X')}"
+        issn = _issn(f"{rng.randint(1000, 9999)}{rng.randint(100, 999)}")
         fields.append(("issn", _braced(issn)))
     fields.append(("year", str(year) if rng.random() < 0.3 else _braced(year)))
     if rng.random() < 0.6:
@@ -451,7 +463,7 @@ def _book(rng: random.Random) -> _Entry:
     fields += [("address", _braced(rng.choice(_CITIES))), ("year", _braced(year))]
     if rng.random() < 0.6:
         isbn = f"978-{rng.randint(0, 9)}-{rng.randint(100, 999)}-{rng.randint(10000, 99999)}-"
-        fields.append(("isbn", _braced(isbn + str(rng.randint(0, 9)))))
+        fields.append(("isbn", _braced(isbn + _isbn13_check(isbn))))
     return fields, surname, year, title
 
 
