@@ -280,7 +280,7 @@ def library_keys(bib: str) -> list[str]:
 
 def _issn(seven: str) -> str:
     """A valid ISSN from seven digits: real libraries hold valid check digits."""
-    total = sum(int(d) * w for d, w in zip(seven, range(8, 1, -1)))
+    total = sum(int(d) * w for d, w in zip(seven, range(8, 1, -1), strict=True))
     check = (11 - total % 11) % 11
     return f"{seven[:4]}-{seven[4:]}{'X' if check == 10 else check}"
 
