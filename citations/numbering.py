@@ -51,7 +51,8 @@ class Numbering:
 
     @property
     def order(self) -> list[str]:
-        return list(self.numbers)
+        """The cited keys by number (the reference list's order)."""
+        return sorted(self.numbers, key=self.numbers.__getitem__)
 
 
 def number_citations(
@@ -61,13 +62,17 @@ def number_citations(
     collapse: bool = True,
     range_min: int = 3,
     numbering: Numbering | None = None,
+    counter: dict[str, int] | None = None,
 ) -> Numbering:
     """Number `markers` by first appearance among the keys in `known`.
 
     Unknown keys get no number and are listed in the citation's `missing`. Pass an existing
-    `numbering` to continue it (continuous numbering across the pages of a collection).
+    `numbering` to continue it. For continuous numbering across the pages of a collection,
+    pass one shared `counter` (key → number) to every page in order: each page's numbering
+    then holds only its own keys, with the collection's numbers.
     """
     result = numbering if numbering is not None else Numbering()
+    numbers = counter if counter is not None else result.numbers
     for marker in markers:
         numbered: list[tuple[int, CiteItem]] = []
         missing: list[CiteItem] = []
@@ -80,7 +85,8 @@ def number_citations(
             if item.key in seen:
                 continue  # [@a; @a] cites a once
             seen.add(item.key)
-            number = result.numbers.setdefault(item.key, len(result.numbers) + 1)
+            number = numbers.setdefault(item.key, len(numbers) + 1)
+            result.numbers.setdefault(item.key, number)
             result.cited_at.setdefault(item.key, []).append(index)
             numbered.append((number, item))
         labels = group_labels(numbered, collapse=collapse, range_min=range_min)

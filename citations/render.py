@@ -37,6 +37,7 @@ class Rendered:
     text: str
     numbering: Numbering
     findings: list[Finding] = field(default_factory=list)
+    title: str = ""
 
 
 def render_article(
@@ -79,11 +80,12 @@ def render_article(
         context["references"] = Markup(context["references"])
         if article.kind == "html" and _FULL_DOCUMENT_RE.search(article.text):
             text = _into_document(body, context["references"], templates, context)
-            return Rendered(text, numbering, _findings(article, library, numbering, options))
-    text = templates.render(f"article.{fmt}", context)
-    return Rendered(
-        text.rstrip("\n") + "\n", numbering, _findings(article, library, numbering, options)
-    )
+        else:
+            text = templates.render("article.html", context)
+    else:
+        text = templates.render(f"article.{fmt}", context)
+    findings = _findings(article, library, numbering, options)
+    return Rendered(text.rstrip("\n") + "\n", numbering, findings, context["title"])
 
 
 def _compose(

@@ -80,3 +80,13 @@ def test_numbering_continues_across_articles() -> None:
     first = number_citations(scan_article("[@k1] [@k2]", "a.md").markers, KNOWN)
     both = number_citations(scan_article("[@k3] [@k1]", "b.md").markers, KNOWN, numbering=first)
     assert both.numbers == {"k1": 1, "k2": 2, "k3": 3}
+
+
+def test_continuous_numbering_with_a_shared_counter() -> None:
+    counter: dict[str, int] = {}
+    first = number_citations(scan_article("[@k1] [@k2]", "a.md").markers, KNOWN, counter=counter)
+    second = number_citations(scan_article("[@k3] [@k1]", "b.md").markers, KNOWN, counter=counter)
+    assert first.numbers == {"k1": 1, "k2": 2}
+    assert second.numbers == {"k3": 3, "k1": 1}
+    assert second.order == ["k1", "k3"]  # the page's list runs by number
+    assert [c.labels[0].numbers for c in second.citations] == [(3,), (1,)]

@@ -1,0 +1,95 @@
+"""`citations build` as a function: [build] settings and options → BuildSettings → a report."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .api import RenderSettings
+from .build import BuildReport, BuildSettings, build_site, merge_shards
+from .config import Config, parse_cache_dir
+from .errors import ConfigError
+from .findings import Finding
+
+_KEYS = {"src", "out", "to", "numbering", "bibliography", "sidecars", "jobs"}
+
+
+@dataclass
+class BuildOutcome:
+    report: str
+    findings: list[Finding] = field(default_factory=list)
+    would_change: bool = False
+
+
+def build_settings(
+    config: Config, src: Path | None, out: Path | None, options: dict[str, Any]
+) -> BuildSettings:
+    table = config.sections.get("build", {})
+    where = config.span_of("build") if config.path else None
+    for key in table:
+        if key not in _KEYS:
+            raise ConfigError(
+                f"unknown setting 'build.{key}'", where, f"known: {', '.join(sorted(_KEYS))}"
+            )
+    base = config.path.parent if config.path else Path.cwd()
+    numbering = table.get("numbering", "article")
+    if numbering not in ("article", "continuous"):
+        raise ConfigError("build.numbering must be 'article' or 'continuous'", where)
+    render = RenderSettings.from_config(
+        config, refs=options.get("refs") or None, to=options.get("to") or table.get("to"),
+        style=options.get("style"), style_options=options.get("style_options") or {},
+        templates=options.get("templates"),
+        cache_dir=None if options.get("no_cache") else parse_cache_dir(config),
+    )  # fmt: skip
+    if render.to not in ("html", "md"):
+        raise ConfigError(f"build writes html or md, not '{render.to}'", where)
+    return BuildSettings(
+        render=render,
+        src=src or _shown(base / str(table.get("src", "articles"))),
+        out=out or _shown(base / str(table.get("out", "_site"))),
+        force=bool(options.get("force")),
+        check=bool(options.get("check_only")),
+        jobs=int(options.get("jobs") or table.get("jobs", 0)),
+        shard=options.get("shard"),
+        numbering=numbering,
+        bibliography=table.get("bibliography") or None,
+        sidecars=bool(table.get("sidecars", True)),
+    )
+
+
+def run_build_command(
+    config: Config, src: Path | None, out: Path | None, options: dict[str, Any]
+) -> BuildOutcome:
+    settings = build_settings(config, src, out, options)
+    if options.get("merge"):
+        parts = merge_shards(settings.out)
+        return BuildOutcome(f"merged {len(parts)} shard manifests into {settings.out}\n")
+    report = build_site(settings)
+    text = (
+        json.dumps(report.to_dict(), indent=2) + "\n"
+        if options.get("report_format") == "json"
+        else summary(report, settings)
+    )
+    return BuildOutcome(text, report.findings, bool(report.changed))
+
+
+def summary(report: BuildReport, settings: BuildSettings) -> str:
+    """One line for people: what was built, and where."""
+    if settings.check:
+        if not report.changed:
+            return f"up to date: {len(report.unchanged) + len(report.built)} articles\n"
+        lines = [f"would change: {name}" for name in report.changed]
+        return "\n".join(lines) + f"\n{len(report.changed)} outputs would change\n"
+    parts = [f"built {len(report.built)}", f"unchanged {len(report.unchanged)}"]
+    if report.removed:
+        parts.append(f"removed {len(report.removed)}")
+    return f"{', '.join(parts)} in {report.seconds:.2f} s → {settings.out}\n"
+
+
+def _shown(path: Path) -> Path:
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
