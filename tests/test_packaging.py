@@ -13,13 +13,13 @@ from conftest import ROOT
 def test_a_wheel_install_renders_the_example(tmp_path: Path) -> None:
     # Build from a copy so the source tree gets no build/ or egg-info litter.
     source = tmp_path / "src"
-    shutil.copytree(
-        ROOT,
-        source,
-        ignore=shutil.ignore_patterns(
-            ".git", "build", "*.egg-info", "_site", "__pycache__", ".*cache"
-        ),
-    )
+    litter = shutil.ignore_patterns(".git", "*.egg-info", "__pycache__", ".*cache", ".benchmarks")
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        top = {"build", "_site", "dist"} if Path(folder) == ROOT else set()
+        return set(litter(folder, names)) | (top & set(names))
+
+    shutil.copytree(ROOT, source, ignore=ignore)
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", venv], check=True)
     python = venv / "bin" / "python"
