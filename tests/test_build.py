@@ -8,13 +8,17 @@ from pathlib import Path
 import pytest
 
 from citations.api import RenderSettings
-from citations.build import BuildSettings, build_site, merge_shards
+from citations.build import BuildSettings, build_site
 
 BIB = """\
-@article{alpha2020, author = {Alpha, Ann}, title = {Alpha study}, journal = {J}, year = {2020}, volume = {1}, pages = {1--2}}
-@article{beta2021, author = {Beta, Bob}, title = {Beta study}, journal = {J}, year = {2021}, volume = {2}, pages = {3--4}}
-@article{gamma2022, author = {Gamma, Gil}, title = {Gamma study}, journal = {J}, year = {2022}, volume = {3}, pages = {5--6}}
-@article{delta2023, author = {Delta, Dee}, title = {Delta study}, journal = {J}, year = {2023}, volume = {4}, pages = {7--8}}
+@article{alpha2020, author = {Alpha, Ann}, title = {Alpha study},
+  journal = {J}, year = {2020}, volume = {1}, pages = {1--2}}
+@article{beta2021, author = {Beta, Bob}, title = {Beta study},
+  journal = {J}, year = {2021}, volume = {2}, pages = {3--4}}
+@article{gamma2022, author = {Gamma, Gil}, title = {Gamma study},
+  journal = {J}, year = {2022}, volume = {3}, pages = {5--6}}
+@article{delta2023, author = {Delta, Dee}, title = {Delta study},
+  journal = {J}, year = {2023}, volume = {4}, pages = {7--8}}
 """
 ARTICLES = {
     "a.md": "# A\n\nAlpha [@alpha2020] and beta [@beta2021].\n",
