@@ -1,0 +1,52 @@
+"""The site's shared bibliography page: every cited entry, linking back to each article citing it."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from ..library import Library
+from ..richtext import plain, to_html, to_markdown
+from ..styles import Style
+from ..templating import Templates
+from .manifest import Built
+
+if TYPE_CHECKING:
+    from . import BuildSettings, _Source
+
+
+def bibliography_page(
+    settings: BuildSettings,
+    library: Library,
+    style: Style,
+    templates: Templates,
+    sources: list[_Source],
+    records: dict[str, Built],
+    numbers: dict[str, int] | None,
+) -> bytes:
+    """The page's bytes. Entries run by number with continuous numbering, else by text."""
+    page = settings.out / (settings.bibliography or "bibliography.html")
+    citing: dict[str, list[dict[str, str]]] = {}
+    for source in sources:
+        record = records.get(source.rel)
+        title = (record.title if record and record.title else "") or source.rel
+        href = os.path.relpath(source.output, page.parent).replace(os.sep, "/")
+        for key in source.keys:
+            if key in library:
+                citing.setdefault(key, []).append({"title": title, "href": href})
+    entries: list[dict[str, Any]] = []
+    for key, articles in citing.items():
+        rich = style.format(library[key])
+        entries.append({
+            "key": key, "number": numbers.get(key) if numbers else None, "html": Markup(to_html(rich)),
+            "markdown": to_markdown(rich), "text": plain(rich), "articles": articles,
+        })  # fmt: skip
+    entries.sort(key=lambda e: (e["number"] or 0, e["text"].casefold()))
+    fmt = settings.render.to
+    context = {
+        "title": "Bibliography", "entries": entries, "numbered": numbers is not None,
+        "stylesheet": "citations.css" if fmt == "html" else None, "lang": "en",
+    }  # fmt: skip
+    return templates.render(f"bibliography.{fmt}", context).rstrip("\n").encode("utf-8") + b"\n"
