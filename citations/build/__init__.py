@@ -113,15 +113,16 @@ def build_site(settings: BuildSettings) -> BuildReport:
                           write=not settings.check))  # fmt: skip
         records[source.rel] = Built(_rel(source.output, settings.out), source.source_hash, [],
                                     deps, "")  # fmt: skip
+    render = settings.render
     state = State(
-        library, style_name=settings.render.style, style_options=dict(settings.render.style_options),
-        templates=templates, to=settings.render.to, references_title=settings.render.references_title,
+        library, style_name=render.style, style_options=dict(render.style_options),
+        templates=templates, to=render.to, references_title=render.references_title,
         sidecars=settings.sidecars,
     )  # fmt: skip
     for result in _run(state, tasks, settings.jobs):
         record = records[result.rel]
-        record.output_hash, record.keys, record.sidecar = result.output_hash, result.keys, result.sidecar
-        record.title = result.title
+        record.output_hash, record.keys = result.output_hash, result.keys
+        record.sidecar, record.title = result.sidecar, result.title
         record.errors = sum(1 for f in result.findings if f.severity == "error")
         report.built.append(result.rel)
         report.findings += result.findings
@@ -130,9 +131,8 @@ def build_site(settings: BuildSettings) -> BuildReport:
     if not settings.shard:
         report.removed = _removed(manifest, {s.rel for s in sources}, settings)
         report.changed += report.removed
-    if settings.render.to == "html" and _write_if_changed(
-        settings.out / STYLESHEET, (default_templates_dir() / STYLESHEET).read_bytes(), settings.check
-    ):
+    css = (default_templates_dir() / STYLESHEET).read_bytes()
+    if render.to == "html" and _write_if_changed(settings.out / STYLESHEET, css, settings.check):
         report.changed.append(STYLESHEET)
     if settings.bibliography and not settings.shard:
         from .bibliography import bibliography_page
@@ -180,7 +180,8 @@ def _sources(settings: BuildSettings, manifest: Manifest) -> list[_Source]:
             keys = previous.keys
         else:
             keys = _cited_keys(data, path)
-        sources.append(_Source(rel, path, source_hash, keys, settings.out / Path(rel).with_suffix(suffix)))
+        output = settings.out / Path(rel).with_suffix(suffix)
+        sources.append(_Source(rel, path, source_hash, keys, output))
     return sources
 
 
@@ -218,7 +219,8 @@ def _fresh(previous: Built, source: _Source, deps: str, out: Path) -> bool:
 def _run(state: State, tasks: list[Task], jobs: int) -> Iterable[Result]:
     """Render the tasks, on every core when there are enough of them; results in task order."""
     jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 or len(tasks) < _PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if jobs == 1 or len(tasks) < _PARALLEL_FROM or not can_fork:
         return [render_task(state, task) for task in tasks]
     set_state(state)  # the forked workers inherit the loaded library: nothing is re-parsed
     context = multiprocessing.get_context("fork")
@@ -255,7 +257,9 @@ def _write_if_changed(path: Path, data: bytes, check: bool) -> bool:
 
 def _settings_digest(settings: BuildSettings, options: Any, templates: Templates) -> str:
     """Everything every output depends on: a change rebuilds the whole site."""
-    folders = [default_templates_dir()] + ([settings.render.templates] if settings.render.templates else [])
+    folders = [default_templates_dir()]
+    if settings.render.templates:
+        folders.append(settings.render.templates)
     template_files = [p for folder in folders for p in folder.iterdir() if p.is_file()]
     return settings_digest({
         "version": __version__, "style": settings.render.style, "options": repr(options),

@@ -1,4 +1,4 @@
-"""The site's shared bibliography page: every cited entry, linking back to each article citing it."""
+"""The site's shared bibliography page: every cited entry, linking to each article citing it."""
 
 from __future__ import annotations
 
@@ -39,8 +39,9 @@ def bibliography_page(
     entries: list[dict[str, Any]] = []
     for key, articles in citing.items():
         rich = style.format(library[key])
+        number = numbers.get(key) if numbers else None
         entries.append({
-            "key": key, "number": numbers.get(key) if numbers else None, "html": Markup(to_html(rich)),
+            "key": key, "number": number, "html": Markup(to_html(rich)),
             "markdown": to_markdown(rich), "text": plain(rich), "articles": articles,
         })  # fmt: skip
     entries.sort(key=lambda e: (e["number"] or 0, e["text"].casefold()))

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Outcome = Literal["ok", "ok-with-warning", "broken", "blocked", "transient", "tls-error", "excluded"]
+Outcome = Literal[
+    "ok", "ok-with-warning", "broken", "blocked", "transient", "tls-error", "excluded"
+]
 OUTCOMES: tuple[Outcome, ...] = (
     "ok", "ok-with-warning", "broken", "blocked", "transient", "tls-error", "excluded",
 )  # fmt: skip
