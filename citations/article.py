@@ -95,12 +95,12 @@ def _masked_ranges(text: str, kind: Kind, body_start: int) -> list[tuple[int, in
     """[start, end) ranges where `@` and `[` are not citations."""
     ranges: list[tuple[int, int]] = [(0, body_start)] if body_start else []
     if kind == "markdown":
-        ranges += _markdown_code(text, body_start)
+        ranges += markdown_code_ranges(text, body_start)
     ranges += [(m.start(), m.end()) for m in _NOT_PROSE_RE.finditer(text, body_start)]
     return _merge(ranges)
 
 
-def _markdown_code(text: str, body_start: int) -> list[tuple[int, int]]:
+def markdown_code_ranges(text: str, body_start: int) -> list[tuple[int, int]]:
     """Code blocks (from markdown-it, so CommonMark decides) and inline code spans."""
     ranges = []
     if _MAY_HAVE_CODE_BLOCK.search(text, body_start):
