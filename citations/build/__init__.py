@@ -284,4 +284,3 @@ def _inside(path: Path, folder: Path) -> bool:
 
 def _rel(path: Path, base: Path) -> str:
     return path.relative_to(base).as_posix()
-

@@ -19,8 +19,6 @@ from collections.abc import Sequence
 from ..findings import Finding
 from . import ReportMeta
 
-SUITE_NAME = "citations check"
-
 # XML 1.0 has no way to write these, not even escaped: a message that carries one (a stray
 # control character copied from a PDF, say) would make the whole report unreadable.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -36,7 +34,7 @@ def report(findings: Sequence[Finding], meta: ReportMeta) -> str:
     tests = max(len(findings), 1)
     counts = {"tests": str(tests), "failures": str(failures), "errors": "0", "skipped": "0"}
     suites = ET.Element("testsuites", {"name": "citations", **counts})
-    suite = ET.SubElement(suites, "testsuite", {"name": SUITE_NAME, **counts})
+    suite = ET.SubElement(suites, "testsuite", {"name": f"citations {meta.command}", **counts})
     if meta.version:
         properties = ET.SubElement(suite, "properties")
         ET.SubElement(properties, "property", {"name": "citations.version", "value": meta.version})

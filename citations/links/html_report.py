@@ -1,0 +1,151 @@
+"""The HTML link report: one self-contained file, a table sortable by clicking its headers."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from html import escape
+
+from ..reporters import ReportMeta
+from .model import Result
+from .report import SEVERITY_ORDER, by_severity, hint, history_facts, link_target, summary
+
+STYLE = """
+body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #1b1b1b; }
+h1 { font-size: 1.4em; }
+.summary span { display: inline-block; margin: 0 .4em .4em 0; padding: .2em .6em;
+  border-radius: 1em; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #ccc; padding: .3em .5em; text-align: left; vertical-align: top; }
+td { overflow-wrap: anywhere; white-space: pre-line; }
+th { background: #eee; position: sticky; top: 0; }
+th.sortable { cursor: pointer; }
+th[aria-sort="ascending"]::after { content: " \\25B2"; }
+th[aria-sort="descending"]::after { content: " \\25BC"; }
+ul { margin: 0; padding-left: 1.1em; }
+.o-broken { background: #fdd; } .o-tls-error { background: #fdc; }
+.o-transient { background: #ffd; } .o-blocked { background: #eef; }
+.o-ok-with-warning { background: #eff8e8; } .o-ok { background: #fff; }
+.o-excluded { background: #f4f4f4; color: #666; }
+"""
+
+# No user text goes in here; it reads the data-sort values the rows carry.
+SCRIPT = """
+(function () {
+  function key(cell) {
+    var v = cell.getAttribute("data-sort");
+    if (v === null) { v = cell.textContent.trim(); }
+    var n = Number(v);
+    return v !== "" && !isNaN(n) ? n : v.toLowerCase();
+  }
+  function compare(x, y) {
+    if (typeof x === "number" && typeof y === "number") { return x - y; }
+    return String(x).localeCompare(String(y));
+  }
+  document.querySelectorAll("table.links th").forEach(function (th, column) {
+    var table = th.closest("table");
+    th.className = "sortable";
+    th.tabIndex = 0;
+    function sort() {
+      var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+      table.querySelectorAll("th").forEach(function (h) { h.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (a, b) {
+        return dir * compare(key(a.cells[column]), key(b.cells[column]));
+      });
+      rows.forEach(function (row) { body.appendChild(row); });
+    }
+    th.addEventListener("click", sort);
+    th.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); sort(); }
+    });
+  });
+})();
+"""
+
+COLUMNS = ("Outcome", "Link", "Status", "Detail", "Redirects", "Places", "History", "Cache")
+
+
+def _hash(source: str) -> str:
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+# Only our own style and script may run, whatever a server managed to put in a detail.
+CSP = (
+    f"default-src 'none'; style-src {_hash(STYLE)}; script-src {_hash(SCRIPT)}; "
+    "base-uri 'none'; form-action 'none'"
+)
+
+
+def html_report(results: Sequence[Result], meta: ReportMeta) -> str:
+    counts = Counter(r.outcome for r in results)
+    badges = "".join(
+        f'<span class="o-{o}">{counts[o]} {o}</span>' for o in SEVERITY_ORDER if counts[o]
+    )
+    head = "".join(f'<th scope="col">{name}</th>' for name in COLUMNS)
+    rows = "\n".join(_row(r) for r in by_severity(results))
+    version = f" {escape(meta.version)}" if meta.version else ""
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>Link report</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<h1>Link report</h1>
+<p>{escape(summary(results))}. Made by citations{version}.</p>
+<p class="summary">{badges}</p>
+<table class="links">
+<thead><tr>{head}</tr></thead>
+<tbody>
+{rows}
+</tbody>
+</table>
+<script>{SCRIPT}</script>
+</body>
+</html>
+"""
+
+
+def _row(result: Result) -> str:
+    rank = SEVERITY_ORDER.index(result.outcome)
+    cells = [
+        f'<td data-sort="{rank}">{escape(result.outcome)}</td>',
+        f"<td>{_link(result)}</td>",
+        f'<td data-sort="{result.status or 0}">{"" if result.status is None else result.status}'
+        "</td>",
+        f"<td>{_list([result.detail, hint(result)])}</td>",
+        f"<td>{_list([f'{status} → {url}' for status, url in result.redirects])}</td>",
+        f"<td>{_list([_place(p.path, p.line, p.column, p.key) for p in result.places])}</td>",
+        f'<td data-sort="{result.recent_failures}">{_list(history_facts(result))}</td>',
+        f"<td>{'cached' if result.from_cache else ''}</td>",
+    ]
+    return f'<tr class="o-{escape(result.outcome)}">{"".join(cells)}</tr>'
+
+
+def _link(result: Result) -> str:
+    text = escape(("doi:" if result.kind == "doi" else "") + result.url)
+    target = link_target(result)
+    if target is None:
+        return text
+    return f'<a href="{escape(target)}" rel="noopener noreferrer nofollow">{text}</a>'
+
+
+def _place(path: str, line: int, column: int, key: str | None) -> str:
+    return f"{path}:{line}:{column}" + (f" ({key})" if key else "")
+
+
+def _list(items: Sequence[str]) -> str:
+    items = [item for item in items if item]
+    if len(items) <= 1:
+        return "".join(escape(item) for item in items)
+    return "<ul>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>"

@@ -1,0 +1,266 @@
+"""Link results → findings, reports (text, JSON, Markdown, HTML, finding formats), exit code."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+from ..checks.base import Rule
+from ..errors import CitationsError
+from ..findings import Finding, Severity
+from ..model import Span
+from ..reporters import ReportMeta, get_reporter
+from .model import OUTCOMES, Outcome, Place, Result, result_to_dict
+
+SCHEMA_VERSION = 1
+FORMATS = ("text", "json", "junit", "sarif", "github", "markdown", "html")
+DEFAULT_FAIL_ON: frozenset[str] = frozenset({"broken"})
+# Worst first: the order of the reports and of the HTML table's outcome column.
+SEVERITY_ORDER: tuple[Outcome, ...] = (
+    "broken", "tls-error", "transient", "blocked", "ok-with-warning", "ok", "excluded",
+)  # fmt: skip
+# Failures that may be the far side's passing mood: --fail-after N applies to these only.
+PERSISTENCE_GATED = frozenset({"transient", "blocked"})
+QUIET = frozenset({"ok", "excluded"})  # listed in summaries, not line by line
+
+LINK_RULES: tuple[Rule, ...] = (
+    Rule("link-broken", "error", "A URL or DOI is broken: 404/410, no such host, refused, "
+         "DOI not registered, invalid URL, or a page that says it is not found."),
+    Rule("link-tls-error", "error", "A URL's TLS certificate is expired, self-signed, "
+         "untrusted or for another host."),
+    Rule("link-transient", "warning", "A URL could not be checked this time: timeout, 5xx, "
+         "429 after retries, connection reset, DNS temporary failure."),
+    Rule("link-blocked", "warning", "A URL exists but refuses robots (401/403/412/418/999 "
+         "or a challenge page); check it in a browser."),
+    Rule("link-redirected", "info", "A URL redirects permanently: update it to the new one."),
+    Rule("link-warning", "info", "A URL works, with a warning (a temporary redirect, "
+         "rate limiting, ...)."),
+)  # fmt: skip
+_CODES: dict[str, str] = {
+    "broken": "link-broken", "tls-error": "link-tls-error", "transient": "link-transient",
+    "blocked": "link-blocked",
+}  # fmt: skip
+_SEVERITY: dict[str, Severity] = {rule.code: rule.severity for rule in LINK_RULES}
+_VERBS = {
+    "broken": "is broken", "tls-error": "has a TLS error", "transient": "could not be checked",
+    "blocked": "refuses automated checks", "ok-with-warning": "works, with a warning",
+}  # fmt: skip
+
+
+def link_findings(results: Sequence[Result]) -> list[Finding]:
+    """One finding per place of each result that is neither ok nor excluded."""
+    findings: list[Finding] = []
+    for result in results:
+        if result.outcome in QUIET:
+            continue
+        code = _code(result)
+        message = f"{label(result)} {_VERBS[result.outcome]}"
+        if code == "link-redirected":
+            message = f"{label(result)} redirects permanently to {result.permanent_redirect}"
+        elif result.detail:
+            message += f": {result.detail}"
+        facts = history_facts(result)
+        if facts:
+            message += f" ({'; '.join(facts)})"
+        places: Iterable[Place | None] = result.places or (None,)
+        for place in places:
+            span = Span(place.path, place.line, place.column) if place else None
+            findings.append(
+                Finding(code, _SEVERITY[code], message, span, hint=hint(result),
+                        key=place.key if place else None)
+            )  # fmt: skip
+    return findings
+
+
+def _code(result: Result) -> str:
+    if result.outcome == "ok-with-warning":
+        return "link-redirected" if result.permanent_redirect else "link-warning"
+    return _CODES[result.outcome]
+
+
+def label(result: Result) -> str:
+    return f"DOI {result.url}" if result.kind == "doi" else f"URL {result.url}"
+
+
+def hint(result: Result) -> str:
+    parts = [f"update it to {result.permanent_redirect}"] if result.permanent_redirect else []
+    return "; ".join([*parts, result.note] if result.note else parts)
+
+
+def history_facts(result: Result) -> list[str]:
+    """`broken since 2026-11-20`, `failed 3 of the last 4 runs`: what the cache remembers."""
+    facts = []
+    if result.failing_since is not None and result.outcome not in QUIET:
+        word = "broken" if result.outcome == "broken" else "failing"
+        facts.append(f"{word} since {_day(result.failing_since)}")
+    if result.recent_runs > 1 and result.recent_failures > 0:
+        facts.append(f"failed {result.recent_failures} of the last {result.recent_runs} runs")
+    return facts
+
+
+def _day(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).date().isoformat()
+
+
+def failure_streak(result: Result) -> int:
+    """How many runs in a row, this one included, the link has failed; 0 when it did not fail.
+
+    The checker counts `recent_failures` over the newest runs, this one included. A link that
+    stays down fails in one block at the newest end, which this count then is exactly.
+    """
+    if result.outcome in QUIET or result.outcome == "ok-with-warning":
+        return 0
+    return max(1, min(result.recent_failures, result.recent_runs or 1))
+
+
+def exit_failed(
+    results: Sequence[Result], fail_on: frozenset[str] = DEFAULT_FAIL_ON, fail_after: int = 1
+) -> bool:
+    """True when the run should fail: an outcome in `fail_on`, where transient and blocked
+    count only after `fail_after` failures in a row (a flaky server must not break CI)."""
+    for result in results:
+        if result.outcome not in fail_on:
+            continue
+        if result.outcome not in PERSISTENCE_GATED or failure_streak(result) >= fail_after:
+            return True
+    return False
+
+
+def render_report(results: Sequence[Result], fmt: str, meta: ReportMeta) -> str:
+    """The report of `results` in `fmt`, one of FORMATS."""
+    match fmt:
+        case "text":
+            return text_report(results)
+        case "json":
+            return json_report(results, meta)
+        case "markdown":
+            return markdown_report(results)
+        case "html":
+            from .html_report import html_report
+
+            return html_report(results, meta)
+        case "junit" | "sarif" | "github":
+            rules = {rule.code: rule for rule in LINK_RULES}
+            links_meta = dataclasses.replace(meta, command="links", rules=rules)
+            return get_reporter(fmt)(link_findings(results), links_meta)
+    close = difflib.get_close_matches(fmt, FORMATS, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(FORMATS)}"
+    raise CitationsError(f"unknown report format '{fmt}'", hint=hint)
+
+
+def summary(results: Sequence[Result]) -> str:
+    """`12 links checked (3 from cache): 1 broken, 1 ok-with-warning, 10 ok`."""
+    if not results:
+        return "no links checked"
+    counts = Counter(r.outcome for r in results)
+    cached = sum(1 for r in results if r.from_cache)
+    total = f"{len(results)} link{'s' if len(results) != 1 else ''} checked"
+    total += f" ({cached} from cache)" if cached else ""
+    return f"{total}: {', '.join(f'{counts[o]} {o}' for o in SEVERITY_ORDER if counts[o])}"
+
+
+def by_severity(results: Iterable[Result]) -> list[Result]:
+    return sorted(results, key=lambda r: (SEVERITY_ORDER.index(r.outcome), r.kind, r.url))
+
+
+# Terminal text: a server's reason phrase must not move the cursor or forge a line.
+_UNPRINTABLE = re.compile(r"[^\S ]|[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def text_report(results: Sequence[Result]) -> str:
+    rows: list[tuple[tuple[str, int, int], str]] = []
+    for result in results:
+        if result.outcome in QUIET:
+            continue
+        detail = " — ".join(x for x in (result.detail, hint(result)) if x)
+        extra = "; ".join(history_facts(result) + (["from cache"] if result.from_cache else []))
+        hops = [f"    {status} → {one_line(url)}" for status, url in result.redirects]
+        for place in result.places or (None,):
+            where = f"{place.path}:{place.line}:{place.column}: " if place else ""
+            head = f"{where}{result.outcome} {result.url}"
+            head += f" — {detail}" if detail else ""
+            head += f" [{place.key}]" if place and place.key else ""
+            head += f" ({extra})" if extra else ""
+            order = (place.path, place.line, place.column) if place else ("", 0, 0)
+            rows.append((order, "\n".join([one_line(head), *hops])))
+    lines = [row for _, row in sorted(rows, key=lambda row: row[0])]
+    return "\n".join([*lines, summary(results)]) + "\n"
+
+
+def iso(timestamp: float | None) -> str | None:
+    return None if timestamp is None else datetime.fromtimestamp(timestamp, UTC).isoformat()
+
+
+def result_json(result: Result) -> dict[str, Any]:
+    """result_to_dict, plus where the link is written and what the cache remembers of it."""
+    return result_to_dict(result) | {
+        "places": [dataclasses.asdict(place) for place in result.places],
+        "from_cache": result.from_cache,
+        "failing_since": iso(result.failing_since),
+        "recent_failures": result.recent_failures,
+        "recent_runs": result.recent_runs,
+    }
+
+
+def json_report(results: Sequence[Result], meta: ReportMeta) -> str:
+    """Schema `citations-links` version 1 (citations/schemas/links-1.json)."""
+    counts = Counter(r.outcome for r in results)
+    document = {
+        "schema": "citations-links",
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "citations", "version": meta.version},
+        "results": [result_json(r) for r in results],
+        "summary": {outcome: counts[outcome] for outcome in OUTCOMES},
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def link_target(result: Result) -> str | None:
+    """Where a report may link to: http(s) URLs and DOIs (through doi.org), nothing else."""
+    if result.kind == "doi":
+        return "https://doi.org/" + quote(result.url, safe="/")
+    if re.fullmatch(r"(?i)https?://[^\s\x00-\x1f\x7f]+", result.url):
+        # Percent-encode what could end a Markdown destination or an HTML attribute early.
+        return quote(result.url, safe="/:?#[]@!$&'*+,;=%~-._")
+    return None
+
+
+# What could start markup inside a table cell; `(` is harmless once `[` and `]` are escaped.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+
+
+def md_cell(text: str) -> str:
+    """Text for a Markdown table cell: inline markup, HTML and `|` escaped, lines kept."""
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;"))
+    return "<br>".join(one_line(line) for line in text.replace("\r\n", "\n").split("\n"))
+
+
+def markdown_report(results: Sequence[Result]) -> str:
+    lines = ["## Link check", "", md_cell(summary(results)), ""]
+    listed = [r for r in by_severity(results) if r.outcome not in QUIET]
+    if not listed:
+        return "\n".join(lines)
+    lines += ["| Outcome | URL/DOI | Status | Detail | Places |", "|---|---|---|---|---|"]
+    for result in listed:
+        target = link_target(result)
+        name = md_cell(("doi:" if result.kind == "doi" else "") + result.url)
+        link = f"[{name}]({target})" if target else name
+        detail = "\n".join(x for x in (result.detail, hint(result), *history_facts(result)) if x)
+        places = "\n".join(
+            f"{p.path}:{p.line}" + (f" ({p.key})" if p.key else "") for p in result.places
+        )
+        status = "" if result.status is None else str(result.status)
+        cells = [result.outcome, link, status, md_cell(detail), md_cell(places)]
+        lines.append(f"| {' | '.join(cells)} |")
+    return "\n".join(lines) + "\n"
