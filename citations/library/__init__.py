@@ -11,6 +11,7 @@ from ..findings import Finding, Severity
 from ..model import NameList, Reference, Span
 from .cache import cache_key, read_record, write_record
 from .crossref import inherit_fields
+from .incremental import parse_with_block_cache
 from .latex import decode_latex
 from .names import parse_names
 from .parse import FileRecord, parse_bibtex
@@ -132,9 +133,11 @@ def _load_file(
             )
         )  # fmt: skip
         return None
-    record = parse_bibtex(text.replace("\r\n", "\n"), macros)
-    if folder is not None:
-        write_record(folder, key, record)
+    text = text.replace("\r\n", "\n")
+    if folder is None:
+        return parse_bibtex(text, macros)
+    record = parse_with_block_cache(text, macros, folder, path)
+    write_record(folder, key, record)
     return record
 
 

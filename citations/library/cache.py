@@ -13,7 +13,7 @@ from ..files import atomic_write
 from .parse import FileRecord
 
 # Bump when FileRecord's shape or the parser's behaviour changes: old files are then ignored.
-FORMAT = b"citations-parse-2"
+FORMAT = b"citations-parse-3"
 _KEEP = 512  # files kept in the cache folder; the oldest beyond that are removed
 
 
@@ -26,27 +26,39 @@ def cache_key(content: bytes, macros: Mapping[str, str]) -> str:
 
 
 def read_record(folder: Path, key: str) -> FileRecord | None:
+    data = read_blob(folder / f"{key}.marshal")
+    if data is None:
+        return None
     try:
-        data = (folder / f"{key}.marshal").read_bytes()
-        if not data.startswith(FORMAT):
-            return None
-        record = marshal.loads(data[len(FORMAT) :])
-    except (OSError, ValueError, EOFError, TypeError):
-        return None  # a missing or damaged cache file is only a miss
+        record = marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
+        return None  # a damaged cache file is only a miss
     return record if isinstance(record, dict) else None
 
 
 def write_record(folder: Path, key: str, record: FileRecord) -> None:
-    """Store a record; a cache we cannot write is not an error, only slower next time."""
-    try:
-        atomic_write(folder / f"{key}.marshal", FORMAT + marshal.dumps(record))
+    write_blob(folder / f"{key}.marshal", marshal.dumps(record))
+    with contextlib.suppress(OSError):
         _prune(folder)
+
+
+def read_blob(path: Path) -> bytes | None:
+    """A cache file's payload, or None if it is missing, damaged, or of another format."""
+    try:
+        data = path.read_bytes()
     except OSError:
-        pass
+        return None
+    return data[len(FORMAT) :] if data.startswith(FORMAT) else None
+
+
+def write_blob(path: Path, payload: bytes) -> None:
+    """Store a payload; a cache we cannot write is not an error, only slower next time."""
+    with contextlib.suppress(OSError):
+        atomic_write(path, FORMAT + payload)
 
 
 def _prune(folder: Path) -> None:
-    files = list(folder.glob("*.marshal"))
+    files = list(folder.glob("*.marshal")) + list(folder.glob("*.blocks"))
     if len(files) <= _KEEP:
         return
     files.sort(key=lambda p: p.stat().st_mtime)
