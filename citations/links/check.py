@@ -1,0 +1,346 @@
+"""Checking link targets: HEAD then GET, redirects followed by hand, DOIs through the handle API."""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import re
+import socket
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from typing import Any, Protocol
+from urllib.parse import quote, urljoin, urlsplit
+
+from ..net.cache import TTL
+from ..net.http import Client, Exchange, HttpConfig, Response, default_retry, describe_error
+from .classify import Seen, classify, classify_doi, is_challenge, is_html, permanent_redirect
+from .model import LinkSettings, Outcome, Result, Target, result_from_dict, result_to_dict
+
+# HEAD answers that say more about the server's HEAD than about the page: ask again with GET.
+# A 503 may be a challenge page, which only a body tells apart: GET decides, and retries.
+HEAD_UNRELIABLE = frozenset({400, 403, 404, 405, 406, 409, 412, 418, 501, 503, 999})
+HEAD_ERRORS = frozenset({"reset", "other"})
+ACCEPT_HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+OTHER_SCHEMES = frozenset(
+    {"ftp", "ftps", "sftp", "file", "mailto", "tel", "data", "javascript", "news", "nntp",
+     "gopher", "irc", "ssh", "git", "svn", "urn", "s3", "magnet"}
+)  # fmt: skip
+DOI = re.compile(r"^10\.\d+(?:\.\d+)*/\S+$")
+OK = frozenset({"ok", "ok-with-warning"})
+FAILING = frozenset({"broken", "blocked", "transient", "tls-error"})
+HISTORY_RUNS = 10
+DEADLINE_GRACE = 0.5  # seconds for workers to report a cut exchange after the deadline
+
+
+class ResultCache(Protocol):
+    """What the checker needs of `citations.net.cache.Cache`."""
+
+    def get_result(
+        self, kind: str, url: str, now: float | None = None
+    ) -> dict[str, Any] | None: ...
+    def put_result(self, payload: dict[str, Any], ttl: float, now: float | None = None) -> None: ...
+    def history(
+        self, kind: str, url: str, limit: int = 20
+    ) -> list[tuple[float, str, int | None]]: ...
+
+
+def http_config(settings: LinkSettings) -> HttpConfig:
+    """The network layer's settings for a link check."""
+    return HttpConfig(
+        user_agent=settings.user_agent, connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout, concurrency=settings.concurrency,
+        per_host=settings.per_host, host_interval=settings.host_interval,
+        host_limits=settings.host_limits, host_headers=settings.host_headers,
+        retries=settings.retries, backoff=settings.backoff, backoff_max=settings.backoff_max,
+        retry_after_max=settings.retry_after_max, max_body=settings.max_body,
+        verify=settings.ca_bundle or settings.verify_tls,
+    )  # fmt: skip
+
+
+def check_targets(
+    targets: Sequence[Target],
+    settings: LinkSettings,
+    cache: ResultCache | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Result]:
+    """Check every target once (the cache permitting); results in the order of `targets`."""
+    deadline = time.monotonic() + settings.deadline
+    keys: list[tuple[str, str]] = [(t.kind, t.url) for t in targets]
+    first: dict[tuple[str, str], Target] = {}
+    for key, target in zip(keys, targets, strict=True):
+        first.setdefault(key, target)  # the caller passes unique targets; be robust anyway
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for key in keys:
+        counts[key] += 1
+    done: dict[tuple[str, str], Result] = {}
+    tally = [0]
+
+    def finish(key: tuple[str, str], result: Result) -> None:
+        if cache is not None:
+            if not result.from_cache and result.outcome != "excluded":
+                cache.put_result(result_to_dict(result), TTL[result.outcome])
+            _fill_history(result, cache)
+        done[key] = result
+        for _ in range(counts[key]):
+            tally[0] += 1
+            if progress is not None:
+                progress(tally[0], len(targets))
+
+    todo: list[Target] = []
+    for key, target in first.items():
+        early = _excluded(target, settings)
+        if early is None and cache is not None:
+            stored = cache.get_result(target.kind, target.url)
+            early = None if stored is None else result_from_dict(stored, target.places)
+        if early is None:
+            todo.append(target)
+        else:
+            finish(key, early)
+    if todo:
+        _run(todo, settings, deadline, finish)
+    return [
+        dataclasses.replace(done[key], places=t.places)
+        for key, t in zip(keys, targets, strict=True)
+    ]
+
+
+def _run(
+    todo: list[Target],
+    settings: LinkSettings,
+    deadline: float,
+    finish: Callable[[tuple[str, str], Result], None],
+) -> None:
+    client = Client(http_config(settings), deadline)
+    pool = ThreadPoolExecutor(max_workers=max(1, min(settings.concurrency, len(todo))))
+    try:
+        futures: dict[Future[Result], Target] = {
+            pool.submit(check_one, client, t, settings, deadline): t
+            for t in _interleave(todo, settings)
+        }
+        try:
+            wait = max(0.0, deadline - time.monotonic()) + DEADLINE_GRACE
+            for future in as_completed(futures, timeout=wait):
+                target = futures.pop(future)
+                finish((target.kind, target.url), future.result())
+        except TimeoutError:
+            for future, target in futures.items():  # never started, or stuck past the bound
+                future.cancel()
+                finish((target.kind, target.url), _deadline_result(target))
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        client.close()
+
+
+def _interleave(todo: list[Target], settings: LinkSettings) -> list[Target]:
+    """Round-robin over hosts, so one big host does not hold every worker at its limit."""
+    by_host: dict[str, list[Target]] = defaultdict(list)
+    for target in todo:
+        url = settings.doi_base if target.kind == "doi" else target.url
+        by_host[(urlsplit(url).hostname or "").lower()].append(target)
+    queues, order = list(by_host.values()), []
+    for i in range(max(len(q) for q in queues)):
+        order += [q[i] for q in queues if i < len(q)]
+    return order
+
+
+def _deadline_result(target: Target) -> Result:
+    return Result(
+        url=target.url, kind=target.kind, outcome="transient", attempts=0,
+        detail="not checked: the run's deadline passed", checked_at=time.time(),
+    )  # fmt: skip
+
+
+def _excluded(target: Target, settings: LinkSettings) -> Result | None:
+    for pattern in settings.exclude:
+        if re.search(pattern, target.url):
+            return Result(
+                url=target.url, kind=target.kind, outcome="excluded", attempts=0,
+                detail=f"excluded by the pattern {pattern!r}", checked_at=time.time(),
+            )  # fmt: skip
+    return None
+
+
+def _fill_history(result: Result, cache: ResultCache) -> None:
+    history = cache.history(result.kind, result.url, limit=HISTORY_RUNS)[:HISTORY_RUNS]
+    since = None
+    for at, outcome, _status in history:  # newest first: the failing streak runs back to `since`
+        if outcome not in FAILING:
+            break
+        since = at
+    result.failing_since = since
+    result.recent_failures = sum(outcome in FAILING for _, outcome, _ in history)
+    result.recent_runs = len(history)
+
+
+def check_one(client: Client, target: Target, settings: LinkSettings, deadline: float) -> Result:
+    """One target, with the network; a value whatever happens."""
+    if time.monotonic() >= deadline:
+        return _deadline_result(target)
+    started, checked_at = time.monotonic(), time.time()
+    if target.kind == "doi":
+        result = _check_doi(client, target.url, settings)
+    else:
+        result = _check_url(client, target.url, settings)
+    result.elapsed = time.monotonic() - started
+    result.checked_at = checked_at
+    return result
+
+
+def _unusable(url: str) -> tuple[Outcome, str] | None:
+    """Why a URL is not requested at all: malformed (broken), or not http(s) (not checked)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a bad port raises here
+    except ValueError as exc:
+        return "broken", f"invalid URL: {exc}"
+    scheme = parts.scheme.lower()
+    if scheme in OTHER_SCHEMES:
+        return "excluded", f"not checked: only http(s) URLs are checked, not {scheme}:"
+    why = (
+        "empty, or with white space" if not url or any(c.isspace() for c in url)
+        else "no scheme (http:// or https://)" if not scheme
+        else f"unsupported scheme {scheme!r}" if scheme not in ("http", "https")
+        else "no host" if not parts.hostname
+        else None
+    )  # fmt: skip
+    return None if why is None else ("broken", f"invalid URL: {why}")
+
+
+def refusal(url: str, settings: LinkSettings) -> tuple[str, str] | None:
+    """Why a hop must not be requested: a scheme other than http(s), or a private address."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        return "bad-scheme", url
+    if settings.allow_private:
+        return None
+    host = parts.hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, parts.port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        error = describe_error(exc)
+        return error.kind, error.message
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        if not address.is_global or address.is_multicast:
+            return "private", f"{host} is {address} (--no-private)"
+    return None
+
+
+def _retry_link(response: Response) -> bool:
+    """A challenge page answers 503 or 429 to every robot: waiting does not help."""
+    return default_retry(response) and not is_challenge(
+        response.status, response.headers, response.body
+    )
+
+
+def _retry_head(response: Response) -> bool:
+    return response.status != 503 and _retry_link(response)
+
+
+def _fetch(client: Client, url: str) -> tuple[Exchange, str]:
+    """HEAD, then GET when HEAD is refused or unreliable, or to read a page's first bytes.
+
+    A HEAD that finds an HTML page is followed by a GET for the body prefix (soft-404
+    detection); if that GET fails while HEAD succeeded, HEAD's answer stands, with a note.
+    """
+    headers = {"Accept": ACCEPT_HTML}
+    head = client.request("HEAD", url, headers=headers, retry_on=_retry_head)
+    first = head.response
+    if first is None:
+        if head.error is None or head.error.kind not in HEAD_ERRORS:
+            return head, ""
+    elif first.status not in HEAD_UNRELIABLE and not (
+        200 <= first.status < 300 and is_html(first.headers)
+    ):
+        return head, ""
+    get = client.request("GET", url, headers=headers, retry_on=_retry_link)
+    get.attempts = max(get.attempts, head.attempts)
+    get.rate_limited = get.rate_limited or head.rate_limited
+    second = get.response
+    if first is None or not 200 <= first.status < 300:
+        return get, ""
+    if second is None:
+        return head, f"HEAD answered {first.status}; GET failed ({get.error or 'no answer'})"
+    if second.status >= 400 and second.status not in (404, 410):
+        return head, f"HEAD answered {first.status}; GET answered {second.status} {second.reason}"
+    return get, ""
+
+
+def _check_url(client: Client, url: str, settings: LinkSettings) -> Result:
+    unusable = _unusable(url)
+    if unusable is not None:
+        return Result(url=url, kind="url", outcome=unusable[0], detail=unusable[1], attempts=0)
+    redirects: list[tuple[int, str]] = []
+    visits = {url: 1}
+    current, attempts, rate_limited, note = url, 0, False, ""
+    exchange: Exchange | None = None
+    error: tuple[str, str] | None = None
+    while True:
+        error = refusal(current, settings)
+        if error is not None:
+            break
+        exchange, note = _fetch(client, current)
+        attempts, rate_limited = (
+            max(attempts, exchange.attempts),
+            rate_limited or exchange.rate_limited,
+        )
+        response = exchange.response
+        location = response.headers.get("location") if response else None
+        if response is None or not (300 <= response.status < 400) or not location:
+            break
+        current = urljoin(current, location.strip())
+        redirects.append((response.status, current))
+        visits[current] = visits.get(current, 0) + 1
+        if urlsplit(current).scheme.lower() not in ("http", "https"):
+            error = ("bad-scheme", current)
+        elif visits[current] > 2:  # one revisit is allowed: some sites set a cookie and loop back
+            error = ("redirect-loop", " → ".join([url, *(target for _, target in redirects)]))
+        elif len(redirects) > settings.max_redirects:
+            error = ("too-many-redirects", f"more than {settings.max_redirects}")
+        if error is not None:
+            break
+    response = exchange.response if exchange else None
+    if error is None and exchange is not None and exchange.error is not None:
+        error = (exchange.error.kind, exchange.error.message)
+    seen = Seen(
+        url=url, status=response.status if response else None,
+        reason=response.reason if response else "", error=error[0] if error else None,
+        message=error[1] if error else "", redirects=tuple(redirects), final_url=current,
+        headers=response.headers if response else {}, body=response.body if response else b"",
+        attempts=max(attempts, 1), rate_limited=rate_limited,
+        gave_up=exchange.gave_up if exchange else "",
+    )  # fmt: skip
+    verdict = classify(seen, settings.accept)
+    if response is not None and response.body_error:
+        note = "; ".join(filter(None, [note, f"the body stopped early: {response.body_error}"]))
+    return Result(
+        url=url, kind="url", outcome=verdict.outcome, status=seen.status, detail=verdict.detail,
+        redirects=redirects, final_url=current, attempts=attempts, note=note,
+        permanent_redirect=permanent_redirect(redirects) if verdict.outcome in OK else None,
+    )  # fmt: skip
+
+
+def _check_doi(client: Client, doi: str, settings: LinkSettings) -> Result:
+    """Whether the DOI is registered, from the handle API: the publisher's page is never fetched."""
+    if not DOI.match(doi):
+        return Result(url=doi, kind="doi", outcome="broken", detail="invalid DOI", attempts=0)
+    api = f"{settings.doi_base.rstrip('/')}/api/handles/{quote(doi, safe='/')}"
+    exchange = client.request("GET", api, headers={"Accept": "application/json"})
+    response, error = exchange.response, exchange.error
+    verdict, landing = classify_doi(
+        response.status if response else None, response.body if response else b"",
+        error.kind if error else None, error.message if error else "",
+    )  # fmt: skip
+    note = ""
+    if verdict.outcome == "ok":
+        where = f" ({landing})" if landing else ""
+        note = f"the landing page{where} is not visited: publishers often refuse robots"
+    return Result(
+        url=doi, kind="doi", outcome=verdict.outcome, detail=verdict.detail,
+        status=response.status if response else None, final_url=landing,
+        attempts=max(exchange.attempts, 1), note=note,
+    )  # fmt: skip

@@ -1,0 +1,482 @@
+"""The one network layer: pooled sessions, timeouts, bounded reads, retries, per-host limits."""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import errno
+import http.client
+import random
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.response import HTTPResponse
+
+# A whole exchange (headers and the bounded body) may last the connect timeout plus this many
+# read timeouts: a server trickling one byte at a time resets a read timeout on every byte.
+WALL_FACTOR = 2.0
+CHUNK = 16384
+TRANSIENT_ERRORS = frozenset(
+    {"dns-temporary", "dns", "unreachable", "reset", "connect-timeout", "read-timeout", "timeout",
+     "other"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class HttpConfig:
+    """How every request is made: identity, timeouts, retries, limits and trust."""
+
+    user_agent: str
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    concurrency: int = 8  # sizes the connection pool
+    per_host: int = 4
+    host_interval: float = 0.0
+    host_limits: Mapping[str, tuple[int, float]] = field(default_factory=dict)
+    host_headers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    retries: int = 3
+    backoff: float = 0.5
+    backoff_max: float = 8.0
+    retry_after_max: float = 60.0
+    max_body: int = 1 << 20
+    verify: bool | str = True
+
+
+@dataclass
+class Response:
+    """A status, lower-cased headers and at most `max_body` bytes of the body, as a value."""
+
+    url: str
+    status: int
+    reason: str
+    headers: dict[str, str]
+    body: bytes = b""
+    truncated: bool = False  # the body went on beyond what was read
+    body_error: str = ""  # why the body stopped early (a stall, a reset), if it did
+    elapsed: float = 0.0
+
+
+@dataclass(frozen=True)
+class NetError:
+    """A failure without a response: a stable `kind` ("refused", "tls-expired") and a message."""
+
+    kind: str
+    message: str = ""
+
+
+@dataclass
+class Exchange:
+    """One request after its retries: the last response or error and how it went."""
+
+    response: Response | None = None
+    error: NetError | None = None
+    attempts: int = 0
+    rate_limited: bool = False  # a 429/503 asked us to wait, and we did
+    gave_up: str = ""  # why retrying stopped before the attempts ran out
+
+
+def default_retry(response: Response) -> bool:
+    """Statuses worth another attempt: timeouts, rate limits and passing server trouble."""
+    status = response.status
+    return status in (408, 429) or (500 <= status <= 599 and status not in (501, 505, 511))
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date); None if absent."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and everything it wraps: requests and urllib3 nest the real cause deeply."""
+    todo, seen = [exc], set[int]()
+    while todo and len(seen) < 32:
+        current = todo.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        nested = [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        nested += [arg for arg in current.args if isinstance(arg, BaseException)]
+        todo += [e for e in nested if isinstance(e, BaseException)]
+
+
+_TLS_CODES = {10: "tls-expired", 62: "tls-hostname", 64: "tls-hostname"}
+_TLS_UNTRUSTED = {2, 18, 19, 20, 21, 27}
+
+
+def describe_error(exc: BaseException) -> NetError:
+    """A network exception (requests, urllib3, socket, ssl) as a stable kind and a short message."""
+    chain = list(_causes(exc))
+    for e in chain:
+        if isinstance(e, ssl.SSLCertVerificationError):
+            code = e.verify_code
+            kind = _TLS_CODES.get(code, "tls-untrusted" if code in _TLS_UNTRUSTED else "tls")
+            return NetError(kind, e.verify_message or str(e))
+        if type(e).__name__ == "CertificateError":  # urllib3's own host name matcher
+            return NetError("tls-hostname", str(e))
+    for e in chain:
+        if isinstance(e, socket.gaierror):
+            if e.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
+                return NetError("dns-nxdomain", e.strerror or str(e))
+            kind = "dns-temporary" if e.errno == socket.EAI_AGAIN else "dns"
+            return NetError(kind, e.strerror or str(e))
+    for e in chain:
+        if isinstance(e, ConnectionRefusedError):
+            return NetError("refused")
+        if isinstance(e, ssl.SSLEOFError | ssl.SSLZeroReturnError):
+            return NetError("reset", str(e))
+        if isinstance(e, ssl.SSLError):
+            return NetError("tls", e.reason or str(e))
+        if isinstance(e, OSError) and e.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+            return NetError("unreachable", e.strerror or str(e))
+    for e in chain:  # urllib3's NewConnectionError is a ConnectTimeoutError too, for history
+        if isinstance(e, requests.ConnectTimeout) or (
+            isinstance(e, urllib3.exceptions.ConnectTimeoutError)
+            and not isinstance(e, urllib3.exceptions.NewConnectionError)
+        ):
+            return NetError("connect-timeout")
+    broken = (ConnectionError, http.client.HTTPException, urllib3.exceptions.ProtocolError,
+              requests.exceptions.ChunkedEncodingError)  # fmt: skip
+    timeouts = (TimeoutError, requests.ReadTimeout, urllib3.exceptions.ReadTimeoutError)
+    if any(isinstance(e, timeouts) for e in chain):
+        return NetError("read-timeout")
+    for e in chain[::-1]:  # the innermost says most: "[Errno 104] Connection reset by peer"
+        if isinstance(e, broken):
+            return NetError("reset", str(e))
+    invalid = (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+               requests.exceptions.InvalidSchema, urllib3.exceptions.LocationParseError,
+               UnicodeError)  # fmt: skip
+    if any(isinstance(e, invalid) for e in chain):
+        return NetError("invalid-url", str(exc))
+    return NetError("other", f"{type(exc).__name__}: {exc}")
+
+
+class _Watchdog:
+    """Shuts a socket down when its exchange's wall-clock bound passes, waking a blocked read."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._armed: dict[int, tuple[float, socket.socket]] = {}
+        self._fired: set[int] = set()
+        self._thread: threading.Thread | None = None
+
+    def arm(self, token: int, until: float, sock: socket.socket) -> None:
+        with self._cond:
+            self._armed[token] = (until, sock)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="http-watchdog", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+
+    def disarm(self, token: int) -> bool:
+        """Stop watching; True if the bound had passed and the socket was shut down."""
+        with self._cond:
+            self._armed.pop(token, None)
+            fired = token in self._fired
+            self._fired.discard(token)
+            return fired
+
+    def fired(self, token: int) -> bool:
+        with self._cond:
+            return token in self._fired
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                now = time.monotonic()
+                for token, (until, sock) in list(self._armed.items()):
+                    if until <= now:
+                        del self._armed[token]
+                        self._fired.add(token)
+                        # socket.socket's own shutdown: SSLSocket's would drop its state under
+                        # the reading thread; this only ends the connection, which wakes it.
+                        with contextlib.suppress(OSError):
+                            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+                soonest = min((until for until, _ in self._armed.values()), default=None)
+                self._cond.wait(None if soonest is None else max(0.0, soonest - now))
+
+
+_WATCHDOG = _Watchdog()
+_bound = threading.local()  # the wall-clock bound of the exchange this thread is making
+
+
+def _watch(sock: Any) -> None:
+    until = getattr(_bound, "until", None)
+    if until is not None and isinstance(sock, socket.socket):
+        _WATCHDOG.arm(threading.get_ident(), until, sock)
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def getresponse(self) -> HTTPResponse:  # type: ignore[override]
+        _watch(self.sock)
+        return super().getresponse()
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    def getresponse(self) -> HTTPResponse:  # type: ignore[override]
+        _watch(self.sock)
+        return super().getresponse()
+
+
+class _HTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _HTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_POOLS: dict[str, type[HTTPConnectionPool]] = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
+class _Adapter(HTTPAdapter):
+    """requests' adapter with connections the watchdog can see."""
+
+    def init_poolmanager(
+        self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any
+    ) -> None:
+        super().init_poolmanager(connections, maxsize, block, **pool_kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(_POOLS)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if isinstance(manager, urllib3.ProxyManager):  # SOCKS managers keep their own pools
+            manager.pool_classes_by_scheme = dict(_POOLS)
+        return manager
+
+
+def make_session(config: HttpConfig) -> requests.Session:
+    """A session whose connection pool fits the concurrency; retries are ours, not urllib3's."""
+    session = requests.Session()
+    size = max(config.concurrency, config.per_host, 1)
+    adapter = _Adapter(pool_connections=max(size, 10), pool_maxsize=size, max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers["User-Agent"] = config.user_agent
+    return session
+
+
+@dataclass
+class _Host:
+    slots: threading.BoundedSemaphore
+    interval: float
+    next_at: float = 0.0
+
+
+class HostLimiter:
+    """At most n requests in flight per host, started `interval` apart; a 429/503 widens it."""
+
+    def __init__(self, config: HttpConfig) -> None:
+        self._config = config
+        self._lock = threading.Lock()
+        self._hosts: dict[str, _Host] = {}
+
+    def _host(self, host: str) -> _Host:
+        with self._lock:
+            if host not in self._hosts:
+                n, gap = self._config.host_limits.get(
+                    host, (self._config.per_host, self._config.host_interval)
+                )
+                self._hosts[host] = _Host(threading.BoundedSemaphore(max(1, n)), max(0.0, gap))
+            return self._hosts[host]
+
+    def acquire(self, host: str, until: float | None = None) -> bool:
+        """Wait for a slot and the host's next start; False if that is past `until`."""
+        state = self._host(host)
+        wait = None if until is None else until - time.monotonic()
+        if (wait is not None and wait <= 0) or not state.slots.acquire(timeout=wait):
+            return False
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, state.next_at)
+            state.next_at = start + state.interval
+        if until is not None and start > until:
+            state.slots.release()
+            return False
+        if start > now:
+            time.sleep(start - now)
+        return True
+
+    def release(self, host: str) -> None:
+        self._host(host).slots.release()
+
+    def slow_down(self, host: str, pause: float) -> None:
+        """Nothing more to `host` for `pause` seconds, and a wider gap from then on (bounded)."""
+        state = self._host(host)
+        with self._lock:
+            state.next_at = max(state.next_at, time.monotonic() + pause)
+            widened = max(state.interval * 2, self._config.backoff)
+            state.interval = min(self._config.backoff_max, widened)
+
+
+class Client:
+    """Requests through one pooled session, with retries, per-host limits and a run deadline.
+
+    `deadline` is a time.monotonic() value: nothing starts after it, and an exchange under way
+    is cut there. Thread-safe: workers share one client.
+    """
+
+    def __init__(self, config: HttpConfig, deadline: float | None = None) -> None:
+        self.config = config
+        self.deadline = deadline
+        self.session = make_session(config)
+        self.limiter = HostLimiter(config)
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.session.close()
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        retry_on: Callable[[Response], bool] = default_retry,
+        max_body: int | None = None,
+    ) -> Exchange:
+        """One request, never following redirects, retried while the failure is transient.
+
+        At most `max_body` bytes of the body are read (the config's by default).
+        """
+        host = (urlsplit(url).hostname or "").lower()
+        exchange = Exchange()
+        for attempt in range(self.config.retries + 1):
+            if not self.limiter.acquire(host, self.deadline):
+                exchange.gave_up = "the run's deadline passed"
+                break
+            try:
+                limit = self.config.max_body if max_body is None else max_body
+                outcome = self._send(method, url, host, headers or {}, limit)
+            finally:
+                self.limiter.release(host)
+            exchange.attempts = attempt + 1
+            if isinstance(outcome, Response):
+                exchange.response, exchange.error = outcome, None
+            else:
+                exchange.response, exchange.error = None, outcome
+            delay = self._retry_delay(exchange, attempt, host, retry_on)
+            if delay is None:
+                break
+            if self.deadline is not None and time.monotonic() + delay > self.deadline:
+                exchange.gave_up = "the run's deadline passed"
+                break
+            time.sleep(delay)
+        if exchange.response is None and exchange.error is None:
+            exchange.error = NetError("deadline")
+        return exchange
+
+    def _backoff(self, attempt: int) -> float:
+        base = min(self.config.backoff_max, self.config.backoff * 2.0**attempt)
+        return base / 2 + random.uniform(0, base / 2)  # jitter: workers do not retry in step
+
+    def _retry_delay(
+        self, exchange: Exchange, attempt: int, host: str, retry_on: Callable[[Response], bool]
+    ) -> float | None:
+        response, last = exchange.response, attempt >= self.config.retries
+        if response is None:
+            transient = exchange.error is not None and exchange.error.kind in TRANSIENT_ERRORS
+            return None if last or not transient else self._backoff(attempt)
+        if not retry_on(response):
+            return None
+        if response.status in (429, 503):
+            asked = parse_retry_after(response.headers.get("retry-after"))
+            if asked is not None and asked > self.config.retry_after_max:
+                self.limiter.slow_down(host, self.config.retry_after_max)
+                bound = self.config.retry_after_max
+                exchange.gave_up = f"Retry-After {asked:.0f} s is beyond the {bound:g} s bound"
+                return None
+            pause = self._backoff(attempt) if asked is None else asked
+            self.limiter.slow_down(host, pause)  # the next acquire waits the pause out
+            if last:
+                return None
+            exchange.rate_limited = True
+            return 0.0
+        return None if last else self._backoff(attempt)
+
+    def _send(
+        self, method: str, url: str, host: str, headers: Mapping[str, str], limit: int
+    ) -> Response | NetError:
+        config, started = self.config, time.monotonic()
+        until = started + config.connect_timeout + config.read_timeout * WALL_FACTOR
+        if self.deadline is not None:
+            until = min(until, self.deadline)
+        left = max(0.001, until - started)
+        timeout = (min(config.connect_timeout, left), min(config.read_timeout, left))
+        merged = {**config.host_headers.get(host, {}), **headers}
+        token = threading.get_ident()
+        _bound.until = until
+        try:
+            resp = self.session.request(
+                method, url, headers=merged, allow_redirects=False, stream=True,
+                timeout=timeout, verify=config.verify,
+            )  # fmt: skip
+        except Exception as exc:  # every failure of one request is a value
+            return self._cut(until) if _WATCHDOG.disarm(token) else describe_error(exc)
+        finally:
+            _bound.until = None
+        if _WATCHDOG.fired(token):  # cut mid-headers: what arrived looks whole but is not
+            _WATCHDOG.disarm(token)
+            resp.close()
+            return self._cut(until)
+        try:
+            body, truncated, body_error = _read_prefix(resp, method, limit)
+        finally:
+            fired = _WATCHDOG.disarm(token)
+            resp.close()
+        if fired:
+            body_error = self._cut(until).message or "the run's deadline passed"
+        return Response(
+            url=url, status=resp.status_code, reason=resp.reason or "",
+            headers={k.lower(): v for k, v in resp.headers.items()}, body=body,
+            truncated=truncated, body_error=body_error, elapsed=time.monotonic() - started,
+        )  # fmt: skip
+
+    def _cut(self, until: float) -> NetError:
+        if self.deadline is not None and until >= self.deadline:
+            return NetError("deadline")
+        bound = self.config.connect_timeout + self.config.read_timeout * WALL_FACTOR
+        return NetError("timeout", f"no complete answer within {bound:g} s")
+
+
+def _read_prefix(resp: requests.Response, method: str, limit: int) -> tuple[bytes, bool, str]:
+    """At most `limit` decoded bytes of the body; the connection is kept only if it was drained."""
+    chunks: list[bytes] = []
+    got, want = 0, 1 if method == "HEAD" else limit
+    try:
+        while got < want:
+            chunk = resp.raw.read(min(CHUNK, want - got), decode_content=True)
+            if not chunk:
+                resp.raw.release_conn()  # drained: the connection goes back to the pool
+                return b"".join(chunks), False, ""
+            chunks.append(chunk)
+            got += len(chunk)
+    except Exception as exc:  # a stall or reset mid-body: the status is still an answer
+        error = describe_error(exc)
+        return b"".join(chunks), True, error.message or error.kind.replace("-", " ")
+    return b"".join(chunks), True, ""
