@@ -46,7 +46,7 @@ SLOWED = Result(
 BROKEN = Result(
     "https://gone.example/x", "url", "broken", 404, "404 Not Found",
     places=(Place(BIB, 12, 3, "smith2020"), Place("articles/a.md", 7, 20)),
-    failing_since=SINCE, recent_failures=3, recent_runs=4, from_cache=True,
+    failing_since=SINCE, recent_failures=3, recent_runs=4, consecutive_failures=3, from_cache=True,
 )  # fmt: skip
 UNREGISTERED = Result(
     "10.9999/nope", "doi", "broken", 404, "DOI not registered", places=(Place(BIB, 20, 3, "c"),)
@@ -58,7 +58,7 @@ BLOCKED = Result(
 TRANSIENT = Result(
     "https://flaky.example/", "url", "transient", 503, "503 Service Unavailable",
     attempts=4, places=(Place(BIB, 40, 3, "e"),), failing_since=SINCE,
-    recent_failures=2, recent_runs=2,
+    recent_failures=2, recent_runs=2, consecutive_failures=2,
 )  # fmt: skip
 TLS = Result(
     "https://expired.example/", "url", "tls-error", None, "certificate has expired",
@@ -146,7 +146,14 @@ def test_the_catalog_covers_every_code_once() -> None:
 
 
 def _with(result: Result, outcome: Outcome, failures: int = 0, runs: int = 0) -> Result:
-    return Result(result.url, "url", outcome, recent_failures=failures, recent_runs=runs)
+    return Result(
+        result.url,
+        "url",
+        outcome,
+        recent_failures=failures,
+        recent_runs=runs,
+        consecutive_failures=failures,
+    )
 
 
 @pytest.mark.parametrize(

@@ -165,11 +165,14 @@ def _excluded(target: Target, settings: LinkSettings) -> Result | None:
 def _fill_history(result: Result, cache: ResultCache) -> None:
     history = cache.history(result.kind, result.url, limit=HISTORY_RUNS)[:HISTORY_RUNS]
     since = None
+    streak = 0
     for at, outcome, _status in history:  # newest first: the failing streak runs back to `since`
         if outcome not in FAILING:
             break
         since = at
+        streak += 1
     result.failing_since = since
+    result.consecutive_failures = streak
     result.recent_failures = sum(outcome in FAILING for _, outcome, _ in history)
     result.recent_runs = len(history)
 

@@ -59,6 +59,7 @@ class Result:
     failing_since: float | None = None
     recent_failures: int = 0
     recent_runs: int = 0
+    consecutive_failures: int = 0  # failing runs in a row, this one included
 
 
 @dataclass(frozen=True)

@@ -112,12 +112,12 @@ def _day(timestamp: float) -> str:
 def failure_streak(result: Result) -> int:
     """How many runs in a row, this one included, the link has failed; 0 when it did not fail.
 
-    The checker counts `recent_failures` over the newest runs, this one included. A link that
-    stays down fails in one block at the newest end, which this count then is exactly.
+    The checker counts the streak from the cache's history (this run included); with no
+    cache, this run is all there is.
     """
     if result.outcome in QUIET or result.outcome == "ok-with-warning":
         return 0
-    return max(1, min(result.recent_failures, result.recent_runs or 1))
+    return max(1, result.consecutive_failures)
 
 
 def exit_failed(
@@ -210,6 +210,7 @@ def result_json(result: Result) -> dict[str, Any]:
         "failing_since": iso(result.failing_since),
         "recent_failures": result.recent_failures,
         "recent_runs": result.recent_runs,
+        "consecutive_failures": result.consecutive_failures,
     }
 
 
