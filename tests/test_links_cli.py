@@ -108,3 +108,21 @@ def test_the_example_library_collects_two_urls_and_two_dois() -> None:
 
     targets = collect_targets(load_library([ROOT / "refs"]))
     assert sorted(t.kind for t in targets) == ["doi", "doi", "url", "url"]
+
+
+def test_changed_since_checks_only_changed_entries(run, project: Path, server: LinkServer) -> None:
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=project, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.email=t@t", "-c", "user.name=t", "add", "refs")
+    git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "library")
+    bib = project / "refs" / "lib.bib"
+    bib.write_text(
+        bib.read_text("utf-8").replace("title = {Fine}", "title = {Fine, edited}"), "utf-8"
+    )
+    result = run("links", "--changed-since", "HEAD", "--no-cache", "-f", "json", cwd=project)
+    assert [r["url"] for r in _json(result)["results"]] == [server.url("/ok")]
+    assert run("links", "--changed-since", "no-such-rev", "--no-cache", cwd=project).code == 3
