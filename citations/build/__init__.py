@@ -79,7 +79,7 @@ class _Source:
     rel: str
     path: Path
     source_hash: str
-    keys: list[str]
+    keys: list[str] | None  # None: not known until the article is rendered
     output: Path
 
 
@@ -91,19 +91,31 @@ def build_site(settings: BuildSettings) -> BuildReport:
     manifest = Manifest.read(manifest_path)
     wide = _settings_digest(settings, style.options, templates)
     full = settings.force or manifest.settings != wide
-    sources = _sources(settings, manifest if not full else Manifest())
-    numbers = _continuous_numbers(sources, library) if settings.numbering == "continuous" else None
+    continuous = settings.numbering == "continuous"
+    # Keys are needed up front only to number the site as one; otherwise a stale article's
+    # keys come from its render (scanning it twice would double the cost of a full build).
+    sources = _sources(settings, manifest if not full else Manifest(), need_keys=continuous)
+    numbers = _continuous_numbers(sources, library) if continuous else None
+    digests: dict[str, str] = {}
+
+    def deps_of(keys: list[str], own: dict[str, int] | None) -> str:
+        for key in keys:
+            if key not in digests:
+                digests[key] = entry_digest(library.get(key))
+        parts = (f"{k}={digests[k]}" for k in keys)
+        return digest(wide, *parts, repr(sorted(own.items())) if own else "")
+
     report = BuildReport(findings=list(library.findings))
     tasks: list[Task] = []
     records: dict[str, Built] = {}
     for source in sources:
         if settings.shard and not _in_shard(source.rel, settings.shard):
             continue
-        own = {k: numbers[k] for k in source.keys if k in numbers} if numbers is not None else None
-        deps = digest(wide, *(f"{k}={entry_digest(library.get(k))}" for k in source.keys),
-                      repr(sorted(own.items())) if own else "")  # fmt: skip
+        keys = source.keys or []
+        own = {k: numbers[k] for k in keys if k in numbers} if numbers is not None else None
         previous = None if full else manifest.articles.get(source.rel)
-        if previous and _fresh(previous, source, deps, settings.out):
+        deps = deps_of(keys, own) if source.keys is not None else ""
+        if previous and source.keys is not None and _fresh(previous, source, deps, settings.out):
             records[source.rel] = previous
             report.unchanged.append(source.rel)
             continue
@@ -119,8 +131,12 @@ def build_site(settings: BuildSettings) -> BuildReport:
         templates=templates, to=render.to, references_title=render.references_title,
         sidecars=settings.sidecars,
     )  # fmt: skip
+    by_rel = {source.rel: source for source in sources}
     for result in _run(state, tasks, settings.jobs):
         record = records[result.rel]
+        if by_rel[result.rel].keys is None:  # not scanned before: its render says what it cites
+            by_rel[result.rel].keys = result.keys
+            record.deps = deps_of(result.keys, None)
         record.output_hash, record.keys = result.output_hash, result.keys
         record.sidecar, record.title = result.sidecar, result.title
         record.errors = sum(1 for f in result.findings if f.severity == "error")
@@ -161,24 +177,27 @@ def merge_shards(out: Path) -> list[Path]:
     return parts
 
 
-def _sources(settings: BuildSettings, manifest: Manifest) -> list[_Source]:
-    """Every article under src, sorted; keys from the manifest when the source is unchanged."""
+def _sources(settings: BuildSettings, manifest: Manifest, *, need_keys: bool) -> list[_Source]:
+    """Every article under src, sorted. Keys come from the manifest when the source is
+    unchanged, from a scan when `need_keys`, else are None (the render will tell)."""
     from ..checks import find_articles
 
     if not settings.src.is_dir():
         raise ArticleError(f"no such folder: {settings.src}")
     suffix = ".html" if settings.render.to == "html" else f".{settings.render.to}"
+    out = Path(os.path.abspath(settings.out))
     sources = []
     for path in find_articles([settings.src]):
         rel = path.relative_to(settings.src).as_posix()
-        if path.name.endswith(SIDECAR_SUFFIX) or _inside(path, settings.out):
+        if path.name.endswith(SIDECAR_SUFFIX) or _inside(path, out):
             continue
         data = path.read_bytes()
         source_hash = digest(data)
         previous = manifest.articles.get(rel)
+        keys: list[str] | None = None
         if previous is not None and previous.source_hash == source_hash:
             keys = previous.keys
-        else:
+        elif need_keys:
             keys = _cited_keys(data, path)
         output = settings.out / Path(rel).with_suffix(suffix)
         sources.append(_Source(rel, path, source_hash, keys, output))
@@ -201,7 +220,7 @@ def _continuous_numbers(sources: list[_Source], library: Library) -> dict[str, i
     """One numbering across the site, in the articles' (sorted) order."""
     numbers: dict[str, int] = {}
     for source in sources:
-        for key in source.keys:
+        for key in source.keys or ():
             if key in library:
                 numbers.setdefault(key, len(numbers) + 1)
     return numbers
@@ -275,11 +294,8 @@ def _in_shard(rel: str, shard: tuple[int, int]) -> bool:
 
 
 def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-        return True
-    except ValueError:
-        return False
+    """Is `path` in the (absolute) `folder`? Sources inside the output are not sources."""
+    return Path(os.path.abspath(path)).is_relative_to(folder)
 
 
 def _rel(path: Path, base: Path) -> str:

@@ -33,7 +33,7 @@ def bibliography_page(
         record = records.get(source.rel)
         title = (record.title if record and record.title else "") or source.rel
         href = os.path.relpath(source.output, page.parent).replace(os.sep, "/")
-        for key in source.keys:
+        for key in source.keys or ():
             if key in library:
                 citing.setdefault(key, []).append({"title": title, "href": href})
     entries: list[dict[str, Any]] = []

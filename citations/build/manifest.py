@@ -75,7 +75,13 @@ class Manifest:
             "settings": self.settings,
             "articles": {k: asdict(v) for k, v in sorted(self.articles.items())},
         }
-        atomic_write_text(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+        try:
+            if path.read_text("utf-8") == text:
+                return  # a no-change build rewrites nothing
+        except OSError:
+            pass
+        atomic_write_text(path, text)
 
 
 def merge_manifests(out_dir: Path) -> tuple[Manifest, list[Path]]:
