@@ -1,0 +1,122 @@
+"""The command line's core: the group, shared helpers, and where errors become exit codes."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from .. import __version__
+from ..config import Config, load_config
+from ..errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, CitationsError
+from ..findings import Finding, has_errors
+
+MAX_WARNINGS_SHOWN = 20
+
+
+class Session:
+    """What every command needs: the config, loaded once, on first use."""
+
+    def __init__(self, config_path: Path | None) -> None:
+        self.config_path = config_path
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="citations")
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+    help="Settings file (default: ./citations.toml, or [tool.citations] in ./pyproject.toml).",
+)  # fmt: skip
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None) -> None:
+    """Cite by key, number citations in order of appearance, and check every reference."""
+    ctx.obj = Session(config_path)
+
+
+def parse_options(pairs: Sequence[str]) -> dict[str, Any]:
+    """`-O et-al-min=6 -O show-doi=false` → {"et-al-min": 6, "show-doi": False}."""
+    import tomllib
+
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got '{pair}'", param_hint="-O")
+        try:
+            options[name.strip()] = tomllib.loads(f"v = {value.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            options[name.strip()] = value.strip()
+    return options
+
+
+def parse_shard(value: str | None) -> tuple[int, int] | None:
+    """`--shard 2/4` → (2, 4)."""
+    if not value:
+        return None
+    k, sep, n = value.partition("/")
+    if not (sep and k.strip().isdigit() and n.strip().isdigit() and 1 <= int(k) <= int(n)):
+        raise click.BadParameter(
+            f"expected K/N with 1 <= K <= N, got '{value}'", param_hint="--shard"
+        )
+    return int(k), int(n)
+
+
+def finish(findings: list[Finding], *, strict: bool) -> None:
+    report_findings(findings)
+    if has_errors(findings, strict=strict):
+        sys.exit(EXIT_FINDINGS)
+
+
+def report_findings(findings: list[Finding]) -> None:
+    """Findings on standard error, `path:line:col: severity[code] message (hint)`."""
+    shown_warnings = 0
+    hidden = 0
+    for finding in findings:
+        if finding.severity != "error":
+            shown_warnings += 1
+            if shown_warnings > MAX_WARNINGS_SHOWN:
+                hidden += 1
+                continue
+        click.echo(str(finding), err=True)
+    if hidden:
+        click.echo(f"... and {hidden} more warnings (run `citations check` for all)", err=True)
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """Entry point: one place turns exceptions into a message and an exit code."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE if isinstance(exc, click.UsageError) else exc.exit_code)
+    except CitationsError as exc:
+        click.echo(f"citations: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(EXIT_OK)
+    except Exception:
+        click.echo(traceback.format_exc(), err=True)
+        click.echo(
+            "citations: internal error: this is a bug in citations, please report it "
+            "with the lines above.", err=True,
+        )  # fmt: skip
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(EXIT_OK)

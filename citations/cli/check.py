@@ -1,0 +1,66 @@
+"""`citations check`: the offline checks of the library and the articles."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from ..config import parse_cache_dir
+from ..errors import EXIT_FINDINGS
+from ..findings import has_errors
+from .base import Session, cli
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--refs", "refs", multiple=True, type=click.Path(path_type=Path),
+              help="A .bib file or a folder of them (repeatable). Default: refs/.")  # fmt: skip
+@click.option("-f", "--format", "report_format", default="text", show_default=True,
+              type=click.Choice(["text", "json", "junit", "sarif", "github"]),
+              help="Report format.")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report here instead of to standard output.")  # fmt: skip
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--fix", is_flag=True, help="Apply the safe, mechanical fixes to the .bib files.")
+@click.option(
+    "--diff", "show_diff", is_flag=True, help="Show what --fix would change; write nothing."
+)
+@click.option("--no-cache", is_flag=True, help="Parse the library afresh; do not use the cache.")
+@click.pass_obj
+def check(
+    session: Session,
+    paths: Sequence[Path],
+    refs: Sequence[Path],
+    report_format: str,
+    output: Path | None,
+    strict: bool,
+    fix: bool,
+    show_diff: bool,
+    no_cache: bool,
+) -> None:
+    """Check the library and the articles (PATHS: files or folders; default: articles/).
+
+    Every problem is reported once, at its place, with a stable code; see README.md.
+    """
+    from ..checkrun import run_check_command
+
+    config = session.config
+    outcome = run_check_command(
+        config, paths=paths, refs=refs, report_format=report_format,
+        cache_dir=None if no_cache else parse_cache_dir(config), fix=fix, diff=show_diff,
+    )  # fmt: skip
+    if outcome.diff:
+        click.echo(outcome.diff, nl=False)
+    for line in outcome.notes:
+        click.echo(line, err=True)
+    if output is not None:
+        from ..files import atomic_write_text
+
+        atomic_write_text(output, outcome.report)
+    else:
+        click.echo(outcome.report, nl=False)
+    if has_errors(outcome.findings, strict=strict):
+        sys.exit(EXIT_FINDINGS)

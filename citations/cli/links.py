@@ -1,0 +1,78 @@
+"""`citations links`: URLs and DOIs checked online."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import EXIT_FINDINGS
+from .base import Session, cli
+
+
+@cli.command()
+@click.option("--articles", "articles", multiple=True, type=click.Path(path_type=Path),
+              help="Also check links in these articles (files or folders).")  # fmt: skip
+@click.option("--refs", "refs", multiple=True, type=click.Path(path_type=Path),
+              help="A .bib file or a folder of them (repeatable). Default: refs/.")  # fmt: skip
+@click.option(
+    "-f",
+    "--format",
+    "report_format",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json", "junit", "sarif", "github", "markdown", "html"]),
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report here instead of to standard output.")  # fmt: skip
+@click.option("--cache", type=click.Path(path_type=Path, dir_okay=False),
+              help="The results cache (SQLite). Default: the user cache folder.")  # fmt: skip
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the results cache.")
+@click.option("--concurrency", type=click.IntRange(min=1), help="Requests at once (32).")
+@click.option("--per-host", type=click.IntRange(min=1), help="Requests at once to one host (4).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per request (20).")
+@click.option("--deadline", type=click.FloatRange(min=1), help="Seconds for the whole run (600).")
+@click.option("--user-agent", help="The User-Agent header.")
+@click.option("--exclude", multiple=True, metavar="REGEX", help="Skip matching URLs (repeatable).")
+@click.option("--accept", metavar="CODES", help="Accepted status codes, e.g. 200-299,403.")
+@click.option("--no-private", is_flag=True,
+              help="Refuse loopback, private and link-local hosts.")  # fmt: skip
+@click.option("--fail-on", metavar="OUTCOMES",
+              help="Outcomes that fail the run, comma-separated (default: broken).")  # fmt: skip
+@click.option("--fail-after", type=click.IntRange(min=1),
+              help="transient/blocked fail only after N consecutive failing runs.")  # fmt: skip
+@click.option("--changed-since", metavar="GIT_REV",
+              help="Only entries whose content changed since this git revision.")  # fmt: skip
+@click.option("--ca-bundle", type=click.Path(path_type=Path, dir_okay=False),
+              help="Trust the certificates in this file too.")  # fmt: skip
+@click.pass_obj
+def links(session: Session, /, **options: Any) -> None:
+    """Check every URL and DOI of the library (and of --articles): fast, polite, honest."""
+    from ..linkrun import run_links_command
+
+    progress = _progress_printer() if sys.stderr.isatty() and not os.environ.get("CI") else None
+    outcome = run_links_command(session.config, options, progress)
+    if progress is not None:
+        click.echo("", err=True)
+    if options["output"] is not None:
+        from ..files import atomic_write_text
+
+        atomic_write_text(options["output"], outcome.report)
+    else:
+        click.echo(outcome.report, nl=False)
+    if outcome.failed:
+        sys.exit(EXIT_FINDINGS)
+
+
+def _progress_printer() -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "-" * (width - filled)
+        click.echo(f"\r[{bar}] {done}/{total}", err=True, nl=False)
+
+    return show

@@ -1,0 +1,82 @@
+"""`citations render` and `citations styles`: one article, and the styles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..config import FORMATS, parse_cache_dir
+from ..errors import CitationsError
+from .base import Session, cli, finish, parse_options
+
+
+@cli.command()
+@click.argument("article", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--refs", "refs", multiple=True, type=click.Path(path_type=Path),
+              help="A .bib file or a folder of them (repeatable). Default: refs/.")  # fmt: skip
+@click.option("--to", "to", type=click.Choice(FORMATS), help="Output format (default: html).")
+@click.option("--style", help="Citation style: ama (default) or vancouver.")
+@click.option("-O", "--style-option", "style_options", multiple=True, metavar="NAME=VALUE",
+              help="Set a style option, e.g. -O et-al-min=6 (repeatable).")  # fmt: skip
+@click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
+              help="A folder of templates that override the defaults.")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write here (atomically) instead of to standard output.")  # fmt: skip
+@click.option("--strict", is_flag=True, help="Fail on warnings too (e.g. uncited entries).")
+@click.option("--no-cache", is_flag=True, help="Parse the library afresh; do not use the cache.")
+@click.pass_obj
+def render(
+    session: Session,
+    article: Path,
+    refs: Sequence[Path],
+    to: str | None,
+    style: str | None,
+    style_options: Sequence[str],
+    templates: Path | None,
+    output: Path | None,
+    strict: bool,
+    no_cache: bool,
+) -> None:
+    """Render ARTICLE (Markdown or HTML citing by [@key]) with numbered citations."""
+    from ..api import RenderSettings, render_file
+
+    config = session.config
+    settings = RenderSettings.from_config(
+        config, refs=refs or None, to=to, style=style,
+        style_options=parse_options(style_options), templates=templates,
+        cache_dir=None if no_cache else parse_cache_dir(config),
+    )  # fmt: skip
+    result = render_file(article, settings)
+    if output is not None:
+        from ..files import atomic_write_text
+
+        try:
+            atomic_write_text(output, result.text)
+        except OSError as exc:
+            raise CitationsError(f"cannot write {output}: {exc.strerror}") from None
+    else:
+        click.echo(result.text, nl=False)
+    finish(result.findings, strict=strict)
+
+
+@cli.command()
+def styles() -> None:
+    """List the built-in citation styles and their options."""
+    from dataclasses import fields
+
+    from ..styles import STYLES
+
+    for name, cls in STYLES.items():
+        click.echo(f"{name}: {cls.description}")
+        defaults = cls.Options()
+        for f in fields(defaults):
+            click.echo(f"  {f.name.replace('_', '-')} = {_toml(getattr(defaults, f.name))}")
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, str) else str(value)
