@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .checks import RULES, CheckSettings, build_snapshot, find_articles, run_checks
+from .checks import RULES, CheckSettings, Snapshot, build_snapshot, find_articles, run_checks
+from .checks.base import Rule
 from .config import Config
 from .findings import Finding
 from .library import load_library
@@ -22,10 +23,17 @@ class CheckOutcome:
     notes: list[str] = field(default_factory=list)  # what --fix did, for standard error
 
 
+def all_rules() -> dict[str, Rule]:
+    """Every code check may report: its own checks' and, with --claims, the claim flags."""
+    from .claims.flags import CLAIM_RULES
+
+    return {**RULES, **CLAIM_RULES}
+
+
 def check_settings(config: Config) -> CheckSettings:
     root = config.path.parent if config.path else Path.cwd()
     where = config.span_of("check") if config.path else None
-    return CheckSettings.from_table(config.sections.get("check", {}), RULES, root, where)
+    return CheckSettings.from_table(config.sections.get("check", {}), all_rules(), root, where)
 
 
 def article_paths(
@@ -51,13 +59,14 @@ def run_check_command(
     cache_dir: Path | None = None,
     fix: bool = False,
     diff: bool = False,
+    claims: bool = False,
 ) -> CheckOutcome:
     settings = check_settings(config)
     reporter = get_reporter(report_format)
     library = load_library(refs or config.refs, cache_dir)
     articles = article_paths(config, settings, paths)
     snapshot = build_snapshot(library, articles)
-    findings = run_checks(snapshot, settings)
+    findings = _with_claims(run_checks(snapshot, settings), snapshot, settings, claims)
     outcome = CheckOutcome(findings, "")
     fixes = [f.fix for f in findings if f.fix is not None]
     if (fix or diff) and fixes:
@@ -75,10 +84,37 @@ def run_check_command(
             # What remains is what a fresh check of the written files reports.
             library = load_library(refs or config.refs, cache_dir)
             snapshot = build_snapshot(library, articles)
-            outcome.findings = findings = run_checks(snapshot, settings)
-    meta = ReportMeta("check", __version__, RULES, settings.root)
+            findings = _with_claims(run_checks(snapshot, settings), snapshot, settings, claims)
+            outcome.findings = findings
+    meta = ReportMeta("check", __version__, all_rules() if claims else RULES, settings.root)
     outcome.report = reporter(findings, meta)
     return outcome
+
+
+def _with_claims(
+    findings: list[Finding], snapshot: Snapshot, settings: CheckSettings, claims: bool
+) -> list[Finding]:
+    """With --claims, the claim flags of the checked articles join the findings (read-only:
+    the links cache is read when it exists, never written; nothing is fetched)."""
+    if not claims or not snapshot.articles:
+        return findings
+    from .checks.settings import apply_settings
+    from .claims.flags import claim_findings
+    from .net.cache import Cache, default_cache_path
+
+    path = default_cache_path()
+    cache = Cache.open(path) if path is not None and path.exists() else None
+    try:
+        extra = claim_findings(snapshot.articles, snapshot.library, cache)
+    finally:
+        if cache is not None:
+            cache.close()
+    return sorted(findings + apply_settings(extra, settings, snapshot), key=_order)
+
+
+def _order(f: Finding) -> tuple[str, int, int, str]:
+    span = f.span
+    return (span.path if span else "", span.line if span else 0, span.column if span else 0, f.code)
 
 
 def _shown(path: Path) -> Path:

@@ -29,6 +29,8 @@ from .base import Session, cli
     "--diff", "show_diff", is_flag=True, help="Show what --fix would change; write nothing."
 )
 @click.option("--no-cache", is_flag=True, help="Parse the library afresh; do not use the cache.")
+@click.option("--claims", "with_claims", is_flag=True,
+              help="Also flag claims: uncited appeals to research, web-only support.")  # fmt: skip
 @click.pass_obj
 def check(
     session: Session,
@@ -40,6 +42,7 @@ def check(
     fix: bool,
     show_diff: bool,
     no_cache: bool,
+    with_claims: bool,
 ) -> None:
     """Check the library and the articles (PATHS: files or folders; default: articles/).
 
@@ -51,6 +54,7 @@ def check(
     outcome = run_check_command(
         config, paths=paths, refs=refs, report_format=report_format,
         cache_dir=None if no_cache else parse_cache_dir(config), fix=fix, diff=show_diff,
+        claims=with_claims,
     )  # fmt: skip
     if outcome.diff:
         click.echo(outcome.diff, nl=False)

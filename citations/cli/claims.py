@@ -1,0 +1,64 @@
+"""`citations claims`: which claim rests on which evidence, and what to look at again."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from ..errors import EXIT_FINDINGS
+from .base import Session, cli
+
+
+@cli.command()
+@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--refs", "refs", multiple=True, type=click.Path(path_type=Path),
+              help="A .bib file or a folder of them (repeatable). Default: refs/.")  # fmt: skip
+@click.option("-f", "--format", "report_format", default="text", show_default=True,
+              type=click.Choice(["text", "json", "markdown", "html"]),
+              help="Report format; html is one self-contained file.")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report here instead of to standard output.")  # fmt: skip
+@click.option(
+    "--cache",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The links cache to read (never written). Default: the user cache.",
+)
+@click.option("--no-cache", is_flag=True, help="Read no cache: broken links are not flagged.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.pass_obj
+def claims(
+    session: Session,
+    articles: Sequence[Path],
+    refs: Sequence[Path],
+    report_format: str,
+    output: Path | None,
+    cache: Path | None,
+    no_cache: bool,
+    strict: bool,
+) -> None:
+    """List the claims of ARTICLES (files or folders) with their sources and evidence types.
+
+    A claim is a sentence, list item or table cell that cites. The report adds, for each
+    reference, every claim citing it, and flags uncited appeals to research, claims resting
+    only on web pages, and sources `citations links` recorded as broken. Nothing is fetched.
+    """
+    from ..claimsrun import run_claims_command
+
+    if cache is not None and no_cache:
+        raise click.UsageError("--cache and --no-cache do not go together")
+    options = {"refs": refs, "report_format": report_format, "cache": cache,
+               "no_cache": no_cache, "strict": strict}  # fmt: skip
+    outcome = run_claims_command(session.config, articles, options)
+    for line in outcome.notes:
+        click.echo(line, err=True)
+    if output is not None:
+        from ..files import atomic_write_text
+
+        atomic_write_text(output, outcome.report)
+    else:
+        click.echo(outcome.report, nl=False)
+    if outcome.failed:
+        sys.exit(EXIT_FINDINGS)
