@@ -27,6 +27,7 @@ from urllib3.response import HTTPResponse
 # read timeouts: a server trickling one byte at a time resets a read timeout on every byte.
 WALL_FACTOR = 2.0
 CHUNK = 16384
+POOLED_HOSTS = 1024  # hosts whose idle connections are kept for reuse
 TRANSIENT_ERRORS = frozenset(
     {"dns-temporary", "dns", "unreachable", "reset", "connect-timeout", "read-timeout", "timeout",
      "other"}
@@ -269,7 +270,10 @@ def make_session(config: HttpConfig) -> requests.Session:
     """A session whose connection pool fits the concurrency; retries are ours, not urllib3's."""
     session = requests.Session()
     size = max(config.concurrency, config.per_host, 1)
-    adapter = _Adapter(pool_connections=max(size, 10), pool_maxsize=size, max_retries=0)
+    # pool_connections is how many hosts keep their connections: a run visits hosts round
+    # robin, so with fewer pools than hosts almost every pool is evicted before its reuse and
+    # each request opens a new connection (2,000 for 4,500 requests on 40 hosts).
+    adapter = _Adapter(pool_connections=POOLED_HOSTS, pool_maxsize=size, max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = config.user_agent
