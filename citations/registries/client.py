@@ -1,0 +1,364 @@
+"""The registries behind one object: their settings, and each question a verifier asks them."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from urllib.parse import unquote
+
+from ..config import Config
+from ..errors import ConfigError
+from ..net.cache import Cache
+from ..net.endpoints import registry_urls
+from ..net.http import HttpConfig
+from . import arxiv, crossref, doiorg, pubmed
+from .model import Lookup
+from .transport import OFFLINE, Answer, Transport, polite_user_agent
+
+REGISTRIES = ("crossref", "doi", "ncbi", "arxiv")
+# Requests a second. Crossref's own limit is read from its headers (we never go above ours);
+# NCBI allows 3 a second, 10 with an API key; arXiv asks for one every three seconds.
+DEFAULT_RATES = {"crossref": 10.0, "doi": 10.0, "ncbi": 3.0, "arxiv": 1 / 3}
+NCBI_KEYED_RATE = 10.0
+MAX_REDIRECTS = 5
+MAX_BODY = 8 << 20  # a Crossref work with a long reference list runs to a few hundred KB
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RegistrySettings:
+    """Where the registries are, who we say we are, and how gently we ask."""
+
+    urls: dict[str, str]  # registry_urls(...)
+    mailto: str = ""
+    tool: str = "citations"
+    email: str = ""
+    ncbi_api_key: str = ""
+    crossref_token: str = ""
+    user_agent: str = "citations/0.1 (+https://pypi.org/project/citations/)"
+    offline: bool = False  # answer from the cache only
+    timeout: float = 20.0
+    retries: int = 3
+    backoff: float = 0.5
+    concurrency: int = 4  # requests at once across registries (low: politeness)
+    ttl: float = 30 * 86400  # how long registry answers are cached
+    rates: dict[str, float] | None = None  # requests a second per registry, over the defaults
+
+    @classmethod
+    def from_config(cls, config: Config, *, offline: bool = False) -> RegistrySettings:
+        """`[registries]` in citations.toml; CITATIONS_*_URL in the environment win for URLs."""
+        table = config.sections.get("registries", {})
+        urls = registry_urls(table, config.span_of("registries") if config.path else None)
+
+        def text(key: str, default: str = "") -> str:
+            value = table.get(key, default)
+            if not isinstance(value, str):
+                where = config.span_of(key, "registries") if config.path else None
+                raise ConfigError(f"'registries.{key}' must be a string", where)
+            return value or default
+
+        return cls(
+            urls=urls,
+            mailto=text("mailto"),
+            tool=text("tool", cls.tool),
+            email=text("email"),
+            ncbi_api_key=text("ncbi-api-key"),
+            crossref_token=text("crossref-token"),
+            user_agent=text("user-agent", cls.user_agent),
+            offline=offline,
+        )
+
+    def rate(self, registry: str) -> float:
+        """Requests a second we allow ourselves at `registry` before any server says less."""
+        if self.rates and registry in self.rates:
+            return self.rates[registry]
+        if registry == "ncbi" and self.ncbi_api_key:
+            return NCBI_KEYED_RATE
+        return DEFAULT_RATES[registry]
+
+
+def clean_doi(doi: str) -> str:
+    """`https://doi.org/10.1/x%3Cy`, `doi:10.1/x` → `10.1/x...`: the bare DOI."""
+    text = doi.strip()
+    bare = _DOI_PREFIX.sub("", text)
+    return unquote(bare) if bare != text and text.lower().startswith("http") else bare
+
+
+class Registries:
+    """Crossref, doi.org, NCBI and arXiv behind one thread-safe object: one per run.
+
+    Every answer is a value: a registry that cannot be reached, or answers nonsense, gives
+    Lookup("unavailable"), never an exception and never "not-found". Successful and not-found
+    answers are cached; offline, the cache answers (however old) and nothing is requested.
+    """
+
+    def __init__(self, settings: RegistrySettings, cache: Cache | None = None) -> None:
+        self.settings = settings
+        config = HttpConfig(
+            user_agent=polite_user_agent(settings.user_agent, settings.mailto),
+            connect_timeout=min(10.0, settings.timeout),
+            read_timeout=settings.timeout,
+            concurrency=settings.concurrency,
+            per_host=2,
+            retries=settings.retries,
+            backoff=settings.backoff,
+            # A 503 widens the gap to its host up to this; scaled so a test's short backoff
+            # keeps it short (0.5 s gives the client's usual 8 s).
+            backoff_max=16 * settings.backoff,
+            max_body=MAX_BODY,
+        )
+        rates = {name: settings.rate(name) for name in REGISTRIES}
+        self._net = Transport(config, rates, cache, offline=settings.offline, ttl=settings.ttl)
+        self._agencies: dict[str, str] = {}  # DOI (lower case) → agency, as learnt this run
+
+    def __enter__(self) -> Registries:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._net.close()
+
+    def requests_made(self) -> int:
+        """HTTP requests sent so far (retries and redirects count), for tests and benchmarks."""
+        return self._net.requests_made()
+
+    def rate(self, registry: str) -> float:
+        """The requests a second now allowed at `registry` (Crossref's headers may lower it)."""
+        return self._net.rate(registry)
+
+    # -- Crossref --------------------------------------------------------------------------
+
+    def crossref_work(self, doi: str) -> Lookup:
+        """`/works/{doi}`; 404 is not-found, which means "not a Crossref DOI", nothing more."""
+        doi = clean_doi(doi)
+        if not doi.startswith("10."):
+            return Lookup("not-found", detail=f"Crossref: {doi!r} is not a DOI")
+        base, mailto = self.settings.urls["crossref"], self.settings.mailto
+        source = crossref.work_url(base, doi)
+
+        def parse(answer: Answer) -> Lookup:
+            if answer.status == 404:
+                return Lookup("not-found", detail="Crossref: not a Crossref DOI")
+            if not answer.ok:
+                return Lookup("unavailable", detail=f"Crossref: {answer.problem()}")
+            return crossref.parse_work(answer.body, source)
+
+        url = crossref.work_url(base, doi, mailto)
+        key = f"crossref:work:{doi.lower()}"
+        return self._lookup("crossref", key, url, parse, self._crossref_headers())
+
+    def crossref_search(self, bibliographic: str, *, author: str = "", rows: int = 5) -> Lookup:
+        """`/works?query.bibliographic=`: candidates best first, each with Crossref's score."""
+        query, author = " ".join(bibliographic.split()), " ".join(author.split())
+        if not query:
+            return Lookup("not-found", detail="Crossref: nothing to search for")
+        base = self.settings.urls["crossref"]
+
+        def parse(answer: Answer) -> Lookup:
+            if not answer.ok:
+                return Lookup("unavailable", detail=f"Crossref: {answer.problem()}")
+            return crossref.parse_search(answer.body, base)
+
+        url = crossref.search_url(base, query, author, rows, self.settings.mailto)
+        key = f"crossref:search:{rows}:{author.lower()}:{query.lower()}"
+        return self._lookup("crossref", key, url, parse, self._crossref_headers())
+
+    # -- doi.org ---------------------------------------------------------------------------
+
+    def doi_exists(self, doi: str) -> Lookup:
+        """The handle API: found (detail: where the DOI points) or not-found; record None."""
+        doi = clean_doi(doi)
+        if not doi.startswith("10."):
+            return Lookup("not-found", detail=f"doi.org: {doi!r} is not a DOI")
+
+        def parse(answer: Answer) -> Lookup:
+            if answer.ok or answer.status == 404:
+                return doiorg.parse_handle(answer.status, answer.body)
+            return Lookup("unavailable", detail=f"doi.org: {answer.problem()}")
+
+        url = doiorg.handle_url(self.settings.urls["doi"], doi)
+        headers = {"Accept": "application/json"}
+        return self._lookup("doi", f"doi:handle:{doi.lower()}", url, parse, headers)
+
+    def doi_agency(self, doi: str) -> str:
+        """The registration agency: "Crossref", "DataCite", "mEDRA", ...; "" if none or unknown."""
+        doi = clean_doi(doi)
+        if not doi.startswith("10."):
+            return ""
+        key = f"doi:ra:{doi.lower()}"
+        url = doiorg.ra_url(self.settings.urls["doi"], doi)
+        answer = self._net.fetch("doi", key, url, {"Accept": "application/json"})
+        if isinstance(answer, str) or not answer.ok:
+            return ""
+        agency, definitive = doiorg.parse_ra(answer.body)
+        if definitive:
+            self._net.keep(key, answer, found=bool(agency))
+            self._agencies[doi.lower()] = agency
+        return agency
+
+    def doi_csl(self, doi: str) -> Lookup:
+        """CSL-JSON by content negotiation at {doi}/{doi}: any agency's metadata (DataCite...)."""
+        doi = clean_doi(doi)
+        if not doi.startswith("10."):
+            return Lookup("not-found", detail=f"doi.org: {doi!r} is not a DOI")
+
+        def parse(answer: Answer) -> Lookup:
+            if answer.status in (404, 410):
+                return Lookup("not-found", detail="doi.org: no such DOI")
+            if answer.status == 406:
+                return Lookup("unavailable", detail="doi.org: the agency offers no CSL-JSON")
+            if not answer.ok:
+                return Lookup("unavailable", detail=f"doi.org: {answer.problem()}")
+            known = self._agencies.get(doi.lower(), "")
+            return doiorg.parse_csl(answer.body, answer.url, known)
+
+        url = doiorg.csl_url(self.settings.urls["doi"], doi)
+        headers = {"Accept": doiorg.CSL_ACCEPT}
+        key = f"doi:csl:{doi.lower()}"
+        return self._lookup("doi", key, url, parse, headers, follow=MAX_REDIRECTS)
+
+    # -- NCBI ------------------------------------------------------------------------------
+
+    def pubmed(self, pmids: Sequence[str]) -> dict[str, Lookup]:
+        """esummary for each PMID (keys as given), asking for at most 200 ids at a time."""
+        wanted: dict[str, list[str]] = {}
+        for raw in pmids:
+            if raw.strip().isdigit():
+                wanted.setdefault(raw.strip(), []).append(raw)
+        found: dict[str, Lookup] = {}
+        todo = []
+        for pmid in wanted:
+            cached = self._net.cached(f"ncbi:esummary:{pmid}")
+            item, _ = crossref.load_json(cached.body) if cached is not None else (None, "")
+            if isinstance(item, dict):
+                found[pmid] = pubmed.read_item(item, self._summary_url(pmid))
+            elif self.settings.offline:
+                found[pmid] = Lookup("unavailable", detail=OFFLINE)
+            else:
+                todo.append(pmid)
+        for start in range(0, len(todo), pubmed.BATCH):
+            found.update(self._esummary(todo[start : start + pubmed.BATCH]))
+        not_pmid = "PubMed: {!r} is not a PMID"
+        return {
+            raw: found.get(raw.strip()) or Lookup("not-found", detail=not_pmid.format(raw))
+            for raw in pmids
+        }
+
+    def pubmed_search(self, term: str) -> list[str]:
+        """esearch → PMIDs (`10.1/x[doi]`, `words[ti] AND name[au]`); [] when none or unknown."""
+        term = " ".join(term.split())
+        if not term:
+            return []
+        key = f"ncbi:esearch:{term}"
+        url = pubmed.esearch_url(self.settings.urls["ncbi"], term, self._ncbi_params())
+        answer = self._net.fetch("ncbi", key, url, {"Accept": "application/json"})
+        if isinstance(answer, str) or not answer.ok:
+            return []
+        ids, problem = pubmed.parse_esearch(answer.body)
+        if not problem:
+            self._net.keep(key, answer, found=bool(ids))
+        return ids
+
+    def pmc_to_pmid(self, pmcid: str) -> str:
+        """The PMID of a PMC article, from PMC's esummary; "" when unknown or unanswered."""
+        digits = re.sub(r"^pmc", "", pmcid.strip(), flags=re.IGNORECASE)
+        if not digits.isdigit():
+            return ""
+        key = f"ncbi:pmc:PMC{digits}"
+        url = pubmed.esummary_url(self.settings.urls["ncbi"], "pmc", [digits], self._ncbi_params())
+        answer = self._net.fetch("ncbi", key, url, {"Accept": "application/json"})
+        if isinstance(answer, str) or not answer.ok:
+            return ""
+        items, problem = pubmed.split_esummary(answer.body)
+        item = items.get(digits)
+        if problem or item is None:
+            return ""
+        pmid = pubmed.pmid_of_pmc(item)
+        self._net.keep(key, answer, found=bool(pmid))
+        return pmid
+
+    def _esummary(self, batch: list[str]) -> dict[str, Lookup]:
+        base = self.settings.urls["ncbi"]
+        url = pubmed.esummary_url(base, "pubmed", batch, self._ncbi_params())
+        answer = self._net.get("ncbi", url, {"Accept": "application/json"})
+        if isinstance(answer, str) or not answer.ok:
+            why = answer if isinstance(answer, str) else answer.problem()
+            return dict.fromkeys(batch, Lookup("unavailable", detail=f"PubMed: {why}"))
+        items, problem = pubmed.split_esummary(answer.body)
+        if problem:
+            return dict.fromkeys(batch, Lookup("unavailable", detail=f"PubMed: {problem}"))
+        found = {}
+        for pmid in batch:
+            item = items.get(pmid)
+            if item is None:
+                found[pmid] = Lookup("unavailable", detail="PubMed: the answer left it out")
+                continue
+            found[pmid] = lookup = pubmed.read_item(item, self._summary_url(pmid))
+            status = 200 if lookup.status == "found" else 404
+            body = json.dumps(item, ensure_ascii=False).encode()
+            kept = Answer(status, body, {}, self._summary_url(pmid))
+            self._net.keep(f"ncbi:esummary:{pmid}", kept, found=status == 200)
+        return found
+
+    def _summary_url(self, pmid: str) -> str:
+        return pubmed.esummary_url(self.settings.urls["ncbi"], "pubmed", [pmid], {})
+
+    def _ncbi_params(self) -> dict[str, str]:
+        s = self.settings
+        params = {"tool": s.tool, "email": s.email or s.mailto, "api_key": s.ncbi_api_key}
+        return {k: v for k, v in params.items() if v}
+
+    # -- arXiv -----------------------------------------------------------------------------
+
+    def arxiv(self, arxiv_id: str) -> Lookup:
+        """`query?id_list=`: the preprint (its `arxiv` field without the version)."""
+        arxiv_id = arxiv.normalise(arxiv_id)
+        if not arxiv.is_arxiv_id(arxiv_id):
+            return Lookup("not-found", detail=f"arXiv: {arxiv_id!r} is not an arXiv id")
+        url = arxiv.query_url(self.settings.urls["arxiv"], arxiv_id)
+
+        def parse(answer: Answer) -> Lookup:
+            if answer.ok or answer.status == 400:  # 400 comes with an "Error" entry
+                return arxiv.parse_feed(answer.body, url)
+            return Lookup("unavailable", detail=f"arXiv: {answer.problem()}")
+
+        headers = {"Accept": "application/atom+xml"}
+        return self._lookup("arxiv", f"arxiv:{arxiv_id.lower()}", url, parse, headers)
+
+    # -- asking ----------------------------------------------------------------------------
+
+    def _lookup(
+        self,
+        registry: str,
+        key: str,
+        url: str,
+        parse: Callable[[Answer], Lookup],
+        headers: Mapping[str, str],
+        follow: int = 0,
+    ) -> Lookup:
+        answer = self._net.fetch(registry, key, url, headers, follow)
+        if isinstance(answer, str):
+            if answer != OFFLINE:
+                name = {"doi": "doi.org", "ncbi": "PubMed"}.get(registry, registry.capitalize())
+                answer = f"{name}: {answer}"
+            return Lookup("unavailable", detail=answer)
+        lookup = parse(answer)
+        if lookup.status != "unavailable":  # nonsense is never cached: it would stick
+            self._net.keep(key, answer, found=lookup.status == "found")
+        return lookup
+
+    def _crossref_headers(self) -> dict[str, str]:
+        headers = {"Accept": "application/json"}
+        if self.settings.crossref_token:
+            headers["Crossref-Plus-API-Token"] = f"Bearer {self.settings.crossref_token}"
+        return headers
