@@ -1,0 +1,76 @@
+"""`citations verify`: each entry checked against Crossref, doi.org, PubMed and arXiv."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import EXIT_FINDINGS
+from .base import Session, cli
+
+
+@cli.command()
+@click.argument("keys", nargs=-1)
+@click.option("--refs", "refs", multiple=True, type=click.Path(path_type=Path),
+              help="A .bib file or a folder of them (repeatable). Default: refs/.")  # fmt: skip
+@click.option("-f", "--format", "report_format", default="text", show_default=True,
+              type=click.Choice(["text", "json", "junit", "sarif", "github"]),
+              help="Report format; json is verify's own (schema citations-verify).")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report here instead of to standard output.")  # fmt: skip
+@click.option("--offline", is_flag=True,
+              help="Answer from the registry cache only; send no request.")  # fmt: skip
+@click.option("--fix", is_flag=True,
+              help="Take the registry's values for differing fields (shows the diff).")  # fmt: skip
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Show what --fix would change; write nothing.")  # fmt: skip
+@click.option("--fields", metavar="LIST",
+              help="Only these fields for --fix/--diff, e.g. year,pages.")  # fmt: skip
+@click.option("--strict", is_flag=True,
+              help="Fail on mismatches, corrections and expressions of concern too.")  # fmt: skip
+@click.option("--cache", type=click.Path(path_type=Path, dir_okay=False),
+              help="The registry cache (SQLite). Default: the user cache folder.")  # fmt: skip
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the registry cache.")
+@click.option("--mailto", metavar="EMAIL",
+              help="Your e-mail for the registries' polite pools.")  # fmt: skip
+@click.pass_obj
+def verify(session: Session, /, **options: Any) -> None:
+    """Check entries (KEYS; default: all) against the registries, field by field.
+
+    Verdicts: verified, mismatch, different-work, not-found, unverifiable, retracted,
+    corrected, concern. Exit 1 on not-found, different-work or retracted (with --strict also
+    on mismatch, corrected or concern); unverifiable never fails. See README.md.
+    """
+    from ..verifyrun import run_verify_command
+
+    if options["cache"] is not None and options["no_cache"]:
+        raise click.UsageError("--cache and --no-cache do not go together")
+    progress = _progress() if sys.stderr.isatty() and not os.environ.get("CI") else None
+    outcome = run_verify_command(session.config, {**options, "diff": options["show_diff"]},
+                                 progress)  # fmt: skip
+    if progress is not None:
+        click.echo("", err=True)
+    if outcome.diff:
+        click.echo(outcome.diff, nl=False)
+    for line in outcome.notes:
+        click.echo(line, err=True)
+    if options["output"] is not None:
+        from ..files import atomic_write_text
+
+        atomic_write_text(options["output"], outcome.report)
+    else:
+        click.echo(outcome.report, nl=False)
+    if outcome.failed:
+        sys.exit(EXIT_FINDINGS)
+
+
+def _progress() -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        click.echo(f"\rverifying {done}/{total}", err=True, nl=False)
+
+    return show

@@ -1,0 +1,388 @@
+"""Comparing an entry with a registry's record, field by field, and the verdict on it (pure)."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz
+
+from ..checks.authors import fold, strip_accents
+from ..model import Name, Reference
+from ..registries.model import Person, Record, Update
+
+Verdict = Literal[
+    "verified", "mismatch", "different-work", "not-found", "unverifiable", "retracted",
+    "corrected", "concern",
+]  # fmt: skip
+VERDICTS: tuple[Verdict, ...] = (
+    "verified", "mismatch", "different-work", "not-found", "unverifiable", "retracted",
+    "corrected", "concern",
+)  # fmt: skip
+
+TITLE_SAME = 90.0  # rapidfuzz ratio (0-100) of normalised titles at or above which they agree
+TITLE_FAR = 60.0  # below this, two titles name different works
+# Weights of the fields in the confidence: the title and authors say most about the work.
+WEIGHTS = {"title": 3.0, "author": 2.0, "year": 1.0, "container": 1.0, "volume": 1.0,
+           "number": 0.5, "pages": 1.0, "doi": 1.0}  # fmt: skip
+# Crossref deposits under this prefix (NeurIPS, ICML) list authors alphabetically.
+_ALPHABETICAL_PREFIXES = ("10.52202/",)
+
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_NON_WORD = re.compile(r"[\W_]+")
+_NOTICE_PREFIX = re.compile(r"(?i)^\s*(?:retracted|withdrawn)(?:\s+article)?\s*[:.]\s*")
+_SUBTITLE = re.compile(r"\s*[:.?!]\s+|\s+[-–—]\s+")
+_YEAR = re.compile(r"\d{4}")
+_PAGES_PREFIX = re.compile(r"(?i)^pp?(?:\.\s*|\s+)(?=\d)")
+_RANGE = re.compile(r"([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)")
+_PARENTHESES = re.compile(r"\([^()]*\)")
+_CONTAINER_STOP = frozenset({"of", "the", "and", "for", "in", "on", "de", "der", "und",
+                             "la", "le", "des", "du", "et"})  # fmt: skip
+_TEX_SPECIAL = re.compile(r"([&%$#_])")
+_PROTECT = re.compile(r"(?<![\w{])(\w*[A-Z]\w*[A-Z]\w*|\w+[A-Z]\w*)(?![\w}])")
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    """One field where we and the registry differ (or where only the registry has a value).
+
+    `field` is the entry's own field name (`journal`, `journaltitle`, `date`...), or the
+    name it would have (`pages`) when the entry lacks it. `fix` is the BibTeX value `--fix`
+    writes, None when the field is not fixed automatically (authors, dates).
+    """
+
+    field: str
+    ours: str
+    theirs: str
+    note: str = ""
+    fix: str | None = None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What comparing one entry with one record found."""
+
+    diffs: tuple[FieldDiff, ...] = ()
+    missing: tuple[FieldDiff, ...] = ()  # the registry has a value, the entry none
+    agreed: tuple[str, ...] = ()
+    title_similarity: float | None = None  # 0-100
+    first_author: bool | None = None  # None: one side has no authors
+    year_gap: int | None = None
+    confidence: float = 0.0  # 0-1: how much of what could be compared agrees
+
+    @property
+    def different_work(self) -> bool:
+        """The record describes another work: titles far apart, and author or year too."""
+        if self.title_similarity is None or self.title_similarity >= TITLE_FAR:
+            return False
+        if self.first_author is None and self.year_gap is None:
+            return True
+        return self.first_author is False or (self.year_gap is not None and self.year_gap > 1)
+
+
+# --- normalising -------------------------------------------------------------------------
+
+
+def norm_title(text: str) -> str:
+    """Casefolded, accents and punctuation dropped, HTML tags and a PubMed `[...]` removed."""
+    text = html.unescape(_TAG.sub("", text)).strip()
+    text = _NOTICE_PREFIX.sub("", text)
+    bare = text.rstrip(".").strip()
+    if bare.startswith("[") and bare.endswith("]"):  # PubMed: a title translated into English
+        text = bare[1:-1]
+    return " ".join(_NON_WORD.sub(" ", strip_accents(text)).split())
+
+
+def title_similarity(ours: str, theirs: str) -> float:
+    """0-100; a registry that leaves out our subtitle still agrees."""
+    a, b = norm_title(ours), norm_title(theirs)
+    if not a or not b:
+        return 0.0
+    score = fuzz.ratio(a, b)
+    main = norm_title(_SUBTITLE.split(ours, maxsplit=1)[0])
+    if score < TITLE_SAME and main and len(main) < len(a):
+        score = max(score, fuzz.ratio(main, b))
+    return float(score)
+
+
+def norm_pages(text: str) -> str:
+    """`pp. 982--4` → `982-984`; `S12–5` → `s12-s15`; an article number as it is (casefolded)."""
+    return _full_range(text).casefold()
+
+
+def _full_range(text: str) -> str:
+    t = _PAGES_PREFIX.sub("", text.strip())
+    t = re.sub(r"\s*[-‐‑‒–—]+\s*", "-", t)
+    m = _RANGE.fullmatch(t)
+    if m is None:
+        return t
+    first_prefix, first, last_prefix, last = m.groups()
+    if len(last) < len(first):  # an elided range: 982-4
+        last = first[: len(first) - len(last)] + last
+    return f"{first_prefix}{first}-{last_prefix or first_prefix}{last}"
+
+
+def norm_container(text: str) -> list[str]:
+    text = _PARENTHESES.sub(" ", html.unescape(_TAG.sub("", text))).replace("&", " and ")
+    words = _NON_WORD.sub(" ", strip_accents(text)).split()
+    return words[1:] if words[:1] == ["the"] else words
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[\s.]+", "", text.replace("–", "-").replace("/", "-")).casefold()
+
+
+def _year_of(text: str) -> int | None:
+    m = _YEAR.search(text)
+    return int(m.group()) if m else None
+
+
+# --- field rules ---------------------------------------------------------------------------
+
+
+def same_person(ours: Name, theirs: Person) -> bool:
+    """Family names agree (accents, case, hyphens and `von` parts aside)."""
+    last = fold(ours.last)
+    full = fold(f"{ours.von} {ours.last}")
+    if theirs.family:
+        family = fold(theirs.family)
+        if family in (last, full) or (last and family.endswith(last)):
+            return True
+        # Given and family names swapped somewhere (common with East Asian names).
+        return bool(ours.first) and fold(ours.first) == family and fold(theirs.given) == last
+    literal = theirs.literal
+    if ours.corporate:
+        return fuzz.ratio(strip_accents(ours.last), strip_accents(literal)) >= TITLE_SAME
+    return bool(last) and last in {fold(w) for w in literal.split()}
+
+
+def _person_label(person: Person) -> str:
+    return person.family or person.literal
+
+
+def _names_label(names: Sequence[str], others: bool = False) -> str:
+    shown = list(names[:10])
+    if len(names) > 10:
+        shown.append(f"… ({len(names)} in all)")
+    if others:
+        shown.append("others")
+    return ", ".join(shown)
+
+
+def compare_authors(
+    ours: Sequence[Name], others: bool, theirs: Sequence[Person], doi: str = ""
+) -> FieldDiff | None:
+    """Family names, their order and their count; `and others` means "at least"."""
+    count_ok = len(theirs) >= len(ours) if others else len(theirs) == len(ours)
+    pairs = list(zip(ours, theirs, strict=False))
+    order_ok = all(same_person(a, b) for a, b in pairs)
+    note = ""
+    if not order_ok:
+        alphabetical = doi.lower().startswith(_ALPHABETICAL_PREFIXES)
+        as_sets = all(any(same_person(a, b) for b in theirs) for a in ours)
+        if alphabetical and as_sets:
+            order_ok = True
+        else:
+            note = "in another order" if as_sets else "different names"
+    if not count_ok:
+        counted = f"{len(ours)}{'+' if others else ''} authors vs {len(theirs)}"
+        note = f"{note}; {counted}" if note else counted
+    if order_ok and count_ok:
+        return None
+    label = _names_label([f"{n.von} {n.last}".strip() for n in ours], others)
+    return FieldDiff("author", label, _names_label([_person_label(p) for p in theirs]), note)
+
+
+def containers_agree(ours: str, theirs: Sequence[str]) -> bool:
+    """Fuzzy, with ISO/NLM abbreviations (`J Clin Epidemiol`) read against full titles."""
+    a = norm_container(ours)
+    for other in theirs:
+        b = norm_container(other)
+        if not a or not b:
+            continue
+        if fuzz.token_sort_ratio(" ".join(a), " ".join(b)) >= TITLE_SAME:
+            return True
+        if _abbreviates(a, b) or _abbreviates(b, a):
+            return True
+    return False
+
+
+def _abbreviates(short: list[str], long: list[str]) -> bool:
+    """Each word of `short` is its counterpart in `long` with letters left out (`Natl`)."""
+    s = [w for w in short if w not in _CONTAINER_STOP]
+    t = [w for w in long if w not in _CONTAINER_STOP]
+    return len(s) == len(t) and all(_subsequence(x, y) for x, y in zip(s, t, strict=True))
+
+
+def _subsequence(short: str, long: str) -> bool:
+    if short[:1] != long[:1]:
+        return False
+    letters = iter(long)
+    return all(ch in letters for ch in short)
+
+
+def pages_agree(ours: str, theirs: str) -> bool:
+    a, b = norm_pages(ours), norm_pages(theirs)
+    if a == b:
+        return True
+    # A first page alone stands for the range (and some registries give only the first page).
+    return a.split("-")[0] == b.split("-")[0] and ("-" not in a or "-" not in b)
+
+
+# --- BibTeX values for --fix ---------------------------------------------------------------
+
+
+def bibtex_text(text: str) -> str:
+    """Registry text as a BibTeX value: tags dropped, TeX specials escaped."""
+    return _TEX_SPECIAL.sub(r"\\\1", " ".join(html.unescape(_TAG.sub("", text)).split()))
+
+
+def bibtex_title(text: str) -> str:
+    """As bibtex_text, with acronyms and words like `mRNA` braced against case changes."""
+    return _PROTECT.sub(r"{\1}", bibtex_text(text))
+
+
+def bibtex_pages(text: str) -> str:
+    """`982-4` → `982--984`."""
+    pages = _full_range(text)
+    return pages.replace("-", "--") if _RANGE.fullmatch(pages) else pages
+
+
+# --- the comparison ------------------------------------------------------------------------
+
+
+def _container_field(ref: Reference) -> str:
+    if ref.type in ("inproceedings", "incollection", "inbook", "conference"):
+        return "booktitle" if "booktitle" in ref.fields else ""
+    return next((f for f in ("journal", "journaltitle") if f in ref.fields), "")
+
+
+def compare(ref: Reference, record: Record) -> Comparison:
+    """Every field both sides have, compared; the registry's extra fields listed as missing."""
+    diffs: list[FieldDiff] = []
+    missing: list[FieldDiff] = []
+    agreed: list[str] = []
+    scores: dict[str, float] = {}
+
+    def outcome(kind: str, diff: FieldDiff | None, score: float | None = None) -> None:
+        scores[kind] = (0.0 if diff else 1.0) if score is None else score
+        if diff is None:
+            agreed.append(kind)
+        else:
+            diffs.append(diff)
+
+    similarity = None
+    title = ref.get("title")
+    if title and record.title:
+        similarity = title_similarity(title, record.title)
+        ours_n, theirs_n = norm_title(title), norm_title(record.title)
+        truncated = ours_n != theirs_n and theirs_n.startswith(ours_n)
+        diff = None
+        if truncated or similarity < TITLE_SAME:
+            note = "truncated" if truncated else f"similarity {similarity:.0f}"
+            diff = FieldDiff("title", title, record.title, note, bibtex_title(record.title))
+        outcome("title", diff, similarity / 100 if diff else 1.0)
+    elif record.title:
+        missing.append(FieldDiff("title", "", record.title, fix=bibtex_title(record.title)))
+
+    first_author = None
+    authors = ref.authors
+    if authors.names and record.authors:
+        first_author = same_person(authors.names[0], record.authors[0])
+        outcome("author", compare_authors(authors.names, authors.others, record.authors,
+                                          record.doi))  # fmt: skip
+
+    year_gap = None
+    year_field = "year" if "year" in ref.fields else "date" if "date" in ref.fields else ""
+    our_year = _year_of(ref.get(year_field)) if year_field else None
+    if our_year is not None and record.year is not None:
+        year_gap = abs(our_year - record.year)
+        diff = None
+        if year_gap:
+            fix = str(record.year) if year_field == "year" else None
+            note = "1 year apart: online and print years can differ" if year_gap == 1 else ""
+            diff = FieldDiff(year_field, ref.get(year_field), str(record.year), note, fix)
+        outcome("year", diff)
+    elif record.year is not None and not year_field:
+        missing.append(FieldDiff("year", "", str(record.year), fix=str(record.year)))
+
+    container_field = _container_field(ref)
+    theirs_containers = [c for c in (record.container, record.short_container) if c]
+    if container_field and theirs_containers:
+        ours = ref.get(container_field)
+        diff = None
+        if not containers_agree(ours, theirs_containers):
+            theirs = theirs_containers[0]
+            diff = FieldDiff(container_field, ours, theirs, fix=bibtex_text(theirs))
+        outcome("container", diff)
+    elif record.container and not container_field and ref.type == "article":
+        fix = bibtex_text(record.container)
+        missing.append(FieldDiff("journal", "", record.container, fix=fix))
+
+    simple = [("volume", "volume", record.volume)]
+    if ref.type == "article":  # elsewhere `number` is a report's or a series' number
+        simple.append(("number", "number" if "number" in ref.fields else "issue", record.issue))
+    for kind, name, theirs in simple:
+        if theirs and name in ref.fields:
+            ours = ref.get(name)
+            same = _plain(ours) == _plain(theirs)
+            outcome(kind, None if same else FieldDiff(name, ours, theirs, fix=theirs))
+        elif theirs:
+            missing.append(FieldDiff(kind, "", theirs, fix=theirs))
+
+    if record.pages and ref.get("pages"):
+        ours = ref.get("pages")
+        same = pages_agree(ours, record.pages)
+        diff = None if same else FieldDiff("pages", ours, record.pages,
+                                           fix=bibtex_pages(record.pages))  # fmt: skip
+        outcome("pages", diff)
+    elif record.pages:
+        missing.append(FieldDiff("pages", "", record.pages, fix=bibtex_pages(record.pages)))
+
+    # An arXiv record's DOI is the published version's, not the preprint's.
+    if record.doi and ref.get("doi") and record.registry != "arxiv":
+        ours = ref.get("doi")
+        same = _bare_doi(ours) == _bare_doi(record.doi)
+        outcome("doi", None if same else FieldDiff("doi", ours, record.doi, fix=record.doi))
+
+    total = sum(WEIGHTS[k] for k in scores)
+    confidence = sum(WEIGHTS[k] * v for k, v in scores.items()) / total if total else 0.0
+    return Comparison(
+        tuple(diffs), tuple(missing), tuple(agreed), similarity, first_author, year_gap,
+        round(confidence, 2),
+    )  # fmt: skip
+
+
+def _bare_doi(text: str) -> str:
+    return re.sub(r"(?i)^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", text.strip()).casefold()
+
+
+# --- verdicts ------------------------------------------------------------------------------
+
+
+def notices(record: Record) -> tuple[Update, ...]:
+    """The record's update notices, with a `RETRACTED:` title prefix read as one."""
+    updates = record.updates
+    if _NOTICE_PREFIX.match(record.title) and not any(
+        u.kind in ("retraction", "withdrawal") for u in updates
+    ):
+        updates += (Update("retraction", source="title"),)
+    return updates
+
+
+def decide(comparison: Comparison, updates: Sequence[Update] = ()) -> Verdict:
+    """retracted > concern > corrected > mismatch > verified; a different work's notices are
+    about that other work, so different-work wins over them."""
+    if comparison.different_work:
+        return "different-work"
+    kinds = {u.kind for u in updates}
+    if kinds & {"retraction", "withdrawal"}:
+        return "retracted"
+    if "expression-of-concern" in kinds:
+        return "concern"
+    if "correction" in kinds:
+        return "corrected"
+    return "mismatch" if comparison.diffs else "verified"

@@ -1,0 +1,222 @@
+"""`citations verify` as a function: options → entries → registries → verdicts → fixes → report.
+
+Exit codes (the command line's): 1 (`failed`) when an entry is not-found, different-work or
+retracted, and under --strict (or `[verify] strict = true`) also mismatch, corrected or
+concern; unverifiable never fails. 2 for a bad command line (UsageError: an unknown key or
+field, --fields without --fix/--diff, --offline with --no-cache); 3 for unusable input (a
+missing .bib file, an unknown `[verify]` setting). Otherwise 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+from .config import Config, parse_cache_dir
+from .errors import EXIT_USAGE, CitationsError, ConfigError
+from .findings import Finding, Fix
+from .model import Reference
+
+if TYPE_CHECKING:
+    from .library import Library
+    from .net.cache import Cache
+    from .registries.client import RegistrySettings
+    from .verify import Result
+
+_KEYS = {"cache", "concurrency", "strict"}
+DEFAULT_CONCURRENCY = 4
+# --fields names: the entry's own field names, and a few words for them.
+FIELD_NAMES = frozenset({"title", "author", "year", "date", "journal", "journaltitle",
+                         "booktitle", "volume", "number", "issue", "pages", "doi"})  # fmt: skip
+FIELD_ALIASES = {
+    "authors": {"author"}, "container": {"journal", "journaltitle", "booktitle"},
+    "issue": {"number", "issue"}, "number": {"number", "issue"},
+}  # fmt: skip
+# Fixes take the registry's value only for the same work, never for another or for none.
+FIXABLE_VERDICTS = frozenset({"verified", "mismatch", "retracted", "corrected", "concern"})
+
+
+class UsageError(CitationsError):
+    """A bad command line: an unknown key, field or format, or options that do not go together."""
+
+    exit_code = EXIT_USAGE
+
+
+@dataclass
+class VerifyOutcome:
+    report: str
+    results: list[Result] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    diff: str = ""
+    notes: list[str] = field(default_factory=list)  # for standard error: fixes, cache trouble
+    failed: bool = False
+
+
+def parse_fields(text: str | Sequence[str] | None) -> frozenset[str]:
+    """`year,pages` (or several --fields) → the entry field names they mean."""
+    if not text:
+        return frozenset()
+    items = text.split(",") if isinstance(text, str) else [p for t in text for p in t.split(",")]
+    chosen: set[str] = set()
+    for item in (i.strip().lower() for i in items):
+        if not item:
+            continue
+        if item not in FIELD_NAMES and item not in FIELD_ALIASES:
+            known = ", ".join(sorted(FIELD_NAMES | set(FIELD_ALIASES)))
+            raise UsageError(f"--fields: unknown field '{item}'", hint=f"known: {known}")
+        chosen |= FIELD_ALIASES.get(item, {item})
+    return frozenset(chosen)
+
+
+def run_verify_command(
+    config: Config,
+    options: Mapping[str, Any],
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    settings: RegistrySettings | None = None,
+) -> VerifyOutcome:
+    """The whole command; `settings` replaces those of the config (tests: short timeouts)."""
+    from .checks.base import Snapshot
+    from .library import load_library
+    from .registries.client import Registries, RegistrySettings
+    from .reporters import ReportMeta
+    from .verify import verify_references
+    from .verify.report import FORMATS, RULES, failed, render, verify_findings
+    from .verify.resolve import Resolver
+
+    table = _table(config)
+    report_format = options.get("report_format") or "text"
+    if report_format not in FORMATS:
+        raise UsageError(f"unknown report format '{report_format}'",
+                         hint=f"known: {', '.join(FORMATS)}")  # fmt: skip
+    fix, show_diff = bool(options.get("fix")), bool(options.get("diff"))
+    fields = parse_fields(options.get("fields"))
+    if fields and not (fix or show_diff):
+        raise UsageError("--fields chooses what --fix or --diff changes; add one of them")
+    offline = bool(options.get("offline"))
+    if offline and options.get("no_cache"):
+        raise UsageError("--offline answers from the cache: it cannot go with --no-cache")
+    strict = bool(options.get("strict")) or bool(table.get("strict", False))
+    refs_paths = options.get("refs") or config.refs
+    library = load_library(refs_paths, parse_cache_dir(config))
+    refs = _select(library, options.get("keys") or ())
+
+    if settings is None:
+        settings = RegistrySettings.from_config(config)
+    settings = replace(settings, offline=offline)
+    if options.get("mailto"):
+        settings = replace(settings, mailto=str(options["mailto"]))
+    cache = _open_cache(config, options, table)
+    notes: list[str] = []
+    try:
+        with Registries(settings, cache) as registries:
+            resolver = Resolver(registries, settings.urls)
+            concurrency = int(table.get("concurrency", DEFAULT_CONCURRENCY))
+            results = verify_references(refs, resolver, concurrency, progress)
+    finally:
+        if cache is not None:
+            notes += cache.notes
+            cache.close()
+
+    outcome = VerifyOutcome("", notes=notes)
+    if fix or show_diff:
+        from .library.edit import plan_fixes, unified_diff, write_edits
+        from .verify import judge
+
+        fixes, skipped = plan_verify_fixes(results, library, fields)
+        edits = plan_fixes(fixes, add_missing=True)
+        outcome.diff = unified_diff(edits)
+        outcome.notes += skipped
+        if fix and not show_diff:
+            write_edits(edits)
+            count = sum(len(e.applied) for e in edits if e.changed)
+            files = sum(1 for e in edits if e.changed)
+            outcome.notes += [f"fixed {count} field(s) in {files} file(s)"]
+            outcome.notes += [f"not fixed: {reason}" for e in edits for _, reason in e.skipped]
+            # Judge the written entries again against the records already fetched: no requests.
+            library = load_library(refs_paths, parse_cache_dir(config))
+            results = [
+                judge(library[r.key], r.resolution)
+                if r.resolution is not None and r.key in library else r
+                for r in results
+            ]  # fmt: skip
+    snapshot = Snapshot(library)
+    findings = verify_findings(results, snapshot)
+    root = config.path.parent if config.path else Path.cwd()
+    meta = ReportMeta("verify", __version__, {rule.code: rule for rule in RULES}, root)
+    outcome.results, outcome.findings = results, findings
+    outcome.report = render(results, findings, report_format, meta)
+    outcome.failed = failed(results, strict=strict)
+    return outcome
+
+
+def plan_verify_fixes(
+    results: Sequence[Result], library: Library, fields: frozenset[str]
+) -> tuple[list[Fix], list[str]]:
+    """The registry's values for the differing fields of entries that are the same work
+    (only `fields`, and then also fields the entry lacks, if given); and what is left alone."""
+    fixes: list[Fix] = []
+    skipped: list[str] = []
+    for result in results:
+        if result.verdict not in FIXABLE_VERDICTS:
+            continue
+        ref: Reference = library[result.key]
+        candidates = list(result.fields)
+        if fields:
+            candidates = [d for d in candidates if d.field in fields]
+            candidates += [d for d in result.missing if d.field in fields]
+        for diff in candidates:
+            where = f"{diff.field} of '{result.key}'"
+            if diff.fix is None:
+                skipped.append(f"not fixed: {where}: change it by hand")
+            elif diff.ours and diff.field not in ref.field_lines:
+                skipped.append(f"not fixed: {where} is inherited through crossref")
+            else:
+                fixes.append(Fix(ref.span.path, ref.key, diff.field, diff.fix))
+    return fixes, skipped
+
+
+def _table(config: Config) -> dict[str, Any]:
+    table = dict(config.sections.get("verify", {}))
+    where = config.span_of("verify") if config.path else None
+    for key in table:
+        if key not in _KEYS:
+            raise ConfigError(f"unknown setting 'verify.{key}'", where,
+                              f"known: {', '.join(sorted(_KEYS))}")  # fmt: skip
+    concurrency = table.get("concurrency", DEFAULT_CONCURRENCY)
+    if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
+        raise ConfigError("verify.concurrency must be a whole number of at least 1", where)
+    return table
+
+
+def _select(library: Library, keys: Sequence[str]) -> list[Reference]:
+    if not keys:
+        return list(library)
+    chosen: list[Reference] = []
+    for key in dict.fromkeys(keys):
+        ref = library.get(key)
+        if ref is None:
+            close = library.suggest(key)
+            hint = f"did you mean {', '.join(close)}?" if close else "run without keys for all"
+            raise UsageError(f"no entry with key '{key}' in the library", hint=hint)
+        chosen.append(ref)
+    return chosen
+
+
+def _open_cache(
+    config: Config, options: Mapping[str, Any], table: Mapping[str, Any]
+) -> Cache | None:
+    from .net.cache import Cache, default_cache_path
+
+    if options.get("no_cache"):
+        return None
+    if options.get("cache"):
+        path: Path | None = Path(options["cache"])
+    elif table.get("cache"):
+        path = (config.path.parent if config.path else Path.cwd()) / str(table["cache"])
+    else:
+        path = default_cache_path()
+    return Cache.open(path) if path is not None else None
