@@ -1,0 +1,1 @@
+"""`citations add`: identifiers read, looked up, and written as clean BibTeX entries."""

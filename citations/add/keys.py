@@ -1,0 +1,117 @@
+"""Entry keys from a pattern (default `{author}{year}{title}`: park2023acupuncture), made unique."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from ..registries.model import Person, Record
+from .webpage import WebPage
+
+DEFAULT_KEY_PATTERN = "{author}{year}{title}"
+STOP_WORDS = frozenset({
+    "a", "an", "the", "of", "on", "in", "for", "and", "to", "with", "at", "by", "from", "as",
+    "is", "are", "or", "its", "into", "via", "about", "after", "before", "between", "over",
+    "under", "what", "how", "why", "when", "does", "do", "can", "not", "no"
+})  # fmt: skip
+_FOLD = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
+         "ı": "i"}  # fmt: skip
+_WORD = re.compile(r"[^\W\d_]+")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_KEY_CHARS = re.compile(r"[A-Za-z0-9_:.+/-]+")
+
+
+@dataclass(frozen=True)
+class KeyParts:
+    author: str
+    year: str
+    title: str  # the whole title; the pattern picks its words
+
+
+def record_key_parts(record: Record) -> KeyParts:
+    people = record.authors or record.editors
+    author = _person_key(people[0]) if people else ""
+    author = author or _fold(record.short_container or record.container or record.publisher)
+    return KeyParts(author or "anon", str(record.year or ""), record.title)
+
+
+def page_key_parts(page: WebPage) -> KeyParts:
+    """A page's key names its site when an organisation wrote it: mayoclinic2023osteoarthritis."""
+    first = page.authors[0] if page.authors else None
+    author = _person_key(first) if first and not first.literal else _fold(page.site)
+    author = author or (_person_key(first) if first else "")
+    year = (page.published or page.updated or page.reviewed)[:4]
+    return KeyParts(author or "anon", year, page.title)
+
+
+def pattern_problem(pattern: str) -> str:
+    """Why `pattern` cannot make keys, or "": {author}, {year}, {title}, {titleN} and
+    letters, digits and `_:.+/-` between them."""
+    names = _PLACEHOLDER.findall(pattern)
+    unknown = [n for n in names if n not in ("author", "year", "title") and not _title_n(n)]
+    if unknown:
+        return f"unknown placeholder {{{unknown[0]}}} (known: {{author}} {{year}} {{title}})"
+    rest = _PLACEHOLDER.sub("", pattern)
+    if not names or (rest and not _KEY_CHARS.fullmatch(rest)):
+        return "a key pattern is placeholders and letters, digits or _:.+/- between them"
+    return ""
+
+
+def make_key(pattern: str, parts: KeyParts, taken: Collection[str]) -> str:
+    """The key from `pattern`, with a, b, ... z, aa, ... appended until it is not in `taken`
+    (compared without case: BibTeX and biber treat keys that differ in case as one)."""
+
+    def fill(match: re.Match[str]) -> str:
+        name = match[1]
+        if name == "author":
+            return parts.author
+        if name == "year":
+            return parts.year
+        return title_words(parts.title, _title_n(name) or 1)
+
+    base = _PLACEHOLDER.sub(fill, pattern) or "ref"
+    used = {k.casefold() for k in taken}
+    key, n = base, 0
+    while key.casefold() in used:
+        key, n = base + _suffix(n), n + 1
+    return key
+
+
+def title_words(title: str, count: int = 1) -> str:
+    """The first `count` words of a title that are not stop words, folded to a-z0-9."""
+    plain = html.unescape(re.sub(r"<[^>]+>", "", title))  # Crossref's markup: <i>, <sub>
+    words = [_fold(w) for w in re.split(r"[^\w]+", plain)]
+    kept = [w for w in words if w and w not in STOP_WORDS]
+    return "".join(kept[:count])
+
+
+def _title_n(name: str) -> int:
+    m = re.fullmatch(r"title([1-9])", name)
+    return int(m[1]) if m else 0
+
+
+def _suffix(n: int) -> str:
+    """0 → a, 25 → z, 26 → aa, ..."""
+    out = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(ord("a") + r) + out
+    return out
+
+
+def _person_key(p: Person) -> str:
+    if p.literal and not p.family:
+        words = [w for w in _WORD.findall(p.literal) if w.lower() not in STOP_WORDS]
+        return _fold("".join(words[:3]))
+    return _fold(p.family)  # particles kept: van der Berg → vanderberg
+
+
+def _fold(text: str) -> str:
+    """Lower-case ASCII letters and digits only: Müller → muller, Øster → oster."""
+    text = "".join(_FOLD.get(c, c) for c in text.lower())
+    text = unicodedata.normalize("NFKD", text)
+    return re.sub(r"[^a-z0-9]", "", text.encode("ascii", "ignore").decode())

@@ -1,0 +1,212 @@
+"""One identifier → the registry record or web page it names, or why there is none."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from ..config import Config
+from ..registries.model import Lookup, Record
+from .identify import Identifier, identify, normalise_doi
+from .webpage import WebPage, fetch_page
+
+if TYPE_CHECKING:
+    from ..net.cache import Cache
+    from ..net.http import Client
+    from ..registries.client import Registries
+
+WEB_MAP_ENV = "CITATIONS_WEB_MAP"  # "https://site=http://127.0.0.1:8000 ...": fetch pages there
+Find = Callable[[str, str], str]  # (kind, value) → the key of the library's entry, or ""
+_WARNED = {"retraction": "retracted", "withdrawal": "withdrawn",
+           "expression-of-concern": "under an expression of concern"}  # fmt: skip
+
+
+@dataclass
+class Resolved:
+    """What one identifier came to: a work to add, the key of one already there, or a failure."""
+
+    found: Record | WebPage | None = None
+    existing: str = ""
+    failure: str = ""
+    notes: list[str] = field(default_factory=list)  # warnings and hints, for people
+
+
+class Lookups:
+    """The registries and a page fetcher, opened on first use: a run of duplicates asks
+    nobody, and a run of web pages no registry."""
+
+    def __init__(
+        self, config: Config, options: Mapping[str, Any], registries: Registries | None = None
+    ) -> None:
+        self._config = config
+        self._no_cache = bool(options.get("no_cache"))
+        self._given = registries
+        self._registries: Registries | None = None
+        self._cache: Cache | None = None
+        self._web: Client | None = None
+
+    def __enter__(self) -> Lookups:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for thing in (self._registries, self._web, self._cache):
+            if thing is not None:
+                thing.close()
+
+    @property
+    def registries(self) -> Registries:
+        if self._given is not None:
+            return self._given
+        if self._registries is None:
+            from ..net.cache import Cache, default_cache_path
+            from ..registries.client import Registries, RegistrySettings
+
+            path = None if self._no_cache else default_cache_path()
+            self._cache = Cache.open(path) if path is not None else None
+            self._registries = Registries(RegistrySettings.from_config(self._config), self._cache)
+        return self._registries
+
+    def page(self, url: str) -> WebPage | str:
+        if self._web is None:
+            from ..net.http import Client, HttpConfig
+            from ..registries.client import RegistrySettings
+
+            agent = RegistrySettings.user_agent
+            self._web = Client(HttpConfig(agent, connect_timeout=5.0, read_timeout=10.0,
+                                          retries=1, backoff=0.5))  # fmt: skip
+        return fetch_page(self._web, url, mapped_url(url))
+
+
+def resolve(given: str, find: Find, lookups: Lookups) -> Resolved:
+    """Read `given`, refuse it if `find` knows it, else look it up."""
+    ident = identify(given)
+    if not isinstance(ident, Identifier):
+        return Resolved(failure=ident.reason)
+    key = find(ident.kind, ident.value)
+    if key:
+        return Resolved(existing=key)
+    if ident.kind == "isbn":
+        return Resolved(failure="ISBN not looked up yet (no registry here answers ISBNs): "
+                                "add the book by hand")  # fmt: skip
+    if ident.kind == "url":
+        return _page(ident, find, lookups)
+    record = _record(ident, lookups.registries)
+    if isinstance(record, str):
+        return Resolved(failure=record)
+    notes = []
+    if record.registry == "arxiv" and record.doi and not record.doi.startswith("10.48550/"):
+        notes.append(f"arXiv says it was published as doi:{record.doi}; "
+                     f"add that DOI for the published version")  # fmt: skip
+        record = replace(record, doi="")  # the preprint's entry is the preprint's
+    return Resolved(record, notes=notes + _warnings(record))
+
+
+def _page(ident: Identifier, find: Find, lookups: Lookups) -> Resolved:
+    """A web page; one whose Highwire tags give a DOI is that DOI's work."""
+    page = lookups.page(ident.value)
+    if isinstance(page, str):
+        return Resolved(failure=page)
+    if not page.doi:
+        return Resolved(page)
+    key = find("doi", page.doi)
+    if key:
+        return Resolved(existing=key)
+    record = _record(Identifier("doi", page.doi, ident.given), lookups.registries)
+    if isinstance(record, Record):
+        return Resolved(record, notes=_warnings(record))
+    note = f"its DOI {page.doi} was not found ({record}); adding the page as it describes itself"
+    return Resolved(page, notes=[note])
+
+
+def _record(ident: Identifier, registries: Registries) -> Record | str:
+    """One identifier's record, completed from a second registry where that adds something."""
+    if ident.kind == "doi":
+        lookup = registries.crossref_work(ident.value)
+        if lookup.status == "not-found":  # not a Crossref DOI: DataCite, mEDRA, ... answer here
+            lookup = registries.doi_csl(ident.value)
+        if lookup.record is None:
+            return _why(lookup, f"no DOI {ident.value}")
+        return _with_pubmed_ids(lookup.record, registries)
+    if ident.kind == "arxiv":
+        lookup = registries.arxiv(ident.value)
+        if lookup.record is None:
+            return _why(lookup, f"arXiv has no {ident.value}")
+        version = re.search(r"v\d+$", ident.value)  # the version cited, if one was
+        arxiv_id = lookup.record.arxiv or re.sub(r"v\d+$", "", ident.value)
+        return replace(lookup.record, arxiv=arxiv_id + (version[0] if version else ""))
+    pmid = ident.value
+    if ident.kind == "pmcid":
+        pmid = registries.pmc_to_pmid(ident.value)
+        if not pmid:
+            return f"PubMed Central knows no {ident.value} (or could not be asked)"
+    lookup = registries.pubmed([pmid])[pmid]
+    if lookup.record is None:
+        return _why(lookup, f"PubMed has no PMID {pmid}")
+    record = lookup.record
+    if not record.type and record.container:
+        record = replace(record, type="journal-article")  # PubMed lists journal articles
+    return _with_full_names(record, registries)
+
+
+def _with_pubmed_ids(record: Record, registries: Registries) -> Record:
+    """A DOI's PMID and PMCID, when PubMed indexes it: the ids only (the journal's name
+    stays the registry's)."""
+    if not record.doi:
+        return record
+    pmids = registries.pubmed_search(f"{record.doi}[doi]")
+    if len(pmids) != 1:
+        return record
+    found = registries.pubmed(pmids)[pmids[0]].record
+    if found is None or normalise_doi(found.doi) != normalise_doi(record.doi):
+        return record
+    return replace(record, pmid=found.pmid, pmcid=record.pmcid or found.pmcid)
+
+
+def _with_full_names(record: Record, registries: Registries) -> Record:
+    """PubMed gives initials only: take Crossref's given names when its authors are the same
+    people (as many, with the same family names in the same order)."""
+    if not record.doi or not record.authors:
+        return record
+    other = registries.crossref_work(record.doi).record
+    if other is None or len(other.authors) != len(record.authors):
+        return record
+    same = all(
+        _fold(a.family or a.literal) == _fold(b.family or b.literal)
+        for a, b in zip(record.authors, other.authors, strict=True)
+    )
+    return replace(record, authors=other.authors) if same else record
+
+
+def _warnings(record: Record) -> list[str]:
+    """A retracted work is still added (it may be cited as such), but never silently."""
+    notes: dict[str, str] = {}
+    for update in record.updates:
+        if update.kind in _WARNED and update.kind not in notes:
+            notice = f" (notice {update.doi})" if update.doi else ""
+            notes[update.kind] = f"warning: the work is {_WARNED[update.kind]}{notice}"
+    return list(notes.values())
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in text if c.isalnum())
+
+
+def _why(lookup: Lookup, not_found: str) -> str:
+    if lookup.status == "not-found":
+        return not_found
+    return f"could not be looked up: {lookup.detail or 'no answer'}"
+
+
+def mapped_url(url: str) -> str:
+    """Where to fetch `url` from: CITATIONS_WEB_MAP maps URL prefixes to other servers (tests,
+    mirrors); "" when none applies. The entry keeps the URL as given."""
+    for pair in os.environ.get(WEB_MAP_ENV, "").split():
+        prefix, sep, replacement = pair.partition("=")
+        if sep and prefix and url.startswith(prefix):
+            return replacement + url[len(prefix) :]
+    return ""

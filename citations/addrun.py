@@ -1,0 +1,228 @@
+"""`citations add` as a function: identifiers → registry records or pages → new BibTeX entries.
+
+Everything is looked up before anything is written; each entry is then appended on its own
+(`append_entry`: locked, atomic), so a run killed at any moment leaves whole entries only.
+An identifier already in the library (same DOI, PMID, PMCID, arXiv id or URL) is refused with
+the key it is filed under. Duplicates are not failures; an identifier that cannot be read,
+found or looked up is, and the other identifiers are still added.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .add.entry import Entry, page_entry, record_entry
+from .add.identify import normalise_doi
+from .add.keys import (
+    DEFAULT_KEY_PATTERN,
+    make_key,
+    page_key_parts,
+    pattern_problem,
+    record_key_parts,
+)
+from .add.resolve import Lookups, resolve
+from .add.webpage import WebPage
+from .config import Config, parse_cache_dir
+from .errors import CitationsError, ConfigError
+from .library import Library, find_bib_files, load_library
+from .registries.model import Record
+
+if TYPE_CHECKING:
+    from .registries.client import Registries
+
+ADD_KEYS = ("key-pattern", "sentence-case", "to")
+DEFAULT_FILE = "added.bib"
+_ACCESSED = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
+
+
+@dataclass
+class AddOutcome:
+    entries: list[str] = field(default_factory=list)  # the BibTeX texts, in the order given
+    written: Path | None = None  # the file they were appended to (None: dry run, or nothing new)
+    existing: list[tuple[str, str]] = field(default_factory=list)  # (identifier, key) refused
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (identifier, why)
+    messages: list[str] = field(default_factory=list)  # for standard error, in order
+
+
+@dataclass(frozen=True)
+class AddSettings:
+    key_pattern: str
+    target: Path
+    sentence_case: bool
+    accessed: str  # urldate of web pages: YYYY-MM or YYYY-MM-DD
+
+
+@dataclass
+class _Known:
+    """The library's identifiers and keys; each new entry adds its own."""
+
+    ids: dict[tuple[str, str], str]
+    keys: set[str]
+
+    def find(self, kind: str, value: str) -> str:
+        return self.ids.get((kind, _norm(kind, value)), "") if value else ""
+
+    def add(self, kind: str, value: str, key: str) -> None:
+        if value:
+            self.ids.setdefault((kind, _norm(kind, value)), key)
+
+
+def run_add_command(
+    config: Config,
+    ids: Sequence[str],
+    options: Mapping[str, Any],
+    *,
+    registries: Registries | None = None,
+) -> AddOutcome:
+    """Options: to (Path), refs (paths), dry_run, accessed ("2025-04"), sentence_case (None:
+    `[add] sentence-case`), no_cache. `registries` stands in for the configured ones (tests);
+    the caller closes it."""
+    settings = add_settings(config, options)
+    refs = [p for p in (options.get("refs") or config.refs) if Path(p).exists()]
+    known = _index(load_library(_with_target(refs, settings.target), parse_cache_dir(config)))
+    outcome = AddOutcome()
+    entries: list[Entry] = []
+    with Lookups(config, options, registries) as lookups:
+        for given in ids:
+            done = resolve(given, known.find, lookups)
+            outcome.messages += [f"{given}: {note}" for note in done.notes]
+            if done.failure:
+                outcome.failed.append((given, done.failure))
+                outcome.messages.append(f"{given}: {done.failure}")
+                continue
+            entry = _entry(done.found, settings, known) if done.found is not None else None
+            existing = done.existing or (entry if isinstance(entry, str) else "")
+            if existing:  # known from the identifier, or from what the registry said
+                outcome.existing.append((given, existing))
+                outcome.messages.append(f"{given}: already in the library as {existing}")
+            elif isinstance(entry, Entry):
+                entries.append(entry)
+                outcome.entries.append(entry.text())
+    if entries and not options.get("dry_run"):
+        from .library.edit import append_entry
+
+        for entry in entries:  # one at a time: a kill between two leaves the first whole
+            append_entry(settings.target, entry.text())
+            outcome.messages.append(f"added {entry.key} to {settings.target}")
+        outcome.written = settings.target
+    return outcome
+
+
+def default_target(config: Config, refs: Sequence[Path] = ()) -> Path:
+    """`[add] to`, else the first .bib file under the refs paths, else refs/added.bib."""
+    configured = config.sections.get("add", {}).get("to")
+    if isinstance(configured, str) and configured:
+        base = config.path.parent if config.path else Path.cwd()
+        return _shown(base / configured)
+    paths = list(refs or config.refs)
+    existing = [p for p in paths if p.exists()]
+    files = find_bib_files(existing) if existing else []
+    if files:
+        return files[0]
+    first = paths[0] if paths else Path("refs")
+    return first if first.suffix == ".bib" else first / DEFAULT_FILE
+
+
+def add_settings(config: Config, options: Mapping[str, Any]) -> AddSettings:
+    """`[add]` in citations.toml (key-pattern, sentence-case, to), the options over it."""
+    table = config.sections.get("add", {})
+    for key in table:
+        if key not in ADD_KEYS:
+            where, known = config.span_of(key, "add"), ", ".join(ADD_KEYS)
+            raise ConfigError(f"unknown setting 'add.{key}'", where, f"known: {known}")
+    pattern = table.get("key-pattern", DEFAULT_KEY_PATTERN)
+    problem = pattern_problem(pattern) if isinstance(pattern, str) else "it must be a string"
+    if problem:
+        where = config.span_of("key-pattern", "add")
+        raise ConfigError(f"'add.key-pattern' cannot make keys: {problem}", where)
+    if "to" in table and not isinstance(table["to"], str):
+        raise ConfigError("'add.to' must be a path", config.span_of("to", "add"))
+    sentence_case = table.get("sentence-case", False)
+    if not isinstance(sentence_case, bool):
+        where = config.span_of("sentence-case", "add")
+        raise ConfigError("'add.sentence-case' must be true or false", where)
+    if options.get("sentence_case") is not None:
+        sentence_case = bool(options["sentence_case"])
+    to = options.get("to")
+    target = Path(to) if to else default_target(config, options.get("refs") or ())
+    return AddSettings(pattern, target, sentence_case, _accessed(options.get("accessed")))
+
+
+def _accessed(value: str | None) -> str:
+    if not value:
+        return datetime.date.today().isoformat()
+    try:
+        if not _ACCESSED.fullmatch(value):
+            raise ValueError
+        datetime.date.fromisoformat(value if len(value) == 10 else value + "-01")
+    except ValueError:
+        raise CitationsError(
+            f"--accessed {value!r} is not a date", hint="write YYYY-MM or YYYY-MM-DD"
+        ) from None
+    return value
+
+
+def _with_target(refs: list[Path], target: Path) -> list[Path]:
+    """Where duplicates are looked for: the refs, and the target file if it is outside them."""
+    if not target.exists():
+        return refs
+    files = {p.resolve() for p in find_bib_files(refs)}
+    return refs if target.resolve() in files else [*refs, target]
+
+
+def _index(library: Library) -> _Known:
+    known = _Known({}, set(library.references))
+    for ref in library:
+        for kind in ("doi", "pmid", "pmcid", "url"):
+            known.add(kind, ref.get(kind), ref.key)
+        if (ref.get("eprinttype") or ref.get("archiveprefix")).lower() == "arxiv":
+            known.add("arxiv", ref.get("eprint"), ref.key)
+    return known
+
+
+def _norm(kind: str, value: str) -> str:
+    """Identifiers as compared: DOIs without case, PMCIDs without PMC, arXiv ids without
+    their version, URLs without scheme, www. or a final slash."""
+    value = value.strip()
+    if kind == "doi":
+        return normalise_doi(value)
+    if kind == "pmcid":
+        return value.upper().removeprefix("PMC")
+    if kind == "arxiv":
+        return re.sub(r"v\d+$", "", value.lower().removeprefix("arxiv:"))
+    if kind == "url":
+        return re.sub(r"^https?://(?:www\.)?", "", value.lower()).rstrip("/")
+    return value.lstrip("0") if value.isdigit() else value
+
+
+def _entry(found: Record | WebPage, settings: AddSettings, known: _Known) -> Entry | str:
+    """The new entry under a key no other entry has; or the key of the entry that already
+    has the record's DOI, PMID or PMCID (learnt from the registry, or added earlier in the run)."""
+    if isinstance(found, WebPage):
+        key = make_key(settings.key_pattern, page_key_parts(found), known.keys)
+        entry = page_entry(found, key, settings.accessed, sentence_case=settings.sentence_case)
+        ids = [("url", found.url)]
+    else:
+        ids = [("doi", found.doi), ("pmid", found.pmid), ("pmcid", found.pmcid)]
+        ids += [("arxiv", found.arxiv)] if found.arxiv else []
+        existing = next((k for kind, value in ids if (k := known.find(kind, value))), "")
+        if existing:
+            return existing
+        key = make_key(settings.key_pattern, record_key_parts(found), known.keys)
+        entry = record_entry(found, key, sentence_case=settings.sentence_case)
+    known.keys.add(key)
+    for kind, value in ids:
+        known.add(kind, value, key)
+    return entry
+
+
+def _shown(path: Path) -> Path:
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path

@@ -1,0 +1,47 @@
+"""`citations add`: works by identifier, as clean BibTeX entries appended to the library."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import EXIT_FINDINGS
+from .base import Session, cli
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@click.option("--to", "to", type=click.Path(path_type=Path, dir_okay=False),
+              help="Append to this .bib file (default: [add] to, else the first .bib file "
+                   "under refs/, else refs/added.bib).")  # fmt: skip
+@click.option("--refs", "refs", multiple=True, type=click.Path(path_type=Path),
+              help="Look for duplicates here: .bib files or folders. Default: refs/.")  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="Print the entries; write nothing.")
+@click.option("--accessed", metavar="YYYY-MM[-DD]",
+              help="When the web pages were read: their urldate (default: today).")  # fmt: skip
+@click.option("--sentence-case/--keep-case", "sentence_case", default=None,
+              help="Lower Title Case titles to sentence case (default: [add] sentence-case, "
+                   "else keep the registry's case).")  # fmt: skip
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the registry cache.")
+@click.pass_obj
+def add(session: Session, /, ids: Sequence[str], **options: Any) -> None:
+    """Add works by identifier: a DOI (bare, doi:, or a doi.org or publisher URL with one),
+    pmid:, pmcid:, arxiv:, or the URL of any other web page.
+
+    Each becomes a clean BibTeX entry appended to the library. A work already there (same
+    DOI, PMID, PMCID, arXiv id or URL) is refused with its key, and nothing is written for
+    it. Exits 1 if an identifier could not be added; duplicates are not failures.
+    """
+    from ..addrun import run_add_command
+
+    outcome = run_add_command(session.config, ids, options)
+    if options["dry_run"]:
+        click.echo("\n".join(outcome.entries), nl=False)
+    for line in outcome.messages:
+        click.echo(line, err=True)
+    if outcome.failed:
+        sys.exit(EXIT_FINDINGS)
