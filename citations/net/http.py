@@ -324,6 +324,14 @@ class HostLimiter:
     def release(self, host: str) -> None:
         self._host(host).slots.release()
 
+    def recovered(self, host: str) -> None:
+        """A good answer: halve a gap that 429/503 widened, back down to the configured one."""
+        state = self._host(host)
+        base = self._config.host_limits.get(host, (0, self._config.host_interval))[1]
+        with self._lock:
+            if state.interval > base:
+                state.interval = max(base, state.interval / 2)
+
     def slow_down(self, host: str, pause: float) -> None:
         """Nothing more to `host` for `pause` seconds, and a wider gap from then on (bounded)."""
         state = self._host(host)
@@ -382,6 +390,8 @@ class Client:
             exchange.attempts = attempt + 1
             if isinstance(outcome, Response):
                 exchange.response, exchange.error = outcome, None
+                if outcome.status not in (429, 503):
+                    self.limiter.recovered(host)
             else:
                 exchange.response, exchange.error = None, outcome
             delay = self._retry_delay(exchange, attempt, host, retry_on)
