@@ -1,10 +1,8 @@
 """citations: cite by key, number in order of appearance, and check every reference.
 
-The public API, for build steps:
-
-    from citations import RenderSettings, render_file
-    result = render_file(Path("articles/a.md"), RenderSettings(refs=(Path("refs"),)))
-    print(result.text)
+The public API, for build steps: `render_file(path, RenderSettings(...))` renders one
+article and returns its text, numbering and findings; `citations.build.build_site` builds a
+site. README.md has a runnable example.
 
 Names load on first use (PEP 562), so a command that only reads the library does not pay
 for the templates, styles and Markdown renderer.

@@ -122,3 +122,13 @@ def group_labels(
         run.append((number, item))
     flush()
     return tuple(labels)
+
+
+def letter_label(i: int) -> str:
+    """0 → a, 25 → z, 26 → aa, ...: back-link labels, and suffixes that tell keys apart."""
+    out = ""
+    i += 1
+    while i:
+        i, rest = divmod(i - 1, 26)
+        out = chr(ord("a") + rest) + out
+    return out

@@ -10,7 +10,7 @@ from .article import Article
 from .findings import Finding
 from .library import Library
 from .model import Reference
-from .numbering import Citation, Numbering, number_citations
+from .numbering import Citation, Numbering, letter_label, number_citations
 from .richtext import escape_markdown, plain, to_html, to_markdown
 from .styles import Style
 from .templating import Templates
@@ -224,22 +224,12 @@ def _reference_view(
 
     rich = style.format(library[key])
     backlinks = tuple(
-        Backlink(index, _letter(i)) for i, index in enumerate(numbering.cited_at.get(key, []))
+        Backlink(index, letter_label(i)) for i, index in enumerate(numbering.cited_at.get(key, []))
     )
     return ReferenceView(
         numbering.numbers[key], key, Markup(to_html(rich)), to_markdown(rich), plain(rich),
         library[key], backlinks,
     )  # fmt: skip
-
-
-def _letter(i: int) -> str:
-    """a, b, ..., z, aa, ab, ...: the back-link labels."""
-    out = ""
-    i += 1
-    while i:
-        i, rest = divmod(i - 1, 26)
-        out = chr(ord("a") + rest) + out
-    return out
 
 
 def _title(article: Article) -> str:

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from ..numbering import letter_label
 from ..registries.model import Person, Record
 from .webpage import WebPage
 
@@ -76,7 +77,7 @@ def make_key(pattern: str, parts: KeyParts, taken: Collection[str]) -> str:
     used = {k.casefold() for k in taken}
     key, n = base, 0
     while key.casefold() in used:
-        key, n = base + _suffix(n), n + 1
+        key, n = base + letter_label(n), n + 1
     return key
 
 
@@ -91,16 +92,6 @@ def title_words(title: str, count: int = 1) -> str:
 def _title_n(name: str) -> int:
     m = re.fullmatch(r"title([1-9])", name)
     return int(m[1]) if m else 0
-
-
-def _suffix(n: int) -> str:
-    """0 → a, 25 → z, 26 → aa, ..."""
-    out = ""
-    n += 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(ord("a") + r) + out
-    return out
 
 
 def _person_key(p: Person) -> str:

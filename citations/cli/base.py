@@ -78,6 +78,19 @@ def finish(findings: list[Finding], *, strict: bool) -> None:
         sys.exit(EXIT_FINDINGS)
 
 
+def emit_report(report: str, output: Path | None) -> None:
+    """A report to standard output, or written atomically to `output`."""
+    if output is None:
+        click.echo(report, nl=False)
+        return
+    from ..files import atomic_write_text
+
+    try:
+        atomic_write_text(output, report)
+    except OSError as exc:
+        raise CitationsError(f"cannot write {output}: {exc.strerror}") from None
+
+
 def report_findings(findings: list[Finding]) -> None:
     """Findings on standard error, `path:line:col: severity[code] message (hint)`."""
     shown_warnings = 0

@@ -11,7 +11,7 @@ import click
 from ..config import parse_cache_dir
 from ..errors import EXIT_FINDINGS
 from ..findings import has_errors
-from .base import Session, cli
+from .base import Session, cli, emit_report
 
 
 @cli.command()
@@ -60,11 +60,6 @@ def check(
         click.echo(outcome.diff, nl=False)
     for line in outcome.notes:
         click.echo(line, err=True)
-    if output is not None:
-        from ..files import atomic_write_text
-
-        atomic_write_text(output, outcome.report)
-    else:
-        click.echo(outcome.report, nl=False)
+    emit_report(outcome.report, output)
     if has_errors(outcome.findings, strict=strict):
         sys.exit(EXIT_FINDINGS)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_FINDINGS
-from .base import Session, cli
+from .base import Session, cli, emit_report
 
 
 @cli.command()
@@ -54,11 +54,6 @@ def claims(
     outcome = run_claims_command(session.config, articles, options)
     for line in outcome.notes:
         click.echo(line, err=True)
-    if output is not None:
-        from ..files import atomic_write_text
-
-        atomic_write_text(output, outcome.report)
-    else:
-        click.echo(outcome.report, nl=False)
+    emit_report(outcome.report, output)
     if outcome.failed:
         sys.exit(EXIT_FINDINGS)

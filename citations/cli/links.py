@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from ..errors import EXIT_FINDINGS
-from .base import Session, cli
+from .base import Session, cli, emit_report
 
 
 @cli.command()
@@ -58,12 +58,7 @@ def links(session: Session, /, **options: Any) -> None:
     outcome = run_links_command(session.config, options, progress)
     if progress is not None:
         click.echo("", err=True)
-    if options["output"] is not None:
-        from ..files import atomic_write_text
-
-        atomic_write_text(options["output"], outcome.report)
-    else:
-        click.echo(outcome.report, nl=False)
+    emit_report(outcome.report, options["output"])
     if outcome.failed:
         sys.exit(EXIT_FINDINGS)
 

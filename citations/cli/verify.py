@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from ..errors import EXIT_FINDINGS
-from .base import Session, cli
+from .base import Session, cli, emit_report
 
 
 @cli.command()
@@ -59,12 +59,7 @@ def verify(session: Session, /, **options: Any) -> None:
         click.echo(outcome.diff, nl=False)
     for line in outcome.notes:
         click.echo(line, err=True)
-    if options["output"] is not None:
-        from ..files import atomic_write_text
-
-        atomic_write_text(options["output"], outcome.report)
-    else:
-        click.echo(outcome.report, nl=False)
+    emit_report(outcome.report, options["output"])
     if outcome.failed:
         sys.exit(EXIT_FINDINGS)
 
