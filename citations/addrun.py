@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -107,10 +107,45 @@ def run_add_command(
         from .library.edit import append_entry
 
         for entry in entries:  # one at a time: a kill between two leaves the first whole
-            append_entry(settings.target, entry.text())
-            outcome.messages.append(f"added {entry.key} to {settings.target}")
-        outcome.written = settings.target
+            final: list[Entry] = []
+            recheck = _recheck(entry, final, outcome)
+            if append_entry(settings.target, entry.text(), recheck):
+                outcome.messages.append(f"added {final[0].key} to {settings.target}")
+                outcome.written = settings.target
     return outcome
+
+
+_ID_FIELDS = ("doi", "pmid", "pmcid")
+
+
+def _recheck(entry: Entry, final: list[Entry], outcome: AddOutcome) -> Callable[[str], str | None]:
+    """Under the file's lock: another run may have added this work, or taken this key,
+    since the library was read. Skip the first; re-key the second (a, b, ... suffixes)."""
+    from .library.parse import parse_bibtex
+    from .numbering import letter_label
+
+    def recheck(text: str) -> str | None:
+        written = parse_bibtex(text, {})["entries"]
+        ours = {name: _strip(value) for name, value in entry.fields if name in _ID_FIELDS}
+        for key, _type, _line, raw, _lines in written:
+            for name, value in ours.items():
+                if value and raw.get(name) and _norm(name, raw[name]) == _norm(name, value):
+                    outcome.existing.append((value, key))
+                    outcome.messages.append(f"{value}: added meanwhile as {key}; not again")
+                    return None
+        taken = {key.casefold() for key, *_ in written}
+        key, n = entry.key, 0
+        while key.casefold() in taken:
+            key, n = entry.key + letter_label(n), n + 1
+        final.append(replace(entry, key=key))
+        return final[0].text()
+
+    return recheck
+
+
+def _strip(value: str) -> str:
+    value = value.strip()
+    return value[1:-1] if value[:1] in '{"' and len(value) > 1 else value
 
 
 def default_target(config: Config, refs: Sequence[Path] = ()) -> Path:

@@ -449,3 +449,25 @@ def test_the_command_line(project: Path, fake: FakeRegistry) -> None:
         "10.5555/nope: no DOI 10.5555/nope\nadded vanderberg2019handbook to refs/x.bib\n"
     )
     assert add("--accessed", "April", "10.5555/add.book").returncode == 3
+
+
+def test_a_key_or_work_taken_meanwhile_is_rechecked_under_the_lock(tmp_path: Path) -> None:
+    from citations.add.entry import Entry
+    from citations.addrun import AddOutcome, _recheck
+    from citations.library.edit import append_entry
+
+    entry = Entry("article", "park2023acupuncture",
+                  (("title", "{A}"), ("doi", "{10.3390/healthcare11111624}")))  # fmt: skip
+    bib = tmp_path / "refs.bib"
+    # Another run added a different work under the same key after we read the library.
+    bib.write_text("@article{park2023acupuncture, title = {Other}, doi = {10.1/other}}\n", "utf-8")
+    final: list[Entry] = []
+    assert append_entry(bib, entry.text(), _recheck(entry, final, AddOutcome()))
+    assert final[0].key == "park2023acupuncturea"
+    assert "@article{park2023acupuncturea," in bib.read_text("utf-8")
+    # Another run added the same work meanwhile: nothing is written.
+    before = bib.read_bytes()
+    outcome = AddOutcome()
+    assert not append_entry(bib, entry.text(), _recheck(entry, [], outcome))
+    assert bib.read_bytes() == before
+    assert outcome.existing == [("10.3390/healthcare11111624", "park2023acupuncturea")]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,23 +126,34 @@ def write_edits(edits: Sequence[FileEdit]) -> None:
             atomic_write(edit.path, edit.encoded(edit.new_text))
 
 
-def append_entry(path: Path, entry_text: str) -> None:
+def append_entry(
+    path: Path, entry_text: str, recheck: Callable[[str], str | None] | None = None
+) -> bool:
     """Append one BibTeX entry to `path` (created if missing), one blank line after the last.
 
     The existing bytes are kept as they are; the entry takes the file's line endings.
+    `recheck`, if given, runs under the lock with the file's current text and returns the
+    entry to write (another run may have taken its key meanwhile) or None to write nothing
+    (it added the same work). Returns whether anything was written.
     """
-    entry = entry_text.strip().replace("\r\n", "\n")
-    if not _one_entry(entry):
-        raise LibraryError("the text to add is not one well-formed BibTeX entry")
     with locked(path):
         old = _read_bytes(path) if path.exists() else b""
         try:
-            old.decode("utf-8")
+            current = old.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise LibraryError(f"{path} is not UTF-8 text; nothing was added") from None
+        if recheck is not None:
+            rechecked = recheck(current.replace("\r\n", "\n"))
+            if rechecked is None:
+                return False
+            entry_text = rechecked
+        entry = entry_text.strip().replace("\r\n", "\n")
+        if not _one_entry(entry):
+            raise LibraryError("the text to add is not one well-formed BibTeX entry")
         nl = b"\r\n" if b"\r\n" in old else b"\n"
         body = entry.replace("\n", nl.decode()).encode("utf-8")
         atomic_write(path, old + _separator(old, nl) + body + nl)
+    return True
 
 
 def lock_path(path: Path) -> Path:
