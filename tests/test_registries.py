@@ -321,6 +321,20 @@ def test_pmc_to_pmid(fake: FakeRegistry, pmcid: str, pmid: str, asked: bool) -> 
     assert len(fake.hits("/ncbi/")) == int(asked)
 
 
+def test_pmc_to_pmids_asks_once_for_a_batch_and_caches_each(
+    fake: FakeRegistry, tmp_path: Path
+) -> None:
+    wanted = ["PMC4784927", "pmc10252336", "PMC1", "PMCX"]
+    expected = {"PMC4784927": "26959661", "pmc10252336": "37297763", "PMC1": "", "PMCX": ""}
+    with Cache.open(tmp_path / "c.sqlite") as cache:
+        with Registries(fake.settings(), cache) as registries:
+            assert registries.pmc_to_pmids(wanted) == expected
+        assert len(fake.hits("/ncbi/")) == 1  # one request for the three well-formed ids
+        with Registries(fake.settings(), cache) as registries:
+            assert registries.pmc_to_pmid("PMC4784927") == "26959661"  # from the cache
+        assert len(fake.hits("/ncbi/")) == 1
+
+
 def test_ncbi_is_asked_politely(fake: FakeRegistry) -> None:
     settings = fake.settings(tool="citations-tests", email="me@example.org", ncbi_api_key="k3y")
     with Registries(settings) as registries:

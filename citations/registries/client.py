@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 from urllib.parse import unquote
 
@@ -268,6 +268,45 @@ class Registries:
         if not problem:
             self._net.keep(key, answer, found=bool(ids))
         return ids
+
+    def pmc_to_pmids(self, pmcids: Sequence[str]) -> dict[str, str]:
+        """PMIDs of PMC articles (keys as given; "" when unknown or unanswered), asking PMC's
+        esummary for up to 200 ids at a time: NCBI allows few requests a second."""
+        digits_of = {}
+        for raw in pmcids:
+            digits = re.sub(r"^pmc", "", raw.strip(), flags=re.IGNORECASE)
+            if digits.isdigit():
+                digits_of[raw] = digits
+        found: dict[str, str] = {}
+        todo = []
+        for digits in dict.fromkeys(digits_of.values()):
+            cached = self._net.cached(f"ncbi:pmc:PMC{digits}")
+            if cached is not None:
+                items, problem = pubmed.split_esummary(cached.body)
+                item = items.get(digits)
+                found[digits] = pubmed.pmid_of_pmc(item) if item and not problem else ""
+            elif not self.settings.offline:
+                todo.append(digits)
+        base = self.settings.urls["ncbi"]
+        for start in range(0, len(todo), pubmed.BATCH):
+            batch = todo[start : start + pubmed.BATCH]
+            url = pubmed.esummary_url(base, "pmc", batch, self._ncbi_params())
+            answer = self._net.get("ncbi", url, {"Accept": "application/json"})
+            if isinstance(answer, str) or not answer.ok:
+                continue
+            items, problem = pubmed.split_esummary(answer.body)
+            if problem:
+                continue
+            for digits in batch:
+                item = items.get(digits)
+                if item is None:
+                    continue
+                found[digits] = pmid = pubmed.pmid_of_pmc(item)
+                # Cached one id at a time, in the shape a single lookup stores.
+                body = json.dumps({"result": {"uids": [digits], digits: item}}).encode()
+                single = replace(answer, body=body)
+                self._net.keep(f"ncbi:pmc:PMC{digits}", single, found=bool(pmid))
+        return {raw: found.get(digits_of.get(raw, ""), "") for raw in pmcids}
 
     def pmc_to_pmid(self, pmcid: str) -> str:
         """The PMID of a PMC article, from PMC's esummary; "" when unknown or unanswered."""

@@ -114,9 +114,9 @@ class Resolver:
         """PMCIDs mapped to PMIDs, then one batched PubMed request for every PMID, before the
         entries are resolved (NCBI asks for batches, and allows few requests a second)."""
         found = [identifiers(ref) for ref in refs]
-        for ids in found:
-            if ids.pmcid and not ids.pmid and ids.pmcid not in self._pmc:
-                self._pmc[ids.pmcid] = self.registries.pmc_to_pmid(ids.pmcid)
+        pmcids = [i.pmcid for i in found if i.pmcid and not i.pmid and i.pmcid not in self._pmc]
+        if pmcids:
+            self._pmc.update(self.registries.pmc_to_pmids(list(dict.fromkeys(pmcids))))
         pmids = [i.pmid for i in found if i.pmid] + [p for p in self._pmc.values() if p]
         todo = [pmid for pmid in dict.fromkeys(pmids) if pmid not in self._pubmed]
         if todo:
