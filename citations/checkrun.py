@@ -66,7 +66,7 @@ def run_check_command(
     library = load_library(refs or config.refs, cache_dir)
     articles = article_paths(config, settings, paths)
     snapshot = build_snapshot(library, articles)
-    findings = _with_claims(run_checks(snapshot, settings), snapshot, settings, claims)
+    findings = _with_claims(run_checks(snapshot, settings), snapshot, settings, claims, config)
     outcome = CheckOutcome(findings, "")
     fixes = [f.fix for f in findings if f.fix is not None]
     if (fix or diff) and fixes:
@@ -84,7 +84,9 @@ def run_check_command(
             # What remains is what a fresh check of the written files reports.
             library = load_library(refs or config.refs, cache_dir)
             snapshot = build_snapshot(library, articles)
-            findings = _with_claims(run_checks(snapshot, settings), snapshot, settings, claims)
+            findings = _with_claims(
+                run_checks(snapshot, settings), snapshot, settings, claims, config
+            )
             outcome.findings = findings
     meta = ReportMeta("check", __version__, all_rules() if claims else RULES, settings.root)
     outcome.report = reporter(findings, meta)
@@ -92,7 +94,11 @@ def run_check_command(
 
 
 def _with_claims(
-    findings: list[Finding], snapshot: Snapshot, settings: CheckSettings, claims: bool
+    findings: list[Finding],
+    snapshot: Snapshot,
+    settings: CheckSettings,
+    claims: bool,
+    config: Config,
 ) -> list[Finding]:
     """With --claims, the claim flags of the checked articles join the findings (read-only:
     the links cache is read when it exists, never written; nothing is fetched)."""
@@ -100,9 +106,9 @@ def _with_claims(
         return findings
     from .checks.settings import apply_settings
     from .claims.flags import claim_findings
-    from .net.cache import Cache, default_cache_path
+    from .net.cache import Cache, chosen_cache_path
 
-    path = default_cache_path()
+    path = chosen_cache_path(config, {})
     cache = Cache.open(path) if path is not None and path.exists() else None
     try:
         extra = claim_findings(snapshot.articles, snapshot.library, cache)

@@ -58,23 +58,11 @@ def run_claims_command(
     return ClaimsOutcome(text, flags, failed, notes)
 
 
-def cache_path(config: Config, options: Mapping[str, Any]) -> Path | None:
-    """The links results cache: --cache, else [links] cache, else the user cache folder."""
-    if options.get("no_cache"):
-        return None
-    if options.get("cache"):
-        return Path(options["cache"])
-    configured = config.sections.get("links", {}).get("cache")
-    if configured:
-        return (config.path.parent if config.path else Path.cwd()) / str(configured)
-    from .net.cache import default_cache_path
-
-    return default_cache_path()
-
-
 def _open_cache(config: Config, options: Mapping[str, Any], notes: list[str]) -> Cache | None:
     """The cache, if its file exists (opening would create one, and there is nothing to read)."""
-    path = cache_path(config, options)
+    from .net.cache import chosen_cache_path
+
+    path = chosen_cache_path(config, options)
     if path is None or not path.is_file():
         if options.get("cache"):
             notes.append(f"no cache at {path}: broken links are not flagged")

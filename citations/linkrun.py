@@ -95,7 +95,7 @@ def run_links_command(
     from .links.check import check_targets
     from .links.collect import changed_keys, collect_targets
     from .links.report import exit_failed, link_findings, render_report
-    from .net.cache import Cache, default_cache_path
+    from .net.cache import Cache, chosen_cache_path
     from .reporters import ReportMeta
 
     settings = link_settings(config, options)
@@ -106,7 +106,7 @@ def run_links_command(
     articles = [read_article(p) for p in find_articles(options.get("articles") or ())]
     keys = changed_keys(library, options["changed_since"]) if options.get("changed_since") else None
     targets = collect_targets(library, articles, keys=keys)
-    cache_path = _cache_path(config, options, default_cache_path)
+    cache_path = chosen_cache_path(config, options)
     cache = Cache.open(cache_path) if cache_path is not None else None
     try:
         results = check_targets(targets, settings, cache=cache, progress=progress)
@@ -129,17 +129,3 @@ def _fail_on(value: str | Sequence[str] | None) -> frozenset[str]:
         raise ConfigError(f"--fail-on: unknown outcome {sorted(unknown)[0]!r}",
                           hint=f"use some of {', '.join(OUTCOMES)}")  # fmt: skip
     return chosen
-
-
-def _cache_path(
-    config: Config, options: Mapping[str, Any], default: Callable[[], Path | None]
-) -> Path | None:
-    if options.get("no_cache"):
-        return None
-    if options.get("cache"):
-        return Path(options["cache"])
-    configured = config.sections.get("links", {}).get("cache")
-    if configured:
-        base = config.path.parent if config.path else Path.cwd()
-        return base / str(configured)
-    return default()

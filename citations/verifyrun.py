@@ -209,14 +209,7 @@ def _select(library: Library, keys: Sequence[str]) -> list[Reference]:
 def _open_cache(
     config: Config, options: Mapping[str, Any], table: Mapping[str, Any]
 ) -> Cache | None:
-    from .net.cache import Cache, default_cache_path
+    from .net.cache import Cache, chosen_cache_path
 
-    if options.get("no_cache"):
-        return None
-    if options.get("cache"):
-        path: Path | None = Path(options["cache"])
-    elif table.get("cache"):
-        path = (config.path.parent if config.path else Path.cwd()) / str(table["cache"])
-    else:
-        path = default_cache_path()
+    path = chosen_cache_path(config, options, "verify")
     return Cache.open(path) if path is not None else None

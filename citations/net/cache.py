@@ -9,10 +9,10 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 _T = TypeVar("_T")
 
@@ -42,6 +42,21 @@ _TABLES = (
 _DAMAGE = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 
 
+def chosen_cache_path(
+    config: Config, options: Mapping[str, Any], section: str = "links"
+) -> Path | None:
+    """The cache a command uses: none with `no_cache`; `cache` (--cache FILE); else the
+    config's `[section] cache`, relative to the config file; else the default."""
+    if options.get("no_cache"):
+        return None
+    if options.get("cache"):
+        return Path(options["cache"])
+    configured = config.sections.get(section, {}).get("cache")
+    if configured:
+        return (config.path.parent if config.path else Path.cwd()) / str(configured)
+    return default_cache_path()
+
+
 def default_cache_path() -> Path | None:
     """$CITATIONS_CACHE_DIR/cache.sqlite ("" turns the cache off), else the user cache folder."""
     env = os.environ.get("CITATIONS_CACHE_DIR")
@@ -50,6 +65,10 @@ def default_cache_path() -> Path | None:
     import platformdirs  # loaded on use: importing citations stays light
 
     return Path(platformdirs.user_cache_dir("citations")) / "cache.sqlite"
+
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 
 class Cache:
