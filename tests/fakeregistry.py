@@ -363,8 +363,30 @@ class FakeRegistry:
                      "retstart": "0", "idlist": ids[:retmax], "translationset": [],
                      "querytranslation": term}  # fmt: skip
             self._json(req, {"header": header, "esearchresult": found})
+        elif rest == "ecitmatch.cgi":
+            req.reply(200, self._ecitmatch(params.get("bdata", "")), None, "text/plain")
         else:
             req.reply(404, "<html><title>404 Not Found</title></html>")
+
+    def _ecitmatch(self, bdata: str) -> str:
+        """`journal|year|volume|first page|author|key|` lines, each answered with the PMID
+        appended (or NOT_FOUND / AMBIGUOUS, as ecitmatch.cgi does): the journal is matched
+        to `source` (NLM's abbreviation), the author to the first author's name."""
+        lines = []
+        for line in filter(None, bdata.splitlines()):
+            journal, year, volume, page, author, *_ = [*line.split("|"), "", "", "", "", ""]
+            hits = [
+                uid for uid, item in self.summaries.items()
+                if item.get("source", "").lower() == journal.strip().lower()
+                and item.get("pubdate", "").startswith(year.strip())
+                and item.get("volume", "") == volume.strip()
+                and item.get("pages", "").split("-")[0] == page.strip()
+                and (not author.strip() or words(author) <= words(
+                    (item.get("authors") or [{}])[0].get("name", "")))
+            ]  # fmt: skip
+            found = hits[0] if len(hits) == 1 else ("AMBIGUOUS" if hits else "NOT_FOUND")
+            lines.append(f"{line.rstrip('|')}|{found}")
+        return "\n".join(lines) + "\n"
 
     def _pmc_item(self, digits: str) -> dict[str, Any] | None:
         for pmid, item in self.summaries.items():

@@ -233,8 +233,8 @@ def test_failures_are_reported_and_the_rest_is_added(project: Path, registries: 
         ("10.5555/nope", "no DOI 10.5555/nope"),
         ("isbn:978-0-306-40615-7",
          "ISBN not looked up yet (no registry here answers ISBNs): add the book by hand"),
-        ("smith2020",
-         "not a DOI, PMID, PMCID, arXiv id, ISBN or http(s) URL (write e.g. doi:10.1/x)"),
+        ("smith2020", "not a DOI, PMID, PMCID, arXiv id, ISBN, http(s) URL or reference as "
+                      "printed (write e.g. doi:10.1/x)"),
     ]  # fmt: skip
     assert len(outcome.entries) == 1
     assert outcome.written == Path("refs/new.bib")
@@ -279,29 +279,41 @@ def _expected_references() -> list[str]:
     return [" ".join(e.split()) for e in re.split(r"^\s*\d+\.\s", text, flags=re.M) if e.strip()]
 
 
+USICHENKO = (
+    "Usichenko TI, Dinse M, Hermsen M, et al. Auricular acupuncture for pain relief after "
+    "total hip arthroplasty: a randomized controlled study. Pain. 2005;114:320-327."
+)
+
+
 def test_the_examples_references_render_as_in_the_example(
     tmp_path: Path, registries: Registries, site: LinkServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Five of the six: Usichenko 2005 has no DOI or PMID the project could confirm."""
+    """All six: five by identifier, and Usichenko 2005 (whose DOI and PMID the project could
+    not confirm) by the reference as the example prints it, matched by a Crossref search."""
     (tmp_path / "refs").mkdir()
     settings = 'refs = ["refs"]\n[add]\nsentence-case = true\n'  # the example's titles
     (tmp_path / "citations.toml").write_text(settings, "utf-8")
     monkeypatch.chdir(tmp_path)
-    ids = [MAYO, "pmid:26959661", "doi:10.3390/healthcare11111624", "pmid:21290833", CLEVELAND]
+    ids = [MAYO, "pmid:26959661", "doi:10.3390/healthcare11111624", "pmid:21290833", USICHENKO,
+           CLEVELAND]  # fmt: skip
     outcome = _add(registries, ids, accessed="2025-04", to=Path("refs/example.bib"))
     assert outcome.failed == [] and outcome.existing == []
     library = load_library([tmp_path / "refs"])
     assert library.findings == []
     keys = ["mayoclinic2023osteoarthritis", "wu2016efficacy", "park2023acupuncture",
-            "sheng2010comparative", "clevelandclinic2023hip"]  # fmt: skip
+            "sheng2010comparative", "usichenko2005auricular", "clevelandclinic2023hip"]  # fmt: skip
     assert [ref.key for ref in library] == keys  # the example's own keys
     style = get_style("ama", {"et-al-min": 6, "show-issue": False, "show-doi": False})
     rendered = [" ".join(plain(style.format(ref)).split()) for ref in library]
-    expected = _expected_references()
-    assert rendered == [expected[i] for i in (0, 1, 2, 3, 5)]
+    assert rendered == _expected_references()
     assert [h.path for h in site.hits()] == [
         MAYO.split(".org", 1)[1], "/old-cleveland", "/health/diseases/17401-x"
     ]  # fmt: skip
+    assert (
+        f"{USICHENKO}: matched to doi:10.5555/usichenko.2005.114.320 by a Crossref search: "
+        "'Auricular acupuncture for pain relief after total hip arthroplasty – a randomized "
+        "controlled study'" in outcome.messages
+    )
 
 
 def test_web_pages(project: Path, registries: Registries, site: LinkServer) -> None:

@@ -32,6 +32,7 @@ LANGUAGES = {
 _ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
             "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}",
             "^": r"\textasciicircum{}"}  # fmt: skip
+_SUBTITLE_DASH = re.compile(r"\s+(?:[\u2013\u2014]|--?)\s+")
 # A word for casing: letters and digits with a letter among them (H2O2, B12); R&D is one word.
 _AMP_WORD = re.compile(r"[^\W_]*[^\W\d_][^\W_]*(?:&[^\W_]+)*")
 # A word to brace: letters (joined by \& as in R\&D); never a command's name (\textbackslash).
@@ -169,6 +170,9 @@ def title_text(title: str, *, sentence_case: bool = False) -> str:
     """The registry's title: PubMed's [translation brackets] and a final period removed, LaTeX
     specials escaped, and braces where a BibTeX style must not lowercase.
 
+    A subtitle set off by a spaced dash (`Title – a subtitle`, as publishers typeset it) is
+    set off by a colon, as AMA, Vancouver and BibTeX's own styles write it.
+
     The case is kept as given unless `sentence_case`, which lowers the capitalised words of a
     Title Case title (not the first word, not acronyms). Every word with two capitals is
     braced ({DNA}, {COVID}-19, {mRNA}); in a title already in sentence case, so is every
@@ -181,6 +185,8 @@ def title_text(title: str, *, sentence_case: bool = False) -> str:
         text = bracketed[1]
     if text.endswith(".") and not text.endswith(".."):
         text = text[:-1]
+    if ":" not in text:  # `Title – a subtitle` as typeset: a colon, as styles print them
+        text = _SUBTITLE_DASH.sub(": ", text, count=1)
     titled = is_title_case(text)
     if sentence_case and titled:
         text, titled = _lower_words(text), False

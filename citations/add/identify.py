@@ -1,4 +1,5 @@
-"""What the user typed after `citations add`: a DOI, PMID, PMCID, arXiv id, ISBN or web page."""
+"""What the user typed after `citations add`: a DOI, PMID, PMCID, arXiv id, ISBN, web page, or a
+reference as printed, to search for."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Literal
 from urllib.parse import unquote, urlsplit
 
 from ..checks.identifiers import arxiv_valid, isbn_problem
+from .citation import looks_like_citation
 
-Kind = Literal["doi", "pmid", "pmcid", "arxiv", "isbn", "url"]
+Kind = Literal["doi", "pmid", "pmcid", "arxiv", "isbn", "url", "citation"]
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,8 @@ _PMC_PATH = re.compile(r"/(PMC\d{1,9})/?$", re.I)
 
 
 def identify(text: str) -> Identifier | BadIdentifier:
-    """Read one identifier; never raises. A URL that is no registry's becomes a web page."""
+    """Read one identifier; never raises. A URL that is no registry's becomes a web page;
+    text of four words or more that is no identifier is a reference to search for."""
     given = text
     text = text.strip()
     label = _LABEL.match(text)
@@ -67,8 +70,12 @@ def identify(text: str) -> Identifier | BadIdentifier:
         return Identifier("isbn", digits, given)
     if arxiv_valid(text):
         return Identifier("arxiv", text, given)
+    if looks_like_citation(text):
+        return Identifier("citation", " ".join(text.split()), given)
     return BadIdentifier(
-        given, "not a DOI, PMID, PMCID, arXiv id, ISBN or http(s) URL (write e.g. doi:10.1/x)"
+        given,
+        "not a DOI, PMID, PMCID, arXiv id, ISBN, http(s) URL or reference as printed"
+        " (write e.g. doi:10.1/x)",
     )
 
 

@@ -6,12 +6,13 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..registries.model import Lookup, Record
-from .identify import Identifier, identify, normalise_doi
+from .citation import choose, fit, vancouver_fields
+from .identify import Identifier, clean_doi, identify, normalise_doi
 from .webpage import WebPage, fetch_page
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from ..net.http import Client
     from ..registries.client import Registries
 
+_DOI_IN_TEXT = re.compile(r"(?i)(?:doi:\s*|doi\.org/)(10\.\d{4,9}/\S+)")
 WEB_MAP_ENV = "CITATIONS_WEB_MAP"  # "https://site=http://127.0.0.1:8000 ...": fetch pages there
 Find = Callable[[str, str], str]  # (kind, value) → the key of the library's entry, or ""
 _WARNED = {"retraction": "retracted", "withdrawal": "withdrawn",
@@ -94,6 +96,8 @@ def resolve(given: str, find: Find, lookups: Lookups) -> Resolved:
                                 "add the book by hand")  # fmt: skip
     if ident.kind == "url":
         return _page(ident, find, lookups)
+    if ident.kind == "citation":
+        return _citation(ident, lookups.registries)
     record = _record(ident, lookups.registries)
     if isinstance(record, str):
         return Resolved(failure=record)
@@ -120,6 +124,40 @@ def _page(ident: Identifier, find: Find, lookups: Lookups) -> Resolved:
         return Resolved(record, notes=_warnings(record))
     note = f"its DOI {page.doi} was not found ({record}); adding the page as it describes itself"
     return Resolved(page, notes=[note])
+
+
+def _citation(ident: Identifier, registries: Registries) -> Resolved:
+    """A reference as printed: the DOI in it, else Crossref's match, else PubMed's; each
+    accepted only if its title, first author and year are in the text."""
+    text = ident.value
+    in_text = _DOI_IN_TEXT.search(text)
+    if in_text and (doi := clean_doi(in_text[1])):
+        record = _record(Identifier("doi", doi, ident.given), registries)
+        if isinstance(record, str):
+            return Resolved(failure=f"the DOI in it: {record}")
+        if fit(text, record) is None:
+            return Resolved(failure=f"its DOI {doi} names another work: {record.title!r}")
+        return Resolved(record, notes=_warnings(record))
+    lookup = registries.crossref_search(text, rows=5)
+    chosen = choose(text, lookup.candidates) if lookup.status == "found" else ""
+    if isinstance(chosen, Record) and chosen.doi:
+        record = _record(Identifier("doi", chosen.doi, ident.given), registries)
+        if isinstance(record, str):
+            return Resolved(failure=record)
+        note = f"matched to doi:{record.doi} by a Crossref search: {record.title!r}"
+        return Resolved(record, notes=[note, *_warnings(record)])
+    why = chosen or f"Crossref: {lookup.detail or 'no answer'}"
+    fields = vancouver_fields(text)
+    pmid = registries.pubmed_citation(astuple(fields)) if fields else ""
+    if pmid:
+        record = _record(Identifier("pmid", pmid, ident.given), registries)
+        if isinstance(record, Record) and fit(text, record) is not None:
+            note = f"matched to PMID {pmid} by PubMed's citation matcher: {record.title!r}"
+            return Resolved(record, notes=[note, *_warnings(record)])
+    if lookup.status == "unavailable" and not pmid:
+        return Resolved(failure=f"could not be looked up: {lookup.detail or 'no answer'}")
+    return Resolved(failure=f"no registry record matches this reference ({why}); "
+                            "add it by its DOI or PMID")  # fmt: skip
 
 
 def _record(ident: Identifier, registries: Registries) -> Record | str:

@@ -30,7 +30,9 @@ from .base import Session, cli
 @click.pass_obj
 def add(session: Session, /, ids: Sequence[str], **options: Any) -> None:
     """Add works by identifier: a DOI (bare, doi:, or a doi.org or publisher URL with one),
-    pmid:, pmcid:, arxiv:, or the URL of any other web page.
+    pmid:, pmcid:, arxiv:, the URL of any other web page, or a reference as printed (quoted),
+    matched through Crossref then PubMed and accepted only if its title, first author and
+    year are in the text.
 
     Each becomes a clean BibTeX entry appended to the library. A work already there (same
     DOI, PMID, PMCID, arXiv id or URL) is refused with its key, and nothing is written for

@@ -269,6 +269,19 @@ class Registries:
             self._net.keep(key, answer, found=bool(ids))
         return ids
 
+    def pubmed_citation(self, fields: Sequence[str]) -> str:
+        """ecitmatch: the PMID of (journal, year, volume, first page, first author); "" when
+        PubMed finds none, several, or cannot be asked."""
+        url = pubmed.ecitmatch_url(self.settings.urls["ncbi"], fields, self._ncbi_params())
+        key = "ncbi:ecitmatch:" + "|".join(" ".join(f.lower().split()) for f in fields)
+        answer = self._net.fetch("ncbi", key, url, {"Accept": "text/plain"})
+        if isinstance(answer, str) or not answer.ok:
+            return ""
+        pmid, why = pubmed.parse_ecitmatch(answer.body)
+        if pmid or why:  # an answer in its shape, found or not; nonsense is not kept
+            self._net.keep(key, answer, found=bool(pmid))
+        return pmid
+
     def pmc_to_pmids(self, pmcids: Sequence[str]) -> dict[str, str]:
         """PMIDs of PMC articles (keys as given; "" when unknown or unanswered), asking PMC's
         esummary for up to 200 ids at a time: NCBI allows few requests a second."""

@@ -43,6 +43,29 @@ def esearch_url(base: str, term: str, params: Mapping[str, str], retmax: int = 2
     return f"{base}/esearch.fcgi?{urlencode(query)}"
 
 
+def ecitmatch_url(base: str, fields: Sequence[str], params: Mapping[str, str]) -> str:
+    """NCBI's citation matcher: `bdata` is `journal|year|volume|first page|author|key|`."""
+    bdata = "|".join(" ".join(f.replace("|", " ").split()).lower() for f in fields) + "|1|"
+    query = {"db": "pubmed", "retmode": "xml", "bdata": bdata, **params}
+    return f"{base}/ecitmatch.cgi?{urlencode(query, safe='|')}"
+
+
+def parse_ecitmatch(body: bytes) -> tuple[str, str]:
+    """(the PMID, "") of an ecitmatch answer; ("", why) when it found none or several.
+
+    It answers in plain text, one line per citation, the PMID appended to what was asked:
+    `proc natl acad sci u s a|1991|88|3248|mann bj|1|2014248` (NCBI's own example), else
+    `NOT_FOUND;INVALID_JOURNAL`, `AMBIGUOUS 2 citations`...
+    """
+    lines = [line for line in body.decode("utf-8", "replace").splitlines() if "|" in line]
+    if not lines:
+        return "", ""  # not its answer's shape: nothing learnt
+    answer = lines[0].rsplit("|", 1)[-1].strip()
+    if answer.isdigit():
+        return answer, ""
+    return "", f"PubMed's citation matcher: {answer or 'no match'}"
+
+
 def split_esummary(body: bytes) -> tuple[dict[str, dict[str, Any]], str]:
     """Each uid's item in an esummary answer, or ({}, why the answer is unusable)."""
     data, problem = load_json(body)
