@@ -86,6 +86,7 @@ def run_verify_command(
     from .verify import verify_references
     from .verify.report import FORMATS, RULES, failed, render, verify_findings
     from .verify.resolve import Resolver
+    from .verify.store import store_verdicts
 
     table = _table(config)
     report_format = options.get("report_format") or "text"
@@ -110,39 +111,25 @@ def run_verify_command(
     if options.get("mailto"):
         settings = replace(settings, mailto=str(options["mailto"]))
     cache = _open_cache(config, options, table)
-    notes: list[str] = []
+    outcome = VerifyOutcome("")
     try:
         with Registries(settings, cache) as registries:
             resolver = Resolver(registries, settings.urls)
             concurrency = int(table.get("concurrency", DEFAULT_CONCURRENCY))
             results = verify_references(refs, resolver, concurrency, progress)
+        if fix or show_diff:
+            results, library = _apply_fixes(
+                results, library, fields, outcome, write=fix and not show_diff,
+                refs_paths=refs_paths, parse_cache=parse_cache_dir(config),
+            )  # fmt: skip
+        if cache is not None:
+            # For `claims`: what cites a retracted or fabricated work (--no-cache stores nothing).
+            store_verdicts(cache, results, library, offline=offline)
     finally:
         if cache is not None:
-            notes += cache.notes
+            outcome.notes += cache.notes
             cache.close()
 
-    outcome = VerifyOutcome("", notes=notes)
-    if fix or show_diff:
-        from .library.edit import plan_fixes, unified_diff, write_edits
-        from .verify import judge
-
-        fixes, skipped = plan_verify_fixes(results, library, fields)
-        edits = plan_fixes(fixes, add_missing=True)
-        outcome.diff = unified_diff(edits)
-        outcome.notes += skipped
-        if fix and not show_diff:
-            write_edits(edits)
-            count = sum(len(e.applied) for e in edits if e.changed)
-            files = sum(1 for e in edits if e.changed)
-            outcome.notes += [f"fixed {count} field(s) in {files} file(s)"]
-            outcome.notes += [f"not fixed: {reason}" for e in edits for _, reason in e.skipped]
-            # Judge the written entries again against the records already fetched: no requests.
-            library = load_library(refs_paths, parse_cache_dir(config))
-            results = [
-                judge(library[r.key], r.resolution)
-                if r.resolution is not None and r.key in library else r
-                for r in results
-            ]  # fmt: skip
     snapshot = Snapshot(library)
     findings = verify_findings(results, snapshot)
     root = config.path.parent if config.path else Path.cwd()
@@ -177,6 +164,43 @@ def plan_verify_fixes(
             else:
                 fixes.append(Fix(ref.span.path, ref.key, diff.field, diff.fix))
     return fixes, skipped
+
+
+def _apply_fixes(
+    results: list[Result],
+    library: Library,
+    fields: frozenset[str],
+    outcome: VerifyOutcome,
+    *,
+    write: bool,
+    refs_paths: Sequence[Path],
+    parse_cache: Path | None,
+) -> tuple[list[Result], Library]:
+    """--diff into `outcome.diff`; with `write` (--fix) the edits written and the entries judged
+    again as written, so the report and the stored verdicts describe the library as it is now."""
+    from .library import load_library
+    from .library.edit import plan_fixes, unified_diff, write_edits
+    from .verify import judge
+
+    fixes, skipped = plan_verify_fixes(results, library, fields)
+    edits = plan_fixes(fixes, add_missing=True)
+    outcome.diff = unified_diff(edits)
+    outcome.notes += skipped
+    if not write:
+        return results, library
+    write_edits(edits)
+    count = sum(len(e.applied) for e in edits if e.changed)
+    files = sum(1 for e in edits if e.changed)
+    outcome.notes += [f"fixed {count} field(s) in {files} file(s)"]
+    outcome.notes += [f"not fixed: {reason}" for e in edits for _, reason in e.skipped]
+    # Judge the written entries again against the records already fetched: no requests.
+    library = load_library(refs_paths, parse_cache)
+    results = [
+        judge(library[r.key], r.resolution)
+        if r.resolution is not None and r.key in library else r
+        for r in results
+    ]  # fmt: skip
+    return results, library
 
 
 def _table(config: Config) -> dict[str, Any]:

@@ -34,8 +34,10 @@ from .base import Session, cli, emit_report
 @click.option("--strict", is_flag=True,
               help="Fail on mismatches, corrections and expressions of concern too.")  # fmt: skip
 @click.option("--cache", type=click.Path(path_type=Path, dir_okay=False),
-              help="The registry cache (SQLite). Default: the user cache folder.")  # fmt: skip
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the registry cache.")
+              help="The cache of registry answers and verdicts (SQLite). "
+                   "Default: the user cache folder.")  # fmt: skip
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write the cache: no verdicts kept for `claims`.")  # fmt: skip
 @click.option("--mailto", metavar="EMAIL",
               help="Your e-mail for the registries' polite pools.")  # fmt: skip
 @click.pass_obj
