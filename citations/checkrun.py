@@ -101,20 +101,19 @@ def _with_claims(
     config: Config,
 ) -> list[Finding]:
     """With --claims, the claim flags of the checked articles join the findings (read-only:
-    the links cache is read when it exists, never written; nothing is fetched)."""
+    the cache of links results and verify's verdicts is read when it exists, never written;
+    nothing is fetched)."""
     if not claims or not snapshot.articles:
         return findings
     from .checks.settings import apply_settings
     from .claims.flags import claim_findings
-    from .net.cache import Cache, chosen_cache_path
+    from .claimsrun import read_caches
+    from .verify.store import recorded_verdicts
 
-    path = chosen_cache_path(config, {})
-    cache = Cache.open(path) if path is not None and path.exists() else None
-    try:
-        extra = claim_findings(snapshot.articles, snapshot.library, cache)
-    finally:
-        if cache is not None:
-            cache.close()
+    cited = [item.key for a in snapshot.articles for m in a.markers for item in m.items]
+    with read_caches(config, {}, []) as (links, verify):
+        verified = recorded_verdicts(verify, snapshot.library, cited)
+        extra = claim_findings(snapshot.articles, snapshot.library, links, verified)
     return sorted(findings + apply_settings(extra, settings, snapshot), key=_order)
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +30,8 @@ def run_claims_command(
 ) -> ClaimsOutcome:
     """Options: refs, report_format (text|json|markdown|html), cache, no_cache, strict.
 
-    The links cache is only read, and only if it exists: `claims` never fetches anything.
+    The cache (link results from `citations links`, verdicts from `citations verify`) is only
+    read, and only if it exists: `claims` never fetches anything.
     """
     from .article import read_article
     from .checks import find_articles
@@ -38,6 +40,7 @@ def run_claims_command(
     from .claims.report import build_report, render_report
     from .library import load_library
     from .styles import get_style
+    from .verify.store import recorded_verdicts
 
     if not articles:
         raise CitationsError("no articles given", hint="name one or more articles or folders")
@@ -45,28 +48,41 @@ def run_claims_command(
     index = find_claims([read_article(p) for p in find_articles(articles)], library)
     style = get_style(config.style, config.style_options)
     notes: list[str] = []
-    cache = _open_cache(config, options, notes)
-    try:
-        flags = flag_claims(index, library, cache)
-    finally:
-        if cache is not None:
-            notes += cache.notes
-            cache.close()
+    with read_caches(config, options, notes) as (links, verify):
+        verified = recorded_verdicts(verify, library, index.citing)
+        flags = flag_claims(index, library, links, verified)
     report = build_report(index, library, style, flags, __version__)
     text = render_report(report, options.get("report_format") or "text")
     failed = has_errors(flags, strict=bool(options.get("strict")))
     return ClaimsOutcome(text, flags, failed, notes)
 
 
-def _open_cache(config: Config, options: Mapping[str, Any], notes: list[str]) -> Cache | None:
-    """The cache, if its file exists (opening would create one, and there is nothing to read)."""
-    from .net.cache import chosen_cache_path
+@contextlib.contextmanager
+def read_caches(
+    config: Config, options: Mapping[str, Any], notes: list[str]
+) -> Iterator[tuple[Cache | None, Cache | None]]:
+    """The links cache and verify's (`[links] cache` and `[verify] cache` may differ), each
+    only if its file exists: opening would create one, and there is nothing to read. Both are
+    one connection when they name the same file; cache trouble goes to `notes`."""
+    from .net.cache import Cache, chosen_cache_path
 
-    path = chosen_cache_path(config, options)
-    if path is None or not path.is_file():
-        if options.get("cache"):
-            notes.append(f"no cache at {path}: broken links are not flagged")
-        return None
-    from .net.cache import Cache
-
-    return Cache.open(path)
+    paths = (chosen_cache_path(config, options), chosen_cache_path(config, options, "verify"))
+    opened: dict[Path, Cache] = {}
+    chosen: list[Cache | None] = []
+    try:
+        for path in paths:
+            if path is None or not path.is_file():
+                chosen.append(None)
+                continue
+            where = path.resolve()
+            if where not in opened:
+                opened[where] = Cache.open(path)
+            chosen.append(opened[where])
+        if options.get("cache") and not opened:
+            notes.append(f"no cache at {options['cache']}: broken links and verify's verdicts "
+                         "are not flagged")  # fmt: skip
+        yield chosen[0], chosen[1]
+    finally:
+        for cache in opened.values():
+            notes.extend([n for n in cache.notes if n not in notes])
+            cache.close()

@@ -13,6 +13,7 @@ from citations.config import Config
 from citations.findings import Finding
 from citations.library import Library, load_library
 from citations.net.cache import Cache
+from citations.verify.store import StoredVerdict
 
 BIB = """
 @article{trial,
@@ -47,7 +48,7 @@ def flags(
     text: str,
     library: Library,
     cache: Cache | None = None,
-    verified: dict[str, str] | None = None,
+    verified: dict[str, StoredVerdict] | None = None,
 ) -> list[Finding]:
     from citations.claims import find_claims
     from citations.claims.flags import flag_claims
@@ -168,9 +169,11 @@ def test_cites_broken_reference(
     ],
 )
 def test_cites_unverified_reference(verdict: str, flagged: bool, library: Library) -> None:
-    found = flags("Heat helps.[@trial]\n", library, verified={"trial": verdict})
+    recorded = StoredVerdict("trial", verdict, checked_at=1795780800.0)  # 2026-11-27 12:00 UTC
+    found = flags("Heat helps.[@trial]\n", library, verified={"trial": recorded})
     assert [f.code for f in found] == (["cites-unverified-reference"] if flagged else [])
     assert all(f.severity == "error" and f.key == "trial" for f in found)
+    assert all("recorded by citations verify on 2026-11-27" in f.message for f in found)
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from .evidence import EVIDENCE_TYPES, WEAK_TYPES, Evidence, classify
 
 if TYPE_CHECKING:
     from ..net.cache import Cache
+    from ..verify.store import StoredVerdict
 
 UNCITED_EVIDENCE = Rule(
     "uncited-evidence-claim", "warning",
@@ -71,10 +72,10 @@ def claim_findings(
     articles: Sequence[Article],
     library: Library,
     cache: Cache | None = None,
-    verified: Mapping[str, str] | None = None,
+    verified: Mapping[str, StoredVerdict] | None = None,
 ) -> list[Finding]:
     """The claim flags of `articles`, for `citations check`; give the links cache (or None)
-    to flag sources recorded broken, and verify's verdicts by key to flag unusable ones."""
+    to flag sources recorded broken, and verify's stored verdicts by key to flag unusable ones."""
     return flag_claims(find_claims(articles, library), library, cache, verified)
 
 
@@ -82,14 +83,15 @@ def flag_claims(
     index: ClaimIndex,
     library: Library,
     cache: Cache | None = None,
-    verified: Mapping[str, str] | None = None,
+    verified: Mapping[str, StoredVerdict] | None = None,
 ) -> list[Finding]:
     """Every flag, sorted by place then code.
 
     `cache` is read, never written, and nothing is fetched: link results stored by
     `citations links` (stale ones too) decide `cites-broken-reference`. `verified` maps a key
-    to what verification recorded ("retracted", "not-found"); until `citations verify`
-    stores its results, callers pass None and that flag never fires.
+    to the verdict `citations verify` stored for the entry as it is now
+    (`verify.store.recorded_verdicts`); "retracted" and "not-found" decide
+    `cites-unverified-reference`.
     """
     evidence = {key: classify(library[key]) for key in index.citing if key in library}
     broken = _broken_links(library, evidence, cache) if cache is not None else {}
@@ -118,7 +120,7 @@ def _claim_flags(
     claim: Claim,
     evidence: Mapping[str, Evidence],
     broken: Mapping[str, str],
-    verified: Mapping[str, str],
+    verified: Mapping[str, StoredVerdict],
 ) -> Iterator[Finding]:
     known = [key for key in claim.keys if key in evidence]
     if known and all(evidence[key].type in WEAK_TYPES for key in known):
@@ -135,12 +137,14 @@ def _claim_flags(
                 f"cites '{item.key}', whose {broken[item.key]}", item.span,
                 hint="fix the entry's url or doi, or run `citations links` again", key=item.key,
             )  # fmt: skip
-        status = verified.get(item.key, "")
-        if status in UNVERIFIED_STATUSES:
+        stored = verified.get(item.key)
+        if stored is not None and stored.verdict in UNVERIFIED_STATUSES:
             yield Finding(
                 UNVERIFIED.code, UNVERIFIED.severity,
-                f"cites '{item.key}', which {UNVERIFIED_STATUSES[status]}", item.span,
-                hint="cite another source, or correct the entry", key=item.key,
+                f"cites '{item.key}', which {UNVERIFIED_STATUSES[stored.verdict]} (recorded by "
+                f"citations verify on {stored.recorded_on})", item.span,
+                hint="cite another source, or correct the entry and run `citations verify` "
+                "again", key=item.key,
             )  # fmt: skip
 
 

@@ -24,9 +24,11 @@ from .base import Session, cli, emit_report
 @click.option(
     "--cache",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="The links cache to read (never written). Default: the user cache.",
+    help="The cache of link results and verify's verdicts to read (never written). "
+    "Default: the user cache.",
 )
-@click.option("--no-cache", is_flag=True, help="Read no cache: broken links are not flagged.")
+@click.option("--no-cache", is_flag=True,
+              help="Read no cache: broken or unverified sources are not flagged.")  # fmt: skip
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.pass_obj
 def claims(
@@ -43,7 +45,8 @@ def claims(
 
     A claim is a sentence, list item or table cell that cites. The report adds, for each
     reference, every claim citing it, and flags uncited appeals to research, claims resting
-    only on web pages, and sources `citations links` recorded as broken. Nothing is fetched.
+    only on web pages, sources `citations links` recorded as broken, and sources
+    `citations verify` recorded as retracted or not found. Nothing is fetched.
     """
     from ..claimsrun import run_claims_command
 
