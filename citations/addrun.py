@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .add.entry import Entry, page_entry, record_entry
+from .add.entry import Entry, entry_type, page_entry, record_entry
 from .add.identify import normalise_doi
 from .add.keys import (
     DEFAULT_KEY_PATTERN,
@@ -31,6 +31,7 @@ from .config import Config, parse_cache_dir
 from .errors import CitationsError, ConfigError
 from .library import Library, find_bib_files, load_library
 from .registries.model import Record
+from .registries.openlibrary import isbn13
 
 if TYPE_CHECKING:
     from .registries.client import Registries
@@ -127,8 +128,12 @@ def _recheck(entry: Entry, final: list[Entry], outcome: AddOutcome) -> Callable[
     def recheck(text: str) -> str | None:
         written = parse_bibtex(text, {})["entries"]
         ours = {name: _strip(value) for name, value in entry.fields if name in _ID_FIELDS}
-        for key, _type, _line, raw, _lines in written:
+        if entry.type == "book":
+            ours.update((n, _strip(v)) for n, v in entry.fields if n == "isbn")
+        for key, kind, _line, raw, _lines in written:
             for name, value in ours.items():
+                if name == "isbn" and kind.lower() != "book":
+                    continue
                 if value and raw.get(name) and _norm(name, raw[name]) == _norm(name, value):
                     outcome.existing.append((value, key))
                     outcome.messages.append(f"{value}: added meanwhile as {key}; not again")
@@ -215,6 +220,8 @@ def _index(library: Library) -> _Known:
     for ref in library:
         for kind in ("doi", "pmid", "pmcid", "url"):
             known.add(kind, ref.get(kind), ref.key)
+        if ref.type == "book":
+            known.add("isbn", ref.get("isbn"), ref.key)
         if (ref.get("eprinttype") or ref.get("archiveprefix")).lower() == "arxiv":
             known.add("arxiv", ref.get("eprint"), ref.key)
     return known
@@ -232,6 +239,8 @@ def _norm(kind: str, value: str) -> str:
         return re.sub(r"v\d+$", "", value.lower().removeprefix("arxiv:"))
     if kind == "url":
         return re.sub(r"^https?://(?:www\.)?", "", value.lower()).rstrip("/")
+    if kind == "isbn":
+        return isbn13(value)
     return value.lstrip("0") if value.isdigit() else value
 
 
@@ -245,6 +254,8 @@ def _entry(found: Record | WebPage, settings: AddSettings, known: _Known) -> Ent
     else:
         ids = [("doi", found.doi), ("pmid", found.pmid), ("pmcid", found.pmcid)]
         ids += [("arxiv", found.arxiv)] if found.arxiv else []
+        if entry_type(found) == "book":  # a chapter's ISBN is its book's, shared
+            ids += [("isbn", isbn) for isbn in found.isbn[:1]]
         existing = next((k for kind, value in ids if (k := known.find(kind, value))), "")
         if existing:
             return existing

@@ -1,4 +1,5 @@
-"""Crossref, doi.org, NCBI E-utilities and arXiv faked on 127.0.0.1, in their real answer shapes.
+"""Crossref, doi.org, NCBI E-utilities, arXiv and Open Library faked on 127.0.0.1, in their real
+answer shapes.
 
     with FakeRegistry() as fake:
         registries = Registries(fake.settings())  # or monkeypatch.setenv(...) from fake.env()
@@ -6,8 +7,8 @@
         ...
         assert len(fake.hits("/crossref/works/")) == 2
 
-Every file under tests/fixtures/registry/{crossref,csl,pubmed,arxiv}/ is served (the layout is
-in that folder's README.md), or under each root given (`FakeRegistry(root1, root2)`);
+Every file under tests/fixtures/registry/{crossref,csl,pubmed,arxiv,openlibrary}/ is served
+(the layout is in that folder's README.md), or under each root given (`FakeRegistry(root1, root2)`);
 `add_work`, `add_csl`, `add_summary` and `add_feed` add more for one test. Knobs (`respond`,
 `rate_limit`, `slow`, `malformed`, `html`, `redirect`) act on the decoded request path,
 exactly or by prefix when the pattern ends in `*`.
@@ -77,7 +78,8 @@ def words(text: str) -> set[str]:
 
 
 class FakeRegistry:
-    """One loopback server answering all four registries under /crossref, /doi, /ncbi, /arxiv."""
+    """One loopback server answering the registries under /crossref, /doi, /ncbi, /arxiv and
+    /openlibrary."""
 
     def __init__(self, *roots: Path) -> None:
         self.server = LinkServer()
@@ -85,6 +87,7 @@ class FakeRegistry:
         self.csl: dict[str, dict[str, Any]] = {}  # DOI (lower case) → CSL-JSON
         self.summaries: dict[str, dict[str, Any]] = {}  # PMID → esummary item
         self.feeds: dict[str, str] = {}  # arXiv id (no version, lower case) → Atom feed
+        self.books: dict[str, dict[str, Any]] = {}  # "ISBN:978…" → Books API item
         self.agencies: dict[str, str] = {}  # DOI → RA, over "Crossref"/"DataCite" by source
         self.crossref_limit = ("50", "1s")  # sent as x-rate-limit-limit / -interval
         self._rules: list[_Rule] = []
@@ -114,6 +117,8 @@ class FakeRegistry:
             self.add_summary(json.loads(path.read_text("utf-8")))
         for path in sorted((root / "arxiv").glob("*.xml")):
             self.add_feed(path.read_text("utf-8"))
+        for path in sorted((root / "openlibrary").glob("*.json")):
+            self.books.update(json.loads(path.read_text("utf-8")))
 
     def add_work(self, message: dict[str, Any]) -> None:
         self.works[message["DOI"].lower()] = message
@@ -220,7 +225,7 @@ class FakeRegistry:
         params = dict(parse_qsl(query, keep_blank_values=True))
         registry, _, rest = path[1:].partition("/")
         answer = {"crossref": self._crossref, "doi": self._doi, "ncbi": self._ncbi,
-                  "arxiv": self._arxiv}[registry]  # fmt: skip
+                  "arxiv": self._arxiv, "openlibrary": self._openlibrary}[registry]  # fmt: skip
         answer(req, rest, params)
 
     def _json(self, req: Request, data: Any, status: int = 200, **headers: str) -> None:
@@ -423,6 +428,16 @@ class FakeRegistry:
         else:
             entry = _ERROR_ENTRY.format(id=wanted)
             req.reply(400, _FEED.format(id=wanted, total=1, entry=entry), None, atom)
+
+    def _openlibrary(self, req: Request, rest: str, params: dict[str, str]) -> None:
+        """`/api/books?bibkeys=ISBN:…,ISBN:…&format=json&jscmd=data`: the books it knows, by
+        the keys as asked (`{}` when none); another path is its 404 page."""
+        if rest != "api/books":
+            req.reply(404, "<html><title>404 - Page Not Found</title></html>")
+            return
+        keys = [k for k in params.get("bibkeys", "").split(",") if k]
+        found = {k: self.books[k] for k in keys if k in self.books}
+        self._json(req, found)
 
 
 def _matches(item: dict[str, Any], value: str, field: str) -> bool:

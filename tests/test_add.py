@@ -227,12 +227,11 @@ def test_a_retracted_work_is_added_with_a_warning(project: Path, registries: Reg
 
 
 def test_failures_are_reported_and_the_rest_is_added(project: Path, registries: Registries) -> None:
-    ids = ["10.5555/nope", "isbn:978-0-306-40615-7", "smith2020", "10.5555/add.thesis"]
+    ids = ["10.5555/nope", "isbn:978-3-16-148410-0", "smith2020", "10.5555/add.thesis"]
     outcome = _add(registries, ids, to=Path("refs/new.bib"))
     assert outcome.failed == [
         ("10.5555/nope", "no DOI 10.5555/nope"),
-        ("isbn:978-0-306-40615-7",
-         "ISBN not looked up yet (no registry here answers ISBNs): add the book by hand"),
+        ("isbn:978-3-16-148410-0", "Open Library has no book with ISBN 9783161484100"),
         ("smith2020", "not a DOI, PMID, PMCID, arXiv id, ISBN, http(s) URL or reference as "
                       "printed (write e.g. doi:10.1/x)"),
     ]  # fmt: skip

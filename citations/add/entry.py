@@ -88,7 +88,7 @@ def record_entry(record: Record, key: str, *, sentence_case: bool = False) -> En
     if record.arxiv and kind == "misc":
         f.add("eprint", record.arxiv)
         f.add("eprinttype", "arxiv")
-    web_only = not (record.doi or record.pmid or record.pmcid)
+    web_only = not (record.doi or record.pmid or record.pmcid or record.isbn)
     if record.arxiv and kind == "misc":
         f.add("url", f"https://arxiv.org/abs/{record.arxiv}")
     elif web_only:

@@ -91,9 +91,6 @@ def resolve(given: str, find: Find, lookups: Lookups) -> Resolved:
     key = find(ident.kind, ident.value)
     if key:
         return Resolved(existing=key)
-    if ident.kind == "isbn":
-        return Resolved(failure="ISBN not looked up yet (no registry here answers ISBNs): "
-                                "add the book by hand")  # fmt: skip
     if ident.kind == "url":
         return _page(ident, find, lookups)
     if ident.kind == "citation":
@@ -169,6 +166,11 @@ def _record(ident: Identifier, registries: Registries) -> Record | str:
         if lookup.record is None:
             return _why(lookup, f"no DOI {ident.value}")
         return _with_pubmed_ids(lookup.record, registries)
+    if ident.kind == "isbn":
+        lookup = registries.book(ident.value)
+        if lookup.record is None:
+            return _why(lookup, f"Open Library has no book with ISBN {ident.value}")
+        return lookup.record
     if ident.kind == "arxiv":
         lookup = registries.arxiv(ident.value)
         if lookup.record is None:

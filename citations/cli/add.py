@@ -30,7 +30,7 @@ from .base import Session, cli
 @click.pass_obj
 def add(session: Session, /, ids: Sequence[str], **options: Any) -> None:
     """Add works by identifier: a DOI (bare, doi:, or a doi.org or publisher URL with one),
-    pmid:, pmcid:, arxiv:, the URL of any other web page, or a reference as printed (quoted),
+    pmid:, pmcid:, arxiv:, isbn:, the URL of any other web page, or a reference as printed (quoted),
     matched through Crossref then PubMed and accepted only if its title, first author and
     year are in the text.
 

@@ -15,6 +15,7 @@ DEFAULTS = {
     "doi": "https://doi.org",
     "ncbi": "https://eutils.ncbi.nlm.nih.gov/entrez/eutils",
     "arxiv": "https://export.arxiv.org/api",
+    "openlibrary": "https://openlibrary.org",
 }
 ENVIRONMENT = {name: f"CITATIONS_{name.upper()}_URL" for name in DEFAULTS}
 # Politeness settings that may sit beside the URLs (used by the registry clients).

@@ -14,14 +14,15 @@ from ..errors import ConfigError
 from ..net.cache import Cache
 from ..net.endpoints import registry_urls
 from ..net.http import HttpConfig
-from . import arxiv, crossref, doiorg, pubmed
+from . import arxiv, crossref, doiorg, openlibrary, pubmed
 from .model import Lookup
 from .transport import OFFLINE, Answer, Transport, polite_user_agent
 
-REGISTRIES = ("crossref", "doi", "ncbi", "arxiv")
+REGISTRIES = ("crossref", "doi", "ncbi", "arxiv", "openlibrary")
 # Requests a second. Crossref's own limit is read from its headers (we never go above ours);
-# NCBI allows 3 a second, 10 with an API key; arXiv asks for one every three seconds.
-DEFAULT_RATES = {"crossref": 10.0, "doi": 10.0, "ncbi": 3.0, "arxiv": 1 / 3}
+# NCBI allows 3 a second, 10 with an API key; arXiv asks for one every three seconds; Open
+# Library asks heavy users to slow down, and ISBNs are looked up one at a time, by hand.
+DEFAULT_RATES = {"crossref": 10.0, "doi": 10.0, "ncbi": 3.0, "arxiv": 1 / 3, "openlibrary": 1.0}
 NCBI_KEYED_RATE = 10.0
 MAX_REDIRECTS = 5
 MAX_BODY = 8 << 20  # a Crossref work with a long reference list runs to a few hundred KB
@@ -387,6 +388,21 @@ class Registries:
         headers = {"Accept": "application/atom+xml"}
         return self._lookup("arxiv", f"arxiv:{arxiv_id.lower()}", url, parse, headers)
 
+    # -- Open Library ----------------------------------------------------------------------
+
+    def book(self, isbn: str) -> Lookup:
+        """An ISBN's book from Open Library's Books API (ISBN-10s are asked as ISBN-13s)."""
+        isbn = openlibrary.isbn13(isbn)
+        url = openlibrary.books_url(self.settings.urls["openlibrary"], isbn)
+
+        def parse(answer: Answer) -> Lookup:
+            if not answer.ok:
+                return Lookup("unavailable", detail=f"Open Library: {answer.problem()}")
+            return openlibrary.parse_books(answer.body, isbn, url)
+
+        headers = {"Accept": "application/json"}
+        return self._lookup("openlibrary", f"openlibrary:isbn:{isbn}", url, parse, headers)
+
     # -- asking ----------------------------------------------------------------------------
 
     def _lookup(
@@ -401,7 +417,8 @@ class Registries:
         answer = self._net.fetch(registry, key, url, headers, follow)
         if isinstance(answer, str):
             if answer != OFFLINE:
-                name = {"doi": "doi.org", "ncbi": "PubMed"}.get(registry, registry.capitalize())
+                names = {"doi": "doi.org", "ncbi": "PubMed", "openlibrary": "Open Library"}
+                name = names.get(registry, registry.capitalize())
                 answer = f"{name}: {answer}"
             return Lookup("unavailable", detail=answer)
         lookup = parse(answer)

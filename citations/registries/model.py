@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-RegistryName = Literal["crossref", "datacite", "doi", "ncbi", "arxiv"]
+RegistryName = Literal["crossref", "datacite", "doi", "ncbi", "arxiv", "openlibrary"]
 
 
 @dataclass(frozen=True)
