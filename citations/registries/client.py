@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import unquote
 
@@ -14,8 +13,9 @@ from ..errors import ConfigError
 from ..net.cache import Cache
 from ..net.endpoints import registry_urls
 from ..net.http import HttpConfig
-from . import arxiv, crossref, doiorg, openlibrary, pubmed
+from . import arxiv, crossref, doiorg, openlibrary
 from .model import Lookup
+from .ncbi import PubMedQuestions
 from .transport import OFFLINE, Answer, Transport, polite_user_agent
 
 REGISTRIES = ("crossref", "doi", "ncbi", "arxiv", "openlibrary")
@@ -88,7 +88,7 @@ def clean_doi(doi: str) -> str:
     return unquote(bare) if bare != text and text.lower().startswith("http") else bare
 
 
-class Registries:
+class Registries(PubMedQuestions):
     """Crossref, doi.org, NCBI and arXiv behind one thread-safe object: one per run.
 
     Every answer is a value: a registry that cannot be reached, or answers nonsense, gives
@@ -227,149 +227,6 @@ class Registries:
         headers = {"Accept": doiorg.CSL_ACCEPT}
         key = f"doi:csl:{doi.lower()}"
         return self._lookup("doi", key, url, parse, headers, follow=MAX_REDIRECTS)
-
-    # -- NCBI ------------------------------------------------------------------------------
-
-    def pubmed(self, pmids: Sequence[str]) -> dict[str, Lookup]:
-        """esummary for each PMID (keys as given), asking for at most 200 ids at a time."""
-        wanted: dict[str, list[str]] = {}
-        for raw in pmids:
-            if raw.strip().isdigit():
-                wanted.setdefault(raw.strip(), []).append(raw)
-        found: dict[str, Lookup] = {}
-        todo = []
-        for pmid in wanted:
-            cached = self._net.cached(f"ncbi:esummary:{pmid}")
-            item, _ = crossref.load_json(cached.body) if cached is not None else (None, "")
-            if isinstance(item, dict):
-                found[pmid] = pubmed.read_item(item, self._summary_url(pmid))
-            elif self.settings.offline:
-                found[pmid] = Lookup("unavailable", detail=OFFLINE)
-            else:
-                todo.append(pmid)
-        for start in range(0, len(todo), pubmed.BATCH):
-            found.update(self._esummary(todo[start : start + pubmed.BATCH]))
-        not_pmid = "PubMed: {!r} is not a PMID"
-        return {
-            raw: found.get(raw.strip()) or Lookup("not-found", detail=not_pmid.format(raw))
-            for raw in pmids
-        }
-
-    def pubmed_search(self, term: str) -> list[str]:
-        """esearch → PMIDs (`10.1/x[doi]`, `words[ti] AND name[au]`); [] when none or unknown."""
-        term = " ".join(term.split())
-        if not term:
-            return []
-        key = f"ncbi:esearch:{term}"
-        url = pubmed.esearch_url(self.settings.urls["ncbi"], term, self._ncbi_params())
-        answer = self._net.fetch("ncbi", key, url, {"Accept": "application/json"})
-        if isinstance(answer, str) or not answer.ok:
-            return []
-        ids, problem = pubmed.parse_esearch(answer.body)
-        if not problem:
-            self._net.keep(key, answer, found=bool(ids))
-        return ids
-
-    def pubmed_citation(self, fields: Sequence[str]) -> str:
-        """ecitmatch: the PMID of (journal, year, volume, first page, first author); "" when
-        PubMed finds none, several, or cannot be asked."""
-        url = pubmed.ecitmatch_url(self.settings.urls["ncbi"], fields, self._ncbi_params())
-        key = "ncbi:ecitmatch:" + "|".join(" ".join(f.lower().split()) for f in fields)
-        answer = self._net.fetch("ncbi", key, url, {"Accept": "text/plain"})
-        if isinstance(answer, str) or not answer.ok:
-            return ""
-        pmid, why = pubmed.parse_ecitmatch(answer.body)
-        if pmid or why:  # an answer in its shape, found or not; nonsense is not kept
-            self._net.keep(key, answer, found=bool(pmid))
-        return pmid
-
-    def pmc_to_pmids(self, pmcids: Sequence[str]) -> dict[str, str]:
-        """PMIDs of PMC articles (keys as given; "" when unknown or unanswered), asking PMC's
-        esummary for up to 200 ids at a time: NCBI allows few requests a second."""
-        digits_of = {}
-        for raw in pmcids:
-            digits = re.sub(r"^pmc", "", raw.strip(), flags=re.IGNORECASE)
-            if digits.isdigit():
-                digits_of[raw] = digits
-        found: dict[str, str] = {}
-        todo = []
-        for digits in dict.fromkeys(digits_of.values()):
-            cached = self._net.cached(f"ncbi:pmc:PMC{digits}")
-            if cached is not None:
-                items, problem = pubmed.split_esummary(cached.body)
-                item = items.get(digits)
-                found[digits] = pubmed.pmid_of_pmc(item) if item and not problem else ""
-            elif not self.settings.offline:
-                todo.append(digits)
-        base = self.settings.urls["ncbi"]
-        for start in range(0, len(todo), pubmed.BATCH):
-            batch = todo[start : start + pubmed.BATCH]
-            url = pubmed.esummary_url(base, "pmc", batch, self._ncbi_params())
-            answer = self._net.get("ncbi", url, {"Accept": "application/json"})
-            if isinstance(answer, str) or not answer.ok:
-                continue
-            items, problem = pubmed.split_esummary(answer.body)
-            if problem:
-                continue
-            for digits in batch:
-                item = items.get(digits)
-                if item is None:
-                    continue
-                found[digits] = pmid = pubmed.pmid_of_pmc(item)
-                # Cached one id at a time, in the shape a single lookup stores.
-                body = json.dumps({"result": {"uids": [digits], digits: item}}).encode()
-                single = replace(answer, body=body)
-                self._net.keep(f"ncbi:pmc:PMC{digits}", single, found=bool(pmid))
-        return {raw: found.get(digits_of.get(raw, ""), "") for raw in pmcids}
-
-    def pmc_to_pmid(self, pmcid: str) -> str:
-        """The PMID of a PMC article, from PMC's esummary; "" when unknown or unanswered."""
-        digits = re.sub(r"^pmc", "", pmcid.strip(), flags=re.IGNORECASE)
-        if not digits.isdigit():
-            return ""
-        key = f"ncbi:pmc:PMC{digits}"
-        url = pubmed.esummary_url(self.settings.urls["ncbi"], "pmc", [digits], self._ncbi_params())
-        answer = self._net.fetch("ncbi", key, url, {"Accept": "application/json"})
-        if isinstance(answer, str) or not answer.ok:
-            return ""
-        items, problem = pubmed.split_esummary(answer.body)
-        item = items.get(digits)
-        if problem or item is None:
-            return ""
-        pmid = pubmed.pmid_of_pmc(item)
-        self._net.keep(key, answer, found=bool(pmid))
-        return pmid
-
-    def _esummary(self, batch: list[str]) -> dict[str, Lookup]:
-        base = self.settings.urls["ncbi"]
-        url = pubmed.esummary_url(base, "pubmed", batch, self._ncbi_params())
-        answer = self._net.get("ncbi", url, {"Accept": "application/json"})
-        if isinstance(answer, str) or not answer.ok:
-            why = answer if isinstance(answer, str) else answer.problem()
-            return dict.fromkeys(batch, Lookup("unavailable", detail=f"PubMed: {why}"))
-        items, problem = pubmed.split_esummary(answer.body)
-        if problem:
-            return dict.fromkeys(batch, Lookup("unavailable", detail=f"PubMed: {problem}"))
-        found = {}
-        for pmid in batch:
-            item = items.get(pmid)
-            if item is None:
-                found[pmid] = Lookup("unavailable", detail="PubMed: the answer left it out")
-                continue
-            found[pmid] = lookup = pubmed.read_item(item, self._summary_url(pmid))
-            status = 200 if lookup.status == "found" else 404
-            body = json.dumps(item, ensure_ascii=False).encode()
-            kept = Answer(status, body, {}, self._summary_url(pmid))
-            self._net.keep(f"ncbi:esummary:{pmid}", kept, found=status == 200)
-        return found
-
-    def _summary_url(self, pmid: str) -> str:
-        return pubmed.esummary_url(self.settings.urls["ncbi"], "pubmed", [pmid], {})
-
-    def _ncbi_params(self) -> dict[str, str]:
-        s = self.settings
-        params = {"tool": s.tool, "email": s.email or s.mailto, "api_key": s.ncbi_api_key}
-        return {k: v for k, v in params.items() if v}
 
     # -- arXiv -----------------------------------------------------------------------------
 
