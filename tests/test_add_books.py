@@ -70,8 +70,8 @@ def test_the_book_is_written_and_renders(
     [book] = list(library)
     rendered = " ".join(plain(get_style("ama", {}).format(book)).split())
     assert rendered == (
-        "García-López A, van der Berg H. Acupuncture in practice: a fixture handbook for "
-        "musculoskeletal pain. Fixture Medical Press; 2019."
+        "García-López A, van der Berg H. Acupuncture in Practice: A Fixture Handbook for "
+        "Musculoskeletal Pain. Fixture Medical Press; 2019."
     )
     [hit] = fake.hits("/openlibrary/")
     assert hit.path == "/openlibrary/api/books?bibkeys=ISBN:9780306406157&format=json&jscmd=data"

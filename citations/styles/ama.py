@@ -22,6 +22,7 @@ from .base import (
     parse_date,
     web_link,
 )
+from .casing import is_english, title_case
 
 _THESIS = {"phdthesis": "Dissertation", "mastersthesis": "Master's thesis"}
 _WEB = {"online", "electronic", "www", "webpage"}
@@ -35,6 +36,7 @@ _PAPERS = {"inproceedings", "conference"}
 @dataclass(frozen=True)
 class AmaOptions(StyleOptions):
     use_short_journal: bool = True  # AMA prints NLM abbreviations: prefer `shortjournal`
+    title_case_books: bool = True  # AMA 3.9.1: books, reports, theses in title case
 
 
 class AmaStyle(Style):
@@ -97,7 +99,7 @@ class AmaStyle(Style):
         authors = self._authors(ref) or (block(editors) if editors else None)
         return [
             authors,
-            block(Emph((ref.get("title"),)) if ref.get("title") else None),
+            self._book_title(ref),
             self._volume_edition(ref),
             self._publisher_year(ref),
             *self._links(ref),
@@ -117,7 +119,8 @@ class AmaStyle(Style):
         if editors:
             into.append(f"{editors}. " if container else editors)
         if container:
-            into.append(Emph((container,)))
+            field = "booktitle" if ref.get("booktitle") else "journal"
+            into.append(Emph((self._cased(ref, container, field),)))
         return [
             self._authors(ref),
             block(ref.get("title")),
@@ -133,7 +136,7 @@ class AmaStyle(Style):
         label = f"{kind} {number}".strip() if number else ""
         return [
             self._authors(ref),
-            block(Emph((ref.get("title"),)) if ref.get("title") else None),
+            self._book_title(ref),
             self._publisher_year(ref, publisher=ref.get("institution") or ref.get("publisher")),
             block(label) if label else None,
             *self._links(ref),
@@ -145,7 +148,7 @@ class AmaStyle(Style):
         school = ref.get("school") or ref.get("institution")
         return [
             self._authors(ref),
-            block(Emph((ref.get("title"),)) if ref.get("title") else None),
+            self._book_title(ref),
             block(kind),
             self._publisher_year(ref, publisher=school),
             *self._links(ref),
@@ -164,6 +167,18 @@ class AmaStyle(Style):
         ]
 
     # --- pieces -----------------------------------------------------------------------------------
+
+    def _book_title(self, ref: Reference) -> Block | None:
+        title = ref.get("title")
+        return block(Emph((self._cased(ref, title, "title"),))) if title else None
+
+    def _cased(self, ref: Reference, text: str, field: str) -> str:
+        """A book's title in title case, when the option is on and the entry is English."""
+        if field == "journal" or not self.options.title_case_books:
+            return text
+        if not is_english(ref.get("langid") or ref.get("language")):
+            return text
+        return title_case(text, ref.raw.get(field, ""))
 
     def _authors(self, ref: Reference) -> Block | None:
         o = self.options
