@@ -21,7 +21,8 @@ from citations.links.check import check_targets, refusal
 from citations.links.classify import Seen, classify, classify_doi, soft_404
 from citations.links.model import LinkSettings, Place, Result, Target, result_to_dict
 from citations.net.cache import TTL
-from citations.net.http import NetError, describe_error, parse_retry_after
+from citations.net.errors import NetError, describe_error
+from citations.net.http import parse_retry_after
 
 from conftest import ROOT
 from linkserver import LinkServer, Request, answer, closed_port, in_turn, per_method, redirect
@@ -665,7 +666,8 @@ def test_parse_retry_after() -> None:
 
 
 def test_only_the_network_layer_and_the_checker_import_requests() -> None:
-    allowed = {Path("citations/net/http.py"), Path("citations/links/check.py")}
+    layer = {Path(f"citations/net/{name}.py") for name in ("http", "errors", "connections")}
+    allowed = layer | {Path("citations/links/check.py")}
     others = ("httpx", "aiohttp", "urllib3", "http.client", "urllib.request", "pycurl")
     offenders = []
     for path in (ROOT / "citations").rglob("*.py"):
@@ -677,7 +679,7 @@ def test_only_the_network_layer_and_the_checker_import_requests() -> None:
         if rel not in allowed and any(n == "requests" or n.startswith("requests.") for n in names):
             offenders.append(str(rel))
         foreign = {n for n in names for o in others if n == o or n.startswith(f"{o}.")}
-        if rel != Path("citations/net/http.py") and foreign:
+        if rel not in layer and foreign:
             offenders.append(f"{rel} (another HTTP library)")
     assert offenders == []
 

@@ -15,7 +15,8 @@ from typing import Any, Protocol
 from urllib.parse import quote, urljoin, urlsplit
 
 from ..net.cache import TTL
-from ..net.http import Client, Exchange, HttpConfig, Response, default_retry, describe_error
+from ..net.errors import describe_error
+from ..net.http import Client, Exchange, HttpConfig, Response, default_retry
 from .classify import Seen, classify, classify_doi, is_challenge, is_html, permanent_redirect
 from .model import LinkSettings, Outcome, Result, Target, result_from_dict, result_to_dict
 

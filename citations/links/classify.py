@@ -19,7 +19,7 @@ DEFAULT_ACCEPT = frozenset(range(200, 300))
 class Seen:
     """The facts of one check: the last status or error, the redirect chain, headers, body prefix.
 
-    `error` is a kind from `citations.net.http.describe_error` ("refused", "tls-expired", ...)
+    `error` is a kind from `citations.net.errors.describe_error` ("refused", "tls-expired", ...)
     or one of the checker's own: "invalid-url", "bad-scheme", "private", "redirect-loop",
     "too-many-redirects", "deadline".
     """

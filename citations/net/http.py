@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-import contextlib
 import email.utils
-import errno
-import http.client
 import random
-import socket
-import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-import urllib3
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.response import HTTPResponse
+
+from .connections import WATCHDOG, bound, make_session
+from .errors import NetError, describe_error
 
 # A whole exchange (headers and the bounded body) may last the connect timeout plus this many
 # read timeouts: a server trickling one byte at a time resets a read timeout on every byte.
 WALL_FACTOR = 2.0
 CHUNK = 16384
-POOLED_HOSTS = 1024  # hosts whose idle connections are kept for reuse
 TRANSIENT_ERRORS = frozenset(
     {"dns-temporary", "dns", "unreachable", "reset", "connect-timeout", "read-timeout", "timeout",
      "other"}
@@ -68,14 +59,6 @@ class Response:
     elapsed: float = 0.0
 
 
-@dataclass(frozen=True)
-class NetError:
-    """A failure without a response: a stable `kind` ("refused", "tls-expired") and a message."""
-
-    kind: str
-    message: str = ""
-
-
 @dataclass
 class Exchange:
     """One request after its retries: the last response or error and how it went."""
@@ -105,179 +88,6 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
-
-
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """The exception and everything it wraps: requests and urllib3 nest the real cause deeply."""
-    todo, seen = [exc], set[int]()
-    while todo and len(seen) < 32:
-        current = todo.pop(0)
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        nested = [current.__cause__, current.__context__, getattr(current, "reason", None)]
-        nested += [arg for arg in current.args if isinstance(arg, BaseException)]
-        todo += [e for e in nested if isinstance(e, BaseException)]
-
-
-_TLS_CODES = {10: "tls-expired", 62: "tls-hostname", 64: "tls-hostname"}
-_TLS_UNTRUSTED = {2, 18, 19, 20, 21, 27}
-
-
-def describe_error(exc: BaseException) -> NetError:
-    """A network exception (requests, urllib3, socket, ssl) as a stable kind and a short message."""
-    chain = list(_causes(exc))
-    for e in chain:
-        if isinstance(e, ssl.SSLCertVerificationError):
-            code = e.verify_code
-            kind = _TLS_CODES.get(code, "tls-untrusted" if code in _TLS_UNTRUSTED else "tls")
-            return NetError(kind, e.verify_message or str(e))
-        if type(e).__name__ == "CertificateError":  # urllib3's own host name matcher
-            return NetError("tls-hostname", str(e))
-    for e in chain:
-        if isinstance(e, socket.gaierror):
-            if e.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
-                return NetError("dns-nxdomain", e.strerror or str(e))
-            kind = "dns-temporary" if e.errno == socket.EAI_AGAIN else "dns"
-            return NetError(kind, e.strerror or str(e))
-    for e in chain:
-        if isinstance(e, ConnectionRefusedError):
-            return NetError("refused")
-        if isinstance(e, ssl.SSLEOFError | ssl.SSLZeroReturnError):
-            return NetError("reset", str(e))
-        if isinstance(e, ssl.SSLError):
-            return NetError("tls", e.reason or str(e))
-        if isinstance(e, OSError) and e.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
-            return NetError("unreachable", e.strerror or str(e))
-    for e in chain:  # urllib3's NewConnectionError is a ConnectTimeoutError too, for history
-        if isinstance(e, requests.ConnectTimeout) or (
-            isinstance(e, urllib3.exceptions.ConnectTimeoutError)
-            and not isinstance(e, urllib3.exceptions.NewConnectionError)
-        ):
-            return NetError("connect-timeout")
-    broken = (ConnectionError, http.client.HTTPException, urllib3.exceptions.ProtocolError,
-              requests.exceptions.ChunkedEncodingError)  # fmt: skip
-    timeouts = (TimeoutError, requests.ReadTimeout, urllib3.exceptions.ReadTimeoutError)
-    if any(isinstance(e, timeouts) for e in chain):
-        return NetError("read-timeout")
-    for e in chain[::-1]:  # the innermost says most: "[Errno 104] Connection reset by peer"
-        if isinstance(e, broken):
-            return NetError("reset", str(e))
-    invalid = (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-               requests.exceptions.InvalidSchema, urllib3.exceptions.LocationParseError,
-               UnicodeError)  # fmt: skip
-    if any(isinstance(e, invalid) for e in chain):
-        return NetError("invalid-url", str(exc))
-    return NetError("other", f"{type(exc).__name__}: {exc}")
-
-
-class _Watchdog:
-    """Shuts a socket down when its exchange's wall-clock bound passes, waking a blocked read."""
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._armed: dict[int, tuple[float, socket.socket]] = {}
-        self._fired: set[int] = set()
-        self._thread: threading.Thread | None = None
-
-    def arm(self, token: int, until: float, sock: socket.socket) -> None:
-        with self._cond:
-            self._armed[token] = (until, sock)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="http-watchdog", daemon=True)
-                self._thread.start()
-            self._cond.notify()
-
-    def disarm(self, token: int) -> bool:
-        """Stop watching; True if the bound had passed and the socket was shut down."""
-        with self._cond:
-            self._armed.pop(token, None)
-            fired = token in self._fired
-            self._fired.discard(token)
-            return fired
-
-    def fired(self, token: int) -> bool:
-        with self._cond:
-            return token in self._fired
-
-    def _run(self) -> None:
-        with self._cond:
-            while True:
-                now = time.monotonic()
-                for token, (until, sock) in list(self._armed.items()):
-                    if until <= now:
-                        del self._armed[token]
-                        self._fired.add(token)
-                        # socket.socket's own shutdown: SSLSocket's would drop its state under
-                        # the reading thread; this only ends the connection, which wakes it.
-                        with contextlib.suppress(OSError):
-                            socket.socket.shutdown(sock, socket.SHUT_RDWR)
-                soonest = min((until for until, _ in self._armed.values()), default=None)
-                self._cond.wait(None if soonest is None else max(0.0, soonest - now))
-
-
-_WATCHDOG = _Watchdog()
-_bound = threading.local()  # the wall-clock bound of the exchange this thread is making
-
-
-def _watch(sock: Any) -> None:
-    until = getattr(_bound, "until", None)
-    if until is not None and isinstance(sock, socket.socket):
-        _WATCHDOG.arm(threading.get_ident(), until, sock)
-
-
-class _WatchedHTTPConnection(HTTPConnection):
-    def getresponse(self) -> HTTPResponse:  # type: ignore[override]
-        _watch(self.sock)
-        return super().getresponse()
-
-
-class _WatchedHTTPSConnection(HTTPSConnection):
-    def getresponse(self) -> HTTPResponse:  # type: ignore[override]
-        _watch(self.sock)
-        return super().getresponse()
-
-
-class _HTTPPool(HTTPConnectionPool):
-    ConnectionCls = _WatchedHTTPConnection
-
-
-class _HTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _WatchedHTTPSConnection
-
-
-_POOLS: dict[str, type[HTTPConnectionPool]] = {"http": _HTTPPool, "https": _HTTPSPool}
-
-
-class _Adapter(HTTPAdapter):
-    """requests' adapter with connections the watchdog can see."""
-
-    def init_poolmanager(
-        self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any
-    ) -> None:
-        super().init_poolmanager(connections, maxsize, block, **pool_kwargs)
-        self.poolmanager.pool_classes_by_scheme = dict(_POOLS)
-
-    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
-        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        if isinstance(manager, urllib3.ProxyManager):  # SOCKS managers keep their own pools
-            manager.pool_classes_by_scheme = dict(_POOLS)
-        return manager
-
-
-def make_session(config: HttpConfig) -> requests.Session:
-    """A session whose connection pool fits the concurrency; retries are ours, not urllib3's."""
-    session = requests.Session()
-    size = max(config.concurrency, config.per_host, 1)
-    # pool_connections is how many hosts keep their connections: a run visits hosts round
-    # robin, so with fewer pools than hosts almost every pool is evicted before its reuse and
-    # each request opens a new connection (2,000 for 4,500 requests on 40 hosts).
-    adapter = _Adapter(pool_connections=POOLED_HOSTS, pool_maxsize=size, max_retries=0)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    session.headers["User-Agent"] = config.user_agent
-    return session
 
 
 @dataclass
@@ -444,24 +254,24 @@ class Client:
         timeout = (min(config.connect_timeout, left), min(config.read_timeout, left))
         merged = {**config.host_headers.get(host, {}), **headers}
         token = threading.get_ident()
-        _bound.until = until
+        bound.until = until
         try:
             resp = self.session.request(
                 method, url, headers=merged, allow_redirects=False, stream=True,
                 timeout=timeout, verify=config.verify,
             )  # fmt: skip
         except Exception as exc:  # every failure of one request is a value
-            return self._cut(until) if _WATCHDOG.disarm(token) else describe_error(exc)
+            return self._cut(until) if WATCHDOG.disarm(token) else describe_error(exc)
         finally:
-            _bound.until = None
-        if _WATCHDOG.fired(token):  # cut mid-headers: what arrived looks whole but is not
-            _WATCHDOG.disarm(token)
+            bound.until = None
+        if WATCHDOG.fired(token):  # cut mid-headers: what arrived looks whole but is not
+            WATCHDOG.disarm(token)
             resp.close()
             return self._cut(until)
         try:
             body, truncated, body_error = _read_prefix(resp, method, limit)
         finally:
-            fired = _WATCHDOG.disarm(token)
+            fired = WATCHDOG.disarm(token)
             resp.close()
         if fired:
             body_error = self._cut(until).message or "the run's deadline passed"

@@ -1,0 +1,87 @@
+"""Network failures as values: a stable kind ("refused", "tls-expired", "dns-nxdomain", ...)
+and a short message, whatever requests, urllib3, ssl or socket raised."""
+
+from __future__ import annotations
+
+import errno
+import http.client
+import socket
+import ssl
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import requests
+import urllib3
+
+
+@dataclass(frozen=True)
+class NetError:
+    """A failure without a response: a stable `kind` ("refused", "tls-expired") and a message."""
+
+    kind: str
+    message: str = ""
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and everything it wraps: requests and urllib3 nest the real cause deeply."""
+    todo, seen = [exc], set[int]()
+    while todo and len(seen) < 32:
+        current = todo.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        nested = [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        nested += [arg for arg in current.args if isinstance(arg, BaseException)]
+        todo += [e for e in nested if isinstance(e, BaseException)]
+
+
+_TLS_CODES = {10: "tls-expired", 62: "tls-hostname", 64: "tls-hostname"}
+_TLS_UNTRUSTED = {2, 18, 19, 20, 21, 27}
+
+
+def describe_error(exc: BaseException) -> NetError:
+    """A network exception (requests, urllib3, socket, ssl) as a stable kind and a short message."""
+    chain = list(_causes(exc))
+    for e in chain:
+        if isinstance(e, ssl.SSLCertVerificationError):
+            code = e.verify_code
+            kind = _TLS_CODES.get(code, "tls-untrusted" if code in _TLS_UNTRUSTED else "tls")
+            return NetError(kind, e.verify_message or str(e))
+        if type(e).__name__ == "CertificateError":  # urllib3's own host name matcher
+            return NetError("tls-hostname", str(e))
+    for e in chain:
+        if isinstance(e, socket.gaierror):
+            if e.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
+                return NetError("dns-nxdomain", e.strerror or str(e))
+            kind = "dns-temporary" if e.errno == socket.EAI_AGAIN else "dns"
+            return NetError(kind, e.strerror or str(e))
+    for e in chain:
+        if isinstance(e, ConnectionRefusedError):
+            return NetError("refused")
+        if isinstance(e, ssl.SSLEOFError | ssl.SSLZeroReturnError):
+            return NetError("reset", str(e))
+        if isinstance(e, ssl.SSLError):
+            return NetError("tls", e.reason or str(e))
+        if isinstance(e, OSError) and e.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+            return NetError("unreachable", e.strerror or str(e))
+    for e in chain:  # urllib3's NewConnectionError is a ConnectTimeoutError too, for history
+        if isinstance(e, requests.ConnectTimeout) or (
+            isinstance(e, urllib3.exceptions.ConnectTimeoutError)
+            and not isinstance(e, urllib3.exceptions.NewConnectionError)
+        ):
+            return NetError("connect-timeout")
+    broken = (ConnectionError, http.client.HTTPException, urllib3.exceptions.ProtocolError,
+              requests.exceptions.ChunkedEncodingError)  # fmt: skip
+    timeouts = (TimeoutError, requests.ReadTimeout, urllib3.exceptions.ReadTimeoutError)
+    if any(isinstance(e, timeouts) for e in chain):
+        return NetError("read-timeout")
+    for e in chain[::-1]:  # the innermost says most: "[Errno 104] Connection reset by peer"
+        if isinstance(e, broken):
+            return NetError("reset", str(e))
+    invalid = (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+               requests.exceptions.InvalidSchema, urllib3.exceptions.LocationParseError,
+               UnicodeError)  # fmt: skip
+    if any(isinstance(e, invalid) for e in chain):
+        return NetError("invalid-url", str(exc))
+    return NetError("other", f"{type(exc).__name__}: {exc}")
