@@ -22,7 +22,7 @@ from citations.links.classify import Seen, classify, classify_doi, soft_404
 from citations.links.model import LinkSettings, Place, Result, Target, result_to_dict
 from citations.net.cache import TTL
 from citations.net.errors import NetError, describe_error
-from citations.net.http import parse_retry_after
+from citations.net.http import Client, HttpConfig, parse_retry_after
 
 from conftest import ROOT
 from linkserver import LinkServer, Request, answer, closed_port, in_turn, per_method, redirect
@@ -374,6 +374,42 @@ def test_hostname_mismatch(ca: trustme.CA, ca_file: str) -> None:
 def test_no_private_refuses_loopback_without_a_request(server: LinkServer) -> None:
     result = check(server.url("/p"), allow_private=False)
     assert result.outcome == "broken" and "loopback, private or link-local" in result.detail
+    assert server.hits() == []
+
+
+def test_no_private_holds_when_the_name_rebinds_to_loopback(
+    server: LinkServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the name resolves to a public address when checked, then to 127.0.0.1
+    when connected to. The connected socket's peer is what is refused: no request arrives."""
+    server.route("/p", answer(200, "<title>inside</title>"))
+    real = socket.getaddrinfo
+    asked: list[str] = []
+
+    def rebinding(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != "rebind.test":
+            return real(host, port, *args, **kwargs)
+        asked.append(host)
+        address = "8.8.8.8" if len(asked) == 1 else "127.0.0.1"  # never connected to
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    url = server.url("/p").replace("127.0.0.1", "rebind.test")
+    result = check(url, allow_private=False)
+    assert len(asked) >= 2  # checked, then connected
+    assert result.outcome == "broken", result.detail
+    assert result.detail.endswith("rebind.test is 127.0.0.1 (--no-private)"), result.detail
+    assert server.hits() == []
+    allowed = check(url)
+    assert allowed.outcome == "ok" and len(server.hits()) >= 1
+
+
+def test_the_network_layer_refuses_a_private_peer_itself(server: LinkServer) -> None:
+    server.route("/p", answer(200, "x"))
+    with Client(HttpConfig("t", public_only=True, retries=0)) as client:
+        exchange = client.request("GET", server.url("/p"))
+    assert exchange.response is None and exchange.error is not None
+    assert exchange.error.kind == "private"
     assert server.hits() == []
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 import re
 import socket
 import time
@@ -15,6 +14,7 @@ from typing import Any, Protocol
 from urllib.parse import quote, urljoin, urlsplit
 
 from ..net.cache import TTL
+from ..net.connections import is_public
 from ..net.errors import describe_error
 from ..net.http import Client, Exchange, HttpConfig, Response, default_retry
 from .classify import Seen, classify, classify_doi, is_challenge, is_html, permanent_redirect
@@ -57,7 +57,7 @@ def http_config(settings: LinkSettings) -> HttpConfig:
         host_limits=settings.host_limits, host_headers=settings.host_headers,
         retries=settings.retries, backoff=settings.backoff, backoff_max=settings.backoff_max,
         retry_after_max=settings.retry_after_max, max_body=settings.max_body,
-        verify=settings.ca_bundle or settings.verify_tls,
+        verify=settings.ca_bundle or settings.verify_tls, public_only=not settings.allow_private,
     )  # fmt: skip
 
 
@@ -243,10 +243,8 @@ def refusal(url: str, settings: LinkSettings) -> tuple[str, str] | None:
         error = describe_error(exc)
         return error.kind, error.message
     for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-            address = address.ipv4_mapped
-        if not address.is_global or address.is_multicast:
+        address = str(info[4][0]).split("%")[0]
+        if not is_public(address):
             return "private", f"{host} is {address} (--no-private)"
     return None
 

@@ -1,9 +1,17 @@
 """requests' sessions with connections we can see: a watchdog that cuts an exchange at its
-wall-clock bound, whatever the server trickles."""
+wall-clock bound, whatever the server trickles, and, for untrusted content, a refusal of any
+connection whose peer is not a public address.
+
+The address is checked on the connected socket, not on a lookup made beforehand: a name
+that resolves to a public address for the check and to 127.0.0.1 for the connection (DNS
+rebinding) is refused all the same. Through a proxy the peer is the proxy, which is trusted;
+the check made before the request still applies there.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import socket
 import threading
 import time
@@ -77,13 +85,42 @@ def _watch(sock: Any) -> None:
         WATCHDOG.arm(threading.get_ident(), until, sock)
 
 
+class PrivateAddressError(ConnectionError):
+    """A connection reached a loopback, private, link-local or multicast address while only
+    public ones were allowed."""
+
+
+def is_public(address: str) -> bool:
+    """A globally routable unicast address (an IPv4-mapped IPv6 address as its IPv4)."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def _vet(connection: HTTPConnection, sock: socket.socket) -> socket.socket:
+    """The new socket, unless this thread's exchange allows only public peers and it has not."""
+    if getattr(bound, "public_only", False) and getattr(connection, "proxy", None) is None:
+        address = str(sock.getpeername()[0])
+        if not is_public(address):
+            sock.close()
+            raise PrivateAddressError(f"{connection.host} is {address} (--no-private)")
+    return sock
+
+
 class _WatchedHTTPConnection(HTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        return _vet(self, super()._new_conn())
+
     def getresponse(self) -> HTTPResponse:  # type: ignore[override]
         _watch(self.sock)
         return super().getresponse()
 
 
 class _WatchedHTTPSConnection(HTTPSConnection):
+    def _new_conn(self) -> socket.socket:
+        return _vet(self, super()._new_conn())
+
     def getresponse(self) -> HTTPResponse:  # type: ignore[override]
         _watch(self.sock)
         return super().getresponse()

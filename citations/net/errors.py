@@ -44,6 +44,9 @@ def describe_error(exc: BaseException) -> NetError:
     """A network exception (requests, urllib3, socket, ssl) as a stable kind and a short message."""
     chain = list(_causes(exc))
     for e in chain:
+        if type(e).__name__ == "PrivateAddressError":  # connections.py's refusal
+            return NetError("private", str(e))
+    for e in chain:
         if isinstance(e, ssl.SSLCertVerificationError):
             code = e.verify_code
             kind = _TLS_CODES.get(code, "tls-untrusted" if code in _TLS_UNTRUSTED else "tls")

@@ -43,6 +43,7 @@ class HttpConfig:
     retry_after_max: float = 60.0
     max_body: int = 1 << 20
     verify: bool | str = True
+    public_only: bool = False  # refuse connections to loopback, private, link-local peers
 
 
 @dataclass
@@ -254,7 +255,7 @@ class Client:
         timeout = (min(config.connect_timeout, left), min(config.read_timeout, left))
         merged = {**config.host_headers.get(host, {}), **headers}
         token = threading.get_ident()
-        bound.until = until
+        bound.until, bound.public_only = until, config.public_only
         try:
             resp = self.session.request(
                 method, url, headers=merged, allow_redirects=False, stream=True,
@@ -263,7 +264,7 @@ class Client:
         except Exception as exc:  # every failure of one request is a value
             return self._cut(until) if WATCHDOG.disarm(token) else describe_error(exc)
         finally:
-            bound.until = None
+            bound.until, bound.public_only = None, False
         if WATCHDOG.fired(token):  # cut mid-headers: what arrived looks whole but is not
             WATCHDOG.disarm(token)
             resp.close()
