@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from citations.links.model import OUTCOMES
-from citations.net.cache import HISTORY_KEEP, SCHEMA, TTL, Cache, default_cache_path
+from citations.net.cache import HISTORY_KEEP, TTL, Cache, default_cache_path
+from citations.net.cachefile import SCHEMA
 
 
 def _payload(
