@@ -1,15 +1,20 @@
-"""Shared fixtures: the repository root, an isolated parse cache, and a CLI runner."""
+"""Shared fixtures: the repository root, an isolated parse cache, a CLI runner, and the fake
+registries."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from citations.registries.client import Registries
+
+from fakeregistry import FakeRegistry
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -21,6 +26,23 @@ def _isolated_cache(
 ) -> None:
     """No test reads or writes the user's cache."""
     monkeypatch.setenv("CITATIONS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeRegistry]:
+    """The fake registries on 127.0.0.1 (tests/fixtures/registry), and CITATIONS_*_URL
+    pointing every registry there, so nothing a test starts can reach a real one."""
+    with FakeRegistry() as server:
+        for name, value in server.env().items():
+            monkeypatch.setenv(name, value)
+        yield server
+
+
+@pytest.fixture
+def registries(fake: FakeRegistry) -> Iterator[Registries]:
+    """A Registries client on the fake, with fast rates and short timeouts."""
+    with Registries(fake.settings()) as opened:
+        yield opened
 
 
 @dataclass

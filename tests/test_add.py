@@ -52,20 +52,6 @@ LIBRARY = """@article{existing2016,
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeRegistry]:
-    with FakeRegistry() as server:
-        for name, value in server.env().items():
-            monkeypatch.setenv(name, value)
-        yield server
-
-
-@pytest.fixture
-def registries(fake: FakeRegistry) -> Iterator[Registries]:
-    with Registries(fake.settings()) as opened:
-        yield opened
-
-
-@pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A project with refs/library.bib (Wu by DOI, Sheng by PMID) and no settings."""
     (tmp_path / "refs").mkdir()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,18 +26,6 @@ BOOK = (
     "  isbn = {9780306406157},\n"
     "}\n"
 )
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeRegistry]:
-    with FakeRegistry() as server:
-        yield server
-
-
-@pytest.fixture
-def registries(fake: FakeRegistry) -> Iterator[Registries]:
-    with Registries(fake.settings()) as opened:
-        yield opened
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,8 +12,6 @@ from citations.addrun import AddOutcome, run_add_command
 from citations.config import load_config
 from citations.registries.client import Registries
 from citations.registries.model import Person, Record
-
-from fakeregistry import FakeRegistry
 
 USICHENKO = (
     "Usichenko TI, Dinse M, Hermsen M, et al. Auricular acupuncture for pain relief after "
@@ -110,12 +107,6 @@ def test_two_candidates_that_fit_equally_are_not_guessed_between() -> None:
 
 
 # --- end to end, against the fake registry ---------------------------------------------------
-
-
-@pytest.fixture
-def registries() -> Iterator[Registries]:
-    with FakeRegistry() as fake, Registries(fake.settings()) as opened:
-        yield opened
 
 
 @pytest.fixture

@@ -31,12 +31,6 @@ PARK_TITLE = "Acupuncture Treatment for Hip Pain: A Systematic Review and Meta-A
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeRegistry]:
-    with FakeRegistry() as server:
-        yield server
-
-
-@pytest.fixture
 def cache(tmp_path: Path) -> Iterator[Cache]:
     with Cache.open(tmp_path / "cache.sqlite") as opened:
         yield opened

@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
 from fakeregistry import FakeRegistry
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeRegistry]:
-    with FakeRegistry(FIXTURES / "registry") as registry:
-        for name, value in registry.env().items():
-            monkeypatch.setenv(name, value)
-        yield registry
 
 
 @pytest.fixture

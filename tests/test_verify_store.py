@@ -7,7 +7,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,6 @@ from citations.net.cache import Cache
 from citations.verify.store import KIND, recorded_verdicts, verdict_url
 from citations.verifyrun import run_verify_command
 
-from conftest import FIXTURES
 from fakeregistry import FakeRegistry
 
 RETRACTED = """@article{example2019needle,
@@ -65,14 +64,6 @@ FLAGGED = [
 ]
 
 Run = Callable[..., Any]
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeRegistry]:
-    with FakeRegistry(FIXTURES / "registry") as registry:
-        for name, value in registry.env().items():
-            monkeypatch.setenv(name, value)
-        yield registry
 
 
 @pytest.fixture
