@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from ..folding import ascii_fold
 from ..numbering import letter_label
 from ..registries.model import Person, Record
 from .webpage import WebPage
@@ -18,8 +18,6 @@ STOP_WORDS = frozenset({
     "is", "are", "or", "its", "into", "via", "about", "after", "before", "between", "over",
     "under", "what", "how", "why", "when", "does", "do", "can", "not", "no"
 })  # fmt: skip
-_FOLD = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
-         "ı": "i"}  # fmt: skip
 _WORD = re.compile(r"[^\W\d_]+")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _KEY_CHARS = re.compile(r"[A-Za-z0-9_:.+/-]+")
@@ -35,14 +33,14 @@ class KeyParts:
 def record_key_parts(record: Record) -> KeyParts:
     people = record.authors or record.editors
     author = _person_key(people[0]) if people else ""
-    author = author or _fold(record.short_container or record.container or record.publisher)
+    author = author or ascii_fold(record.short_container or record.container or record.publisher)
     return KeyParts(author or "anon", str(record.year or ""), record.title)
 
 
 def page_key_parts(page: WebPage) -> KeyParts:
     """A page's key names its site when an organisation wrote it: mayoclinic2023osteoarthritis."""
     first = page.authors[0] if page.authors else None
-    author = _person_key(first) if first and not first.literal else _fold(page.site)
+    author = _person_key(first) if first and not first.literal else ascii_fold(page.site)
     author = author or (_person_key(first) if first else "")
     year = (page.published or page.updated or page.reviewed)[:4]
     return KeyParts(author or "anon", year, page.title)
@@ -84,7 +82,7 @@ def make_key(pattern: str, parts: KeyParts, taken: Collection[str]) -> str:
 def title_words(title: str, count: int = 1) -> str:
     """The first `count` words of a title that are not stop words, folded to a-z0-9."""
     plain = html.unescape(re.sub(r"<[^>]+>", "", title))  # Crossref's markup: <i>, <sub>
-    words = [_fold(w) for w in re.split(r"[^\w]+", plain)]
+    words = [ascii_fold(w) for w in re.split(r"[^\w]+", plain)]
     kept = [w for w in words if w and w not in STOP_WORDS]
     return "".join(kept[:count])
 
@@ -97,12 +95,5 @@ def _title_n(name: str) -> int:
 def _person_key(p: Person) -> str:
     if p.literal and not p.family:
         words = [w for w in _WORD.findall(p.literal) if w.lower() not in STOP_WORDS]
-        return _fold("".join(words[:3]))
-    return _fold(p.family)  # particles kept: van der Berg → vanderberg
-
-
-def _fold(text: str) -> str:
-    """Lower-case ASCII letters and digits only: Müller → muller, Øster → oster."""
-    text = "".join(_FOLD.get(c, c) for c in text.lower())
-    text = unicodedata.normalize("NFKD", text)
-    return re.sub(r"[^a-z0-9]", "", text.encode("ascii", "ignore").decode())
+        return ascii_fold("".join(words[:3]))
+    return ascii_fold(p.family)  # particles kept: van der Berg → vanderberg

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import astuple, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ..config import Config
+from ..folding import fold
 from ..registries.model import Lookup, Record
 from .citation import choose, fit, vancouver_fields
 from .identify import Identifier, clean_doi, identify, normalise_doi
@@ -215,7 +215,7 @@ def _with_full_names(record: Record, registries: Registries) -> Record:
     if other is None or len(other.authors) != len(record.authors):
         return record
     same = all(
-        _fold(a.family or a.literal) == _fold(b.family or b.literal)
+        fold(a.family or a.literal) == fold(b.family or b.literal)
         for a, b in zip(record.authors, other.authors, strict=True)
     )
     return replace(record, authors=other.authors) if same else record
@@ -229,11 +229,6 @@ def _warnings(record: Record) -> list[str]:
             notice = f" (notice {update.doi})" if update.doi else ""
             notes[update.kind] = f"warning: the work is {_WARNED[update.kind]}{notice}"
     return list(notes.values())
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in text if c.isalnum())
 
 
 def _why(lookup: Lookup, not_found: str) -> str:

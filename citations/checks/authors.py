@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Iterator
 
 from ..findings import Finding
+from ..folding import fold
 from ..library.names import parse_names
 from ..model import Reference
 from .base import Check, Rule, Snapshot, entry_finding
@@ -31,12 +31,6 @@ _GROUP = re.compile(r"\{[^{}]*\}")
 _AND = re.compile(r"\s+and\s+", re.I)
 # A name with nothing to decode: no braces, macros, `~` or letters outside ASCII.
 _PLAIN_NAME = re.compile(r"[A-Za-z .,'-]*")
-# Letters NFKD does not split into a base letter and an accent.
-_FOLD = str.maketrans(
-    {"ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
-)
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_NON_WORD = re.compile(r"[\W_]+")
 # A trailing `et al.` (also `and et al.`, `, et al`, `et. al.`), found in the masked text.
 _TRAILING_ET_AL = re.compile(r"(?:[\s,;]+and)?[\s,;]*\bet\.?\s*al\b\.?\s*$", re.I)
 _BRACED_ET_AL = re.compile(r"(?:\s+and)?\s*\{\s*et\.?\s*al\.?\s*\}\s*$", re.I)
@@ -266,16 +260,6 @@ def _plain_family(name: str) -> str:
 
 def _is_lower(word: str) -> bool:
     return next((c.islower() for c in word if c.isalpha()), False)
-
-
-def fold(text: str) -> str:
-    """Lower case, accents and punctuation dropped: `Müller` → `muller`, `O'Brien` → `obrien`."""
-    return _NON_WORD.sub("", text.lower() if text.isascii() else strip_accents(text))
-
-
-def strip_accents(text: str) -> str:
-    """Case-folded, with accents dropped and `ø`, `ß`... spelled in ASCII: `Søren` → `soren`."""
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold().translate(_FOLD)))
 
 
 CHECK = Check("authors", run, RULES)

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from ..findings import Finding
+from ..folding import fold, strip_accents
 from ..model import Reference
-from .authors import first_author, fold, strip_accents
+from .authors import first_author
 from .base import Check, Rule, Snapshot, entry_finding
 
 KEY_CASE = Rule(

@@ -10,7 +10,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
-from ..checks.authors import fold, strip_accents
+from ..folding import fold, strip_accents
 from ..model import Name, Reference
 from ..registries.model import Person, Record, Update
 
