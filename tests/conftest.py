@@ -3,12 +3,16 @@ registries."""
 
 from __future__ import annotations
 
+import errno
+import ipaddress
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +30,39 @@ def _isolated_cache(
 ) -> None:
     """No test reads or writes the user's cache."""
     monkeypatch.setenv("CITATIONS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
+    """No test touches the internet: a connection to anything but a loopback address is
+    refused, and the test that tried fails, naming the address."""
+    attempts: list[object] = []
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def outside(sock: socket.socket, address: Any) -> bool:
+        if sock.family not in (socket.AF_INET, socket.AF_INET6):
+            return False
+        try:
+            return not ipaddress.ip_address(str(address[0]).split("%")[0]).is_loopback
+        except ValueError:
+            return True  # a host name here would be resolved beyond our sight
+
+    def connect(sock: socket.socket, address: Any) -> None:
+        if outside(sock, address):
+            attempts.append(address)
+            raise ConnectionRefusedError(errno.ECONNREFUSED, f"tests stay on 127.0.0.1: {address}")
+        real_connect(sock, address)
+
+    def connect_ex(sock: socket.socket, address: Any) -> int:
+        if outside(sock, address):
+            attempts.append(address)
+            return errno.ECONNREFUSED
+        return real_connect_ex(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    yield attempts
+    assert attempts == [], f"the test tried to leave 127.0.0.1: {attempts}"
 
 
 @pytest.fixture
