@@ -17,9 +17,10 @@ __all__ = [
 ]  # fmt: skip
 
 REGISTRY_NAMES = {"crossref": "Crossref", "datacite": "DataCite", "doi": "doi.org",
-                  "ncbi": "PubMed", "arxiv": "arXiv"}  # fmt: skip
+                  "ncbi": "PubMed", "arxiv": "arXiv", "openlibrary": "Open Library"}  # fmt: skip
 _UNVERIFIABLE = {"unavailable", "unindexed", "ambiguous"}
-_ID_NAMES = {"doi": "DOI", "pmid": "PMID", "pmcid": "PMCID", "arxiv": "arXiv id", "search": "title"}
+_ID_NAMES = {"doi": "DOI", "pmid": "PMID", "pmcid": "PMCID", "arxiv": "arXiv id", "isbn": "ISBN",
+             "search": "title"}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
+from ..checks.identifiers import isbn_problem
 from ..model import Reference
 from ..registries.model import Lookup, Record, Update
 from .compare import TITLE_FAR, TITLE_SAME, same_person, title_similarity
@@ -14,6 +15,8 @@ from .compare import TITLE_FAR, TITLE_SAME, same_person, title_similarity
 if TYPE_CHECKING:
     from ..registries.client import Registries
 
+# Books, whose ISBN Open Library may know (an edition; a chapter's ISBN is its book's).
+BOOKS = frozenset({"book", "mvbook", "collection", "mvcollection", "reference", "mvreference"})
 # Entry types a registry indexes, so a title search is worth making when there is no id.
 SEARCHABLE = frozenset({"article", "inproceedings", "conference", "incollection", "inbook"})
 # Of those, the types whose absence from every registry is telling: a journal article or a
@@ -39,10 +42,11 @@ class Identifiers:
     pmid: str = ""
     pmcid: str = ""
     arxiv: str = ""
+    isbn: str = ""  # a book's (a chapter's ISBN is its book's: not the entry's identity)
 
     def as_dict(self) -> dict[str, str]:
         pairs = (("doi", self.doi), ("pmid", self.pmid), ("pmcid", self.pmcid),
-                 ("arxiv", self.arxiv))  # fmt: skip
+                 ("arxiv", self.arxiv), ("isbn", self.isbn))  # fmt: skip
         return {name: value for name, value in pairs if value}
 
 
@@ -95,9 +99,14 @@ def identifiers(ref: Reference) -> Identifiers:
             if m := _ARXIV_IN_TEXT.search(raw.get(name, "")):
                 arxiv_id = m.group(1)
                 break
+    isbn = ""
+    if ref.type in BOOKS:
+        first = re.split(r"[,;]\s*|\s{2,}", raw.get("isbn", ""))[0]
+        isbn = re.sub(r"[-\s]", "", first).upper()
+        isbn = isbn if isbn and not isbn_problem(isbn) else ""
     return Identifiers(
         doi=doi, pmid=pmid if _PMID.fullmatch(pmid) else "",
-        pmcid=f"PMC{pmc.group(1)}" if pmc else "", arxiv=arxiv_id,
+        pmcid=f"PMC{pmc.group(1)}" if pmc else "", arxiv=arxiv_id, isbn=isbn,
     )  # fmt: skip
 
 
@@ -152,6 +161,10 @@ class Resolver:
         if ids.arxiv:
             tried.append(self._from_lookup(self.registries.arxiv(ids.arxiv), "arxiv",
                                            f"arXiv {ids.arxiv}"))  # fmt: skip
+        if ids.isbn and not any(r.status == "found" for r in tried):
+            book = self._by_isbn(ids.isbn)
+            if book.status == "found" or not tried:
+                return book
         for status in ("found", "not-found", "unavailable"):
             chosen = [r for r in tried if r.status == status]
             if chosen:
@@ -184,6 +197,15 @@ class Resolver:
         return Resolution("unavailable", how="doi", source=where,
                           detail=f"DOI {doi} is registered (with {agency}) but no metadata "
                           "could be had for it")  # fmt: skip
+
+    def _by_isbn(self, isbn: str) -> Resolution:
+        """A book by its ISBN in Open Library. A book Open Library lacks is unindexed, never
+        not-found: its catalogue is far from complete, and no book is called fabricated."""
+        lookup = self.registries.book(isbn)
+        if lookup.status == "not-found":
+            why = f"Open Library has no book with ISBN {isbn}; books are often not indexed"
+            return Resolution("unindexed", how="isbn", detail=why)
+        return self._from_lookup(lookup, "isbn", f"ISBN {isbn}")
 
     def _with_pubmed_notices(self, found: Resolution, pmid: str) -> Resolution:
         """PubMed's publication types carry retractions Crossref may not know of."""

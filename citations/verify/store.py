@@ -24,6 +24,7 @@ TTL = 30 * 86400.0  # fresh for as long as registry answers; readers that only f
 IDENTIFYING = (
     "doi", "pmid", "pmcid", "eprint", "eprinttype", "archiveprefix", "arxiv", "title", "author",
     "year", "date", "journal", "journaltitle", "booktitle", "volume", "number", "issue", "pages",
+    "isbn",
 )  # fmt: skip
 # "unverifiable" says nothing about the work (a registry down, an offline run missing an answer,
 # a book nobody indexes): storing it would replace a real verdict with a worse-informed one.
