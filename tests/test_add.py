@@ -422,8 +422,7 @@ def test_eight_concurrent_runs_lose_no_entry(tmp_path: Path, fake: FakeRegistry)
 
 
 def test_the_command_line(project: Path, fake: FakeRegistry) -> None:
-    """`citations add` itself, once the command is registered (citations/cli/add.py)."""
-    pytest.importorskip("citations.cli.add")
+    """`citations add` itself, in a new process: output, messages and exit codes."""
 
     def add(*args: str) -> subprocess.CompletedProcess[str]:
         command = [sys.executable, "-m", "citations", "add", *args]
@@ -446,6 +445,15 @@ def test_the_command_line(project: Path, fake: FakeRegistry) -> None:
         "10.5555/nope: no DOI 10.5555/nope\nadded vanderberg2019handbook to refs/x.bib\n"
     )
     assert add("--accessed", "April", "10.5555/add.book").returncode == 3
+    cited = add("--dry-run", "isbn:1-4028-9462-7", USICHENKO)
+    assert cited.returncode == 0, cited.stderr
+    assert cited.stdout.startswith("@book{garcialopez2019acupuncture,\n")
+    assert "\n@article{usichenko2005auricular,\n" in cited.stdout
+    assert cited.stderr == (
+        f"{USICHENKO}: matched to doi:10.5555/usichenko.2005.114.320 by a Crossref search: "
+        "'Auricular acupuncture for pain relief after total hip arthroplasty – a randomized "
+        "controlled study'\n"
+    )
 
 
 def test_a_key_or_work_taken_meanwhile_is_rechecked_under_the_lock(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ BOOK = (
     "  publisher = {Fixture Medical Press},\n"
     "  year = {2019},\n"
     "  month = mar,\n"
-    "  isbn = {9780306406157},\n"
+    "  isbn = {9781402894626},\n"
     "}\n"
 )
 
@@ -40,7 +40,7 @@ def _add(registries: Registries, *ids: str, **options: object) -> AddOutcome:
     return run_add_command(load_config(), ids, options, registries=registries)
 
 
-@pytest.mark.parametrize("given", ["isbn:978-0-306-40615-7", "9780306406157", "isbn:0306406152"])
+@pytest.mark.parametrize("given", ["isbn:978-1-4028-9462-6", "9781402894626", "isbn:1402894627"])
 def test_a_book_by_its_isbn(project: Path, registries: Registries, given: str) -> None:
     outcome = _add(registries, given, dry_run=True)
     assert outcome.failed == []
@@ -50,7 +50,7 @@ def test_a_book_by_its_isbn(project: Path, registries: Registries, given: str) -
 def test_the_book_is_written_and_renders(
     project: Path, registries: Registries, fake: FakeRegistry
 ) -> None:
-    outcome = _add(registries, "isbn:978-0-306-40615-7")
+    outcome = _add(registries, "isbn:978-1-4028-9462-6")
     assert outcome.written == Path("refs/added.bib")
     library = load_library([project / "refs"])
     assert library.findings == []
@@ -61,19 +61,19 @@ def test_the_book_is_written_and_renders(
         "Musculoskeletal Pain. Fixture Medical Press; 2019."
     )
     [hit] = fake.hits("/openlibrary/")
-    assert hit.path == "/openlibrary/api/books?bibkeys=ISBN:9780306406157&format=json&jscmd=data"
+    assert hit.path == "/openlibrary/api/books?bibkeys=ISBN:9781402894626&format=json&jscmd=data"
 
 
 def test_a_book_already_there_is_refused_but_not_a_chapter_of_it(
     project: Path, registries: Registries
 ) -> None:
-    chapter = "@incollection{chapter,\n  title = {A chapter},\n  isbn = {0-306-40615-2},\n}\n"
+    chapter = "@incollection{chapter,\n  title = {A chapter},\n  isbn = {1-4028-9462-7},\n}\n"
     (project / "refs" / "library.bib").write_text(chapter, "utf-8")
-    first = _add(registries, "isbn:0306406152", dry_run=True)
+    first = _add(registries, "isbn:1402894627", dry_run=True)
     assert first.existing == [] and len(first.entries) == 1  # the chapter's ISBN is its book's
     (project / "refs" / "library.bib").write_text(chapter + "\n" + BOOK, "utf-8")
-    again = _add(registries, "isbn:0-306-40615-2", dry_run=True)
-    assert again.existing == [("isbn:0-306-40615-2", "garcialopez2019acupuncture")]
+    again = _add(registries, "isbn:1-4028-9462-7", dry_run=True)
+    assert again.existing == [("isbn:1-4028-9462-7", "garcialopez2019acupuncture")]
     assert again.entries == []
 
 
@@ -81,14 +81,14 @@ def test_open_library_down_is_a_failure_not_a_miss(
     project: Path, registries: Registries, fake: FakeRegistry
 ) -> None:
     fake.html("/openlibrary/*", status=503)
-    outcome = _add(registries, "isbn:9780306406157", dry_run=True)
+    outcome = _add(registries, "isbn:9781402894626", dry_run=True)
     [(_, why)] = outcome.failed
     assert why.startswith("could not be looked up: Open Library: HTTP 503")
 
 
 @pytest.mark.parametrize(
     ("isbn", "expected"),
-    [("0306406152", "9780306406157"), ("0-8044-2957-X", "9780804429573"),
+    [("1402894627", "9781402894626"), ("0-8044-2957-X", "9780804429573"),
      ("9783161484100", "9783161484100")],
 )  # fmt: skip
 def test_isbn10_becomes_isbn13(isbn: str, expected: str) -> None:
@@ -98,7 +98,7 @@ def test_isbn10_becomes_isbn13(isbn: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("body", "status"),
     [(b"{}", "not-found"), (b"{not json", "unavailable"), (b"[]", "unavailable"),
-     (b'{"ISBN:9780306406157": "x"}', "unavailable")],
+     (b'{"ISBN:9781402894626": "x"}', "unavailable")],
 )  # fmt: skip
 def test_open_librarys_other_answers(body: bytes, status: str) -> None:
-    assert parse_books(body, "9780306406157", "").status == status
+    assert parse_books(body, "9781402894626", "").status == status

@@ -14,21 +14,21 @@ BOOKS = """@book{right,
   title = {Acupuncture in Practice: A Fixture Handbook for Musculoskeletal Pain},
   publisher = {Fixture Medical Press},
   year = {2019},
-  isbn = {978-0-306-40615-7},
+  isbn = {978-1-4028-9462-6},
 }
 @book{wrongyear,
   author = {García-López, Ana and van der Berg, Hans},
   title = {Acupuncture in practice: a fixture handbook for musculoskeletal pain},
   publisher = {Fixture Medical Press},
   year = {2016},
-  isbn = {0-306-40615-2},
+  isbn = {1-4028-9462-7},
 }
 @book{otherbook,
   author = {Kuhn, Thomas S.},
   title = {The structure of scientific revolutions},
   publisher = {University of Chicago Press},
   year = {1962},
-  isbn = {9780306406157},
+  isbn = {9781402894626},
 }
 @book{unknown,
   author = {Kuhn, Thomas S.},
@@ -43,7 +43,7 @@ BOOKS = """@book{right,
   booktitle = {Acupuncture in practice},
   publisher = {Fixture Medical Press},
   year = {2019},
-  isbn = {978-0-306-40615-7},
+  isbn = {978-1-4028-9462-6},
 }
 """
 
@@ -66,7 +66,7 @@ def test_books_are_verified_by_isbn(fake: FakeRegistry, tmp_path: Path) -> None:
     }
     right = results["right"]
     assert (right.registry, right.how, right.identifier) == (
-        "openlibrary", "isbn", {"isbn": "9780306406157"}
+        "openlibrary", "isbn", {"isbn": "9781402894626"}
     )  # fmt: skip
     assert right.detail == "agrees with Open Library (found by its ISBN)"
     [year] = results["wrongyear"].fields
