@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from conftest import ROOT
@@ -139,7 +140,6 @@ def test_report_to_a_file(run, project: Path) -> None:
 
 
 def test_json_report_validates_against_its_schema(run, project: Path) -> None:
-    jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads((ROOT / "citations" / "schemas" / "findings-1.json").read_text("utf-8"))
     result = run("check", "-f", "json", cwd=project)
     jsonschema.Draft202012Validator(schema).validate(json.loads(result.out))
