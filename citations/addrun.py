@@ -96,7 +96,8 @@ def run_add_command(
                 outcome.failed.append((given, done.failure))
                 outcome.messages.append(f"{given}: {done.failure}")
                 continue
-            entry = _entry(done.found, settings, known) if done.found is not None else None
+            own = replace(settings, accessed=done.accessed) if done.accessed else settings
+            entry = _entry(done.found, own, known) if done.found is not None else None
             existing = done.existing or (entry if isinstance(entry, str) else "")
             if existing:  # known from the identifier, or from what the registry said
                 outcome.existing.append((given, existing))

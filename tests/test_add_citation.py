@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
 from citations.add.citation import Fields, choose, fit, vancouver_fields
 from citations.add.identify import Identifier, identify
+from citations.add.reflist import accessed_date, split_references
 from citations.addrun import AddOutcome, run_add_command
 from citations.config import load_config
+from citations.library import load_library
 from citations.registries.client import Registries
 from citations.registries.model import Person, Record
+from citations.richtext import plain
+from citations.styles import get_style
+
+from conftest import FIXTURES
+from fakeregistry import FakeRegistry
+from linkserver import LinkServer, answer
 
 USICHENKO = (
     "Usichenko TI, Dinse M, Hermsen M, et al. Auricular acupuncture for pain relief after "
@@ -22,6 +32,8 @@ PARK = ("Park HS, Jeong HI, Sung SH, Kim KH. Acupuncture treatment for hip pain:
 SHENG = ("Sheng XP, Fan TY. Comparative observation on hip osteoarthritis treated with "
          "electroacupuncture and medication. Zhongguo Zhen Jiu. 2010;30:982-984.")  # fmt: skip
 USICHENKO_DOI = "10.5555/usichenko.2005.114.320"
+MAYO = "https://www.mayoclinic.org/diseases-conditions/osteoarthritis/symptoms-causes/syc-20351925"
+CLEVELAND = "https://my.clevelandclinic.org/health/diseases/17401-hip-bursitis"
 
 
 def _record(**changes: object) -> Record:
@@ -177,3 +189,83 @@ def test_the_doi_in_a_reference_must_name_its_work(project: Path, registries: Re
                                       "'Acupuncture Treatment for Hip Pain: A Systematic Review "
                                       "and Meta-Analysis'")]  # fmt: skip
     assert len(outcome.entries) == 1 and "park2023acupuncture" in outcome.entries[0]
+
+
+# --- reference lists -------------------------------------------------------------------------
+
+
+def test_a_numbered_list_is_cut_into_references() -> None:
+    text = (FIXTURES / "example" / "references.txt").read_text("utf-8")
+    found = split_references(text)
+    assert len(found) == 6
+    assert found[0] == (
+        "Mayo Clinic Staff. Osteoarthritis: Symptoms and causes. Mayo Clinic. Updated 2023. "
+        "Accessed April 2025. https://www.mayoclinic.org/diseases-conditions/osteoarthritis/"
+        "symptoms-causes/syc-20351925"
+    )
+    assert found[4] == USICHENKO
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[1] A. One.\n[2] B.\n   Two.\n", ["A. One.", "B. Two."]),
+        ("A. One.\nstill one.\n\nB. Two.\n", ["A. One. still one.", "B. Two."]),
+        ("A. One.\nB. Two.\n\n", ["A. One.", "B. Two."]),
+        ("1) A. One.\n2) B. Two. 2019;3:4.\n", ["A. One.", "B. Two. 2019;3:4."]),
+    ],
+)  # fmt: skip
+def test_other_list_shapes(text: str, expected: list[str]) -> None:
+    assert split_references(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mayo Clinic. Updated 2023. Accessed April 2025. https://x", "2025-04"),
+        ("Accessed April 17, 2025.", "2025-04-17"),
+        ("accessed 3 Sept 2024", "2024-09-03"),
+        ("Available from: https://x [cited 2025 Apr 17].", "2025-04-17"),
+        ("Accessed February 30, 2025.", ""),  # no such day
+        ("Published April 2025.", ""),
+    ],
+)  # fmt: skip
+def test_the_printed_access_date(text: str, expected: str) -> None:
+    assert accessed_date(text) == expected
+
+
+def test_the_examples_reference_list_becomes_the_library_that_prints_it(
+    tmp_path: Path, fake: FakeRegistry, monkeypatch: pytest.MonkeyPatch, run: Any
+) -> None:
+    """The example's reference list, pasted as it is printed: every reference matched
+    (Crossref, PubMed's citation matcher, the two clinics' pages with their printed access
+    dates), and the library written renders exactly that list."""
+    with LinkServer() as site:
+        for name, url in (("mayoclinic", MAYO), ("clevelandclinic", CLEVELAND)):
+            page = (FIXTURES / "add" / "pages" / f"{name}.html").read_text("utf-8")
+            site.route(urlsplit(url).path, answer(200, page))
+        mapping = " ".join(f"{u.split('/')[0]}//{urlsplit(u).netloc}={site.url('')}"
+                           for u in (MAYO, CLEVELAND))  # fmt: skip
+        monkeypatch.setenv("CITATIONS_WEB_MAP", mapping)
+        (tmp_path / "refs").mkdir()
+        (tmp_path / "citations.toml").write_text('refs = ["refs"]\n', "utf-8")
+        listing = FIXTURES / "example" / "references.txt"
+        result = run("add", "--sentence-case", "--from", listing, cwd=tmp_path)
+    assert result.code == 0, result.err
+    library = load_library([tmp_path / "refs"])
+    assert library.findings == []
+    assert [ref.key for ref in library] == [
+        "mayoclinic2023osteoarthritis", "wu2016efficacy", "park2023acupuncture",
+        "sheng2010comparative", "usichenko2005auricular", "clevelandclinic2023hip",
+    ]  # fmt: skip
+    assert library["wu2016efficacy"].get("journal") == "PLoS One"  # as printed, not PLoS ONE
+    assert library["mayoclinic2023osteoarthritis"].get("urldate") == "2025-04"
+    style = get_style("ama", {"et-al-min": 6, "show-issue": False, "show-doi": False})
+    rendered = [" ".join(plain(style.format(ref)).split()) for ref in library]
+    assert rendered == split_references(listing.read_text("utf-8"))
+
+
+def test_a_list_that_cannot_be_read(tmp_path: Path, run: Any) -> None:
+    result = run("add", "--from", tmp_path / "missing.txt", cwd=tmp_path)
+    assert result.code == 3 and "cannot read" in result.err and "missing.txt" in result.err
+    assert run("add", cwd=tmp_path).code == 2

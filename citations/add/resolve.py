@@ -12,7 +12,8 @@ from ..config import Config
 from ..folding import fold
 from ..registries.model import Lookup, Record
 from .citation import choose, fit, vancouver_fields
-from .identify import Identifier, clean_doi, identify, normalise_doi
+from .identify import Identifier, Kind, clean_doi, identify, normalise_doi
+from .reflist import accessed_date
 from .webpage import WebPage, fetch_page
 
 if TYPE_CHECKING:
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from ..registries.client import Registries
 
 _DOI_IN_TEXT = re.compile(r"(?i)(?:doi:\s*|doi\.org/)(10\.\d{4,9}/\S+)")
+_PMID_IN_TEXT = re.compile(r"\bPMID:?\s*(\d{1,8})\b")
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 WEB_MAP_ENV = "CITATIONS_WEB_MAP"  # "https://site=http://127.0.0.1:8000 ...": fetch pages there
 Find = Callable[[str, str], str]  # (kind, value) → the key of the library's entry, or ""
 _WARNED = {"retraction": "retracted", "withdrawal": "withdrawn",
@@ -35,6 +38,7 @@ class Resolved:
     existing: str = ""
     failure: str = ""
     notes: list[str] = field(default_factory=list)  # warnings and hints, for people
+    accessed: str = ""  # a web page's access date as the reference printed it (ISO)
 
 
 class Lookups:
@@ -94,7 +98,7 @@ def resolve(given: str, find: Find, lookups: Lookups) -> Resolved:
     if ident.kind == "url":
         return _page(ident, find, lookups)
     if ident.kind == "citation":
-        return _citation(ident, lookups.registries)
+        return _citation(ident, find, lookups)
     record = _record(ident, lookups.registries)
     if isinstance(record, str):
         return Resolved(failure=record)
@@ -123,18 +127,26 @@ def _page(ident: Identifier, find: Find, lookups: Lookups) -> Resolved:
     return Resolved(page, notes=[note])
 
 
-def _citation(ident: Identifier, registries: Registries) -> Resolved:
-    """A reference as printed: the DOI in it, else Crossref's match, else PubMed's; each
-    accepted only if its title, first author and year are in the text."""
-    text = ident.value
-    in_text = _DOI_IN_TEXT.search(text)
-    if in_text and (doi := clean_doi(in_text[1])):
-        record = _record(Identifier("doi", doi, ident.given), registries)
-        if isinstance(record, str):
-            return Resolved(failure=f"the DOI in it: {record}")
-        if fit(text, record) is None:
-            return Resolved(failure=f"its DOI {doi} names another work: {record.title!r}")
-        return Resolved(record, notes=_warnings(record))
+def _citation(ident: Identifier, find: Find, lookups: Lookups) -> Resolved:
+    """A reference as printed: the DOI or PMID in it, else Crossref's match, else PubMed's,
+    each accepted only if its title, first author and year are in the text; else the web page
+    whose URL it prints (with the access date it prints)."""
+    text, registries = ident.value, lookups.registries
+    named_ids: tuple[tuple[Kind, re.Pattern[str]], ...] = (
+        ("doi", _DOI_IN_TEXT), ("pmid", _PMID_IN_TEXT)
+    )  # fmt: skip
+    for kind, pattern in named_ids:
+        named = pattern.search(text)
+        value = (clean_doi(named[1]) if kind == "doi" else named[1]) if named else None
+        if value:
+            record = _record(Identifier(kind, value, ident.given), registries)
+            label = "DOI" if kind == "doi" else "PMID"
+            if isinstance(record, str):
+                return Resolved(failure=f"the {label} in it: {record}")
+            if fit(text, record) is None:
+                return Resolved(failure=f"its {label} {value} names another work: "
+                                        f"{record.title!r}")  # fmt: skip
+            return Resolved(_as_printed(text, record), notes=_warnings(record))
     lookup = registries.crossref_search(text, rows=5)
     chosen = choose(text, lookup.candidates) if lookup.status == "found" else ""
     if isinstance(chosen, Record) and chosen.doi:
@@ -142,7 +154,7 @@ def _citation(ident: Identifier, registries: Registries) -> Resolved:
         if isinstance(record, str):
             return Resolved(failure=record)
         note = f"matched to doi:{record.doi} by a Crossref search: {record.title!r}"
-        return Resolved(record, notes=[note, *_warnings(record)])
+        return Resolved(_as_printed(text, record), notes=[note, *_warnings(record)])
     why = chosen or f"Crossref: {lookup.detail or 'no answer'}"
     fields = vancouver_fields(text)
     pmid = registries.pubmed_citation(astuple(fields)) if fields else ""
@@ -150,11 +162,30 @@ def _citation(ident: Identifier, registries: Registries) -> Resolved:
         record = _record(Identifier("pmid", pmid, ident.given), registries)
         if isinstance(record, Record) and fit(text, record) is not None:
             note = f"matched to PMID {pmid} by PubMed's citation matcher: {record.title!r}"
-            return Resolved(record, notes=[note, *_warnings(record)])
-    if lookup.status == "unavailable" and not pmid:
+            return Resolved(_as_printed(text, record), notes=[note, *_warnings(record)])
+    url, accessed = _URL_IN_TEXT.search(text), accessed_date(text)
+    down = lookup.status == "unavailable" and not pmid
+    if url and (accessed or not down):  # a web page's reference (or no registry knows it)
+        page = _page(Identifier("url", url[0].rstrip(".,;)]>"), ident.given), find, lookups)
+        page.accessed = accessed
+        return page
+    if down:
         return Resolved(failure=f"could not be looked up: {lookup.detail or 'no answer'}")
     return Resolved(failure=f"no registry record matches this reference ({why}); "
                             "add it by its DOI or PMID")  # fmt: skip
+
+
+def _as_printed(text: str, record: Record) -> Record:
+    """The journal's name as the reference prints it, when that is the registry's name or
+    abbreviation in another case (`PLoS One` for Crossref's `PLoS ONE`): the last place it
+    stands, after the title (which may hold the same word: `... for pain relief. Pain.`)."""
+    for name in (record.short_container, record.container):
+        if not name:
+            continue
+        found = list(re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE))
+        if found:
+            return replace(record, short_container=found[-1][0])
+    return record
 
 
 def _record(ident: Identifier, registries: Registries) -> Record | str:

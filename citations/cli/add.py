@@ -14,7 +14,11 @@ from .base import Session, cli
 
 
 @cli.command()
-@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@click.argument("ids", nargs=-1, metavar="ID...")
+@click.option("--from", "sources", multiple=True, metavar="FILE",
+              type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Also add every reference of a reference list as printed (numbered, or one "
+                   "a paragraph); - reads standard input. Repeatable.")  # fmt: skip
 @click.option("--to", "to", type=click.Path(path_type=Path, dir_okay=False),
               help="Append to this .bib file (default: [add] to, else the first .bib file "
                    "under refs/, else refs/added.bib).")  # fmt: skip
@@ -22,7 +26,8 @@ from .base import Session, cli
               help="Look for duplicates here: .bib files or folders. Default: refs/.")  # fmt: skip
 @click.option("--dry-run", is_flag=True, help="Print the entries; write nothing.")
 @click.option("--accessed", metavar="YYYY-MM[-DD]",
-              help="When the web pages were read: their urldate (default: today).")  # fmt: skip
+              help="When the web pages were read: their urldate (default: today). A reference "
+                   "that prints its access date keeps that one.")  # fmt: skip
 @click.option("--sentence-case/--keep-case", "sentence_case", default=None,
               help="Lower Title Case titles to sentence case (default: [add] sentence-case, "
                    "else keep the registry's case).")  # fmt: skip
@@ -35,11 +40,18 @@ def add(session: Session, /, ids: Sequence[str], **options: Any) -> None:
     year are in the text.
 
     Each becomes a clean BibTeX entry appended to the library. A work already there (same
-    DOI, PMID, PMCID, arXiv id or URL) is refused with its key, and nothing is written for
-    it. Exits 1 if an identifier could not be added; duplicates are not failures.
+    DOI, PMID, PMCID, arXiv id, URL or book ISBN) is refused with its key, and nothing is
+    written for it. A reference printing a URL that no registry matches is added as that web
+    page, with the access date it prints. Exits 1 if an identifier could not be added;
+    duplicates are not failures.
     """
+    from ..add.reflist import read_references
     from ..addrun import run_add_command
 
+    sources = options.pop("sources")
+    ids = [*ids, *(ref for source in sources for ref in read_references(source))]
+    if not ids:
+        raise click.UsageError("give at least one ID, or --from FILE")
     outcome = run_add_command(session.config, ids, options)
     if options["dry_run"]:
         click.echo("\n".join(outcome.entries), nl=False)
