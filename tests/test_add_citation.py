@@ -265,6 +265,17 @@ def test_the_examples_reference_list_becomes_the_library_that_prints_it(
     assert rendered == split_references(listing.read_text("utf-8"))
 
 
+def test_a_web_page_already_in_the_library_is_refused_unfetched(
+    project: Path, registries: Registries
+) -> None:
+    known = f"@online{{mayo,\n  title = {{Osteoarthritis}},\n  url = {{{MAYO}/}},\n}}\n"
+    (project / "refs" / "web.bib").write_text(known, "utf-8")
+    listing = (FIXTURES / "example" / "references.txt").read_text("utf-8")
+    mayo = split_references(listing)[0]
+    outcome = _add(registries, mayo)
+    assert outcome.existing == [(mayo, "mayo")] and outcome.failed == []
+
+
 def test_a_list_that_cannot_be_read(tmp_path: Path, run: Any) -> None:
     result = run("add", "--from", tmp_path / "missing.txt", cwd=tmp_path)
     assert result.code == 3 and "cannot read" in result.err and "missing.txt" in result.err

@@ -166,7 +166,11 @@ def _citation(ident: Identifier, find: Find, lookups: Lookups) -> Resolved:
     url, accessed = _URL_IN_TEXT.search(text), accessed_date(text)
     down = lookup.status == "unavailable" and not pmid
     if url and (accessed or not down):  # a web page's reference (or no registry knows it)
-        page = _page(Identifier("url", url[0].rstrip(".,;)]>"), ident.given), find, lookups)
+        address = url[0].rstrip(".,;)]>")
+        key = find("url", address)
+        if key:
+            return Resolved(existing=key)
+        page = _page(Identifier("url", address, ident.given), find, lookups)
         page.accessed = accessed
         return page
     if down:
