@@ -7,7 +7,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -113,28 +113,39 @@ class Cache:
 
     def put_result(self, payload: dict[str, Any], ttl: float, now: float | None = None) -> None:
         """Store a result for `ttl` seconds and add (now, outcome, status) to its URL's history."""
-        if payload["outcome"] == "excluded":
-            return  # decided by the settings of each run, not by the link
+        self.put_results([payload], ttl, now)
+
+    def put_results(
+        self, payloads: Sequence[dict[str, Any]], ttl: float, now: float | None = None
+    ) -> None:
+        """`put_result` for many, in one transaction (a thousand verdicts: one commit)."""
         at = _now(now)
-        kind, url, outcome, status = payload["kind"], payload["url"], payload["outcome"], None
-        if isinstance(payload.get("status"), int):
-            status = payload["status"]
-        checked_at = float(payload.get("checked_at") or at)
-        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        rows = []
+        for payload in payloads:
+            if payload["outcome"] == "excluded":
+                continue  # decided by the settings of each run, not by the link
+            status = payload["status"] if isinstance(payload.get("status"), int) else None
+            text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+            checked_at = float(payload.get("checked_at") or at)
+            rows.append((payload["kind"], payload["url"], text, payload["outcome"], status,
+                         checked_at))  # fmt: skip
+        if not rows:
+            return
 
         def write(conn: sqlite3.Connection) -> None:
-            conn.execute(
-                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (kind, url, text, outcome, status, checked_at, at + ttl),
-            )
-            conn.execute(
-                "INSERT INTO history VALUES (?, ?, ?, ?, ?)", (kind, url, at, outcome, status)
-            )
-            conn.execute(
-                "DELETE FROM history WHERE rowid IN (SELECT rowid FROM history"
-                " WHERE kind = ? AND url = ? ORDER BY at DESC, rowid DESC LIMIT -1 OFFSET ?)",
-                (kind, url, HISTORY_KEEP),
-            )
+            for kind, url, text, outcome, status, checked_at in rows:
+                conn.execute(
+                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (kind, url, text, outcome, status, checked_at, at + ttl),
+                )
+                conn.execute(
+                    "INSERT INTO history VALUES (?, ?, ?, ?, ?)", (kind, url, at, outcome, status)
+                )
+                conn.execute(
+                    "DELETE FROM history WHERE rowid IN (SELECT rowid FROM history WHERE"
+                    " kind = ? AND url = ? ORDER BY at DESC, rowid DESC LIMIT -1 OFFSET ?)",
+                    (kind, url, HISTORY_KEEP),
+                )
 
         self._run(write, None, write=True)
 

@@ -73,7 +73,7 @@ def store_verdicts(
     from .report import result_to_dict
 
     at = time.time() if now is None else now
-    stored = 0
+    payloads = []
     for result in results:
         ref = library.get(result.key)
         if ref is None or result.verdict in UNSTORED:
@@ -81,11 +81,11 @@ def store_verdicts(
         url = verdict_url(ref)
         if offline and cache.get_result(KIND, url, allow_stale=True) is not None:
             continue
-        payload = {**result_to_dict(result), "kind": KIND, "url": url,
-                   "outcome": result.verdict, "checked_at": at, "offline": offline}  # fmt: skip
-        cache.put_result(payload, TTL, at)
-        stored += 1
-    return stored
+        extra = {"kind": KIND, "url": url, "outcome": result.verdict, "checked_at": at,
+                 "offline": offline}  # fmt: skip
+        payloads.append({**result_to_dict(result), **extra})
+    cache.put_results(payloads, TTL, at)  # one transaction for the run
+    return len(payloads)
 
 
 def recorded_verdicts(
