@@ -9,11 +9,10 @@ import sys
 from pathlib import Path
 
 from ..errors import CitationsError
+from ..styles.base import month_number
 
 # `1.`, `1)`, `[1]`, `(1)` at the start of a line: a numbered list's items.
 _NUMBER = re.compile(r"^[ \t]*(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,4}[.)])[ \t]+", re.MULTILINE)
-_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTHS = {name: number for number, name in enumerate(_NAMES, 1)}
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 # AMA `Accessed April 17, 2025.` / `Accessed April 2025.`, `Accessed 17 April 2025`, and
 # Vancouver `[cited 2025 Apr 17]`.
@@ -51,7 +50,9 @@ def accessed_date(text: str) -> str:
             day, month, year = found[1], found[2], found[3]
         else:
             year, month, day = found[1], found[2], found[3]
-        number = _MONTHS[month[:3].lower()]
+        number = month_number(month)
+        if number is None:
+            return ""
         try:
             if day:
                 return datetime.date(int(year), number, int(day)).isoformat()

@@ -150,9 +150,7 @@ def _citation(ident: Identifier, find: Find, lookups: Lookups) -> Resolved:
     lookup = registries.crossref_search(text, rows=5)
     chosen = choose(text, lookup.candidates) if lookup.status == "found" else ""
     if isinstance(chosen, Record) and chosen.doi:
-        record = _record(Identifier("doi", chosen.doi, ident.given), registries)
-        if isinstance(record, str):
-            return Resolved(failure=record)
+        record = _with_pubmed_ids(chosen, registries)  # a search hit is the whole work record
         note = f"matched to doi:{record.doi} by a Crossref search: {record.title!r}"
         return Resolved(_as_printed(text, record), notes=[note, *_warnings(record)])
     why = chosen or f"Crossref: {lookup.detail or 'no answer'}"
@@ -166,11 +164,7 @@ def _citation(ident: Identifier, find: Find, lookups: Lookups) -> Resolved:
     url, accessed = _URL_IN_TEXT.search(text), accessed_date(text)
     down = lookup.status == "unavailable" and not pmid
     if url and (accessed or not down):  # a web page's reference (or no registry knows it)
-        address = url[0].rstrip(".,;)]>")
-        key = find("url", address)
-        if key:
-            return Resolved(existing=key)
-        page = _page(Identifier("url", address, ident.given), find, lookups)
+        page = resolve(url[0].rstrip(".,;)]>"), find, lookups)
         page.accessed = accessed
         return page
     if down:

@@ -15,12 +15,12 @@ from urllib.parse import urlencode
 from ..library.names import parse_names
 from .crossref import clean, load_json
 from .model import Lookup, Person, Record
+from .pubmed import MONTHS
 
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _CORPORATE = frozenset({"organization", "organisation", "association", "society", "institute",
                         "council", "committee", "agency", "department", "university",
                         "press", "staff", "clinic", "foundation", "group"})  # fmt: skip
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def books_url(base: str, isbn: str) -> str:
@@ -56,7 +56,8 @@ def read_book(item: dict[str, Any], isbn: str, source_url: str) -> Record:
     isbns = [clean(i) for i in (ids or {}).get("isbn_13") or [] if clean(i)]
     date = clean(item.get("publish_date"))
     year = _YEAR.search(date)
-    month = next((n for n, m in enumerate(_MONTHS, 1) if m in date.lower()), None)
+    month = next((MONTHS[w[:3]] for w in re.findall(r"[a-z]+", date.lower()) if w[:3] in MONTHS),
+                 None)  # fmt: skip
     title = clean(item.get("title"))
     subtitle = clean(item.get("subtitle"))
     return Record(
