@@ -90,6 +90,14 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
     return replace(_resolve(data, path.resolve().parent, path), text=text)
 
 
+def parse_value(text: str) -> Any:
+    """A command-line value read as TOML (`6`, `false`, `"x"`), else as the plain string."""
+    try:
+        return tomllib.loads(f"v = {text.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text.strip()
+
+
 def _toml_error_line(message: str) -> int:
     # tomllib says "... (at line 3, column 7)"; fall back to line 1.
     marker = "at line "

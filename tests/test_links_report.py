@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from conftest import ROOT
 from test_reporters import SARIF_SCHEMA, schema_errors
 
 LINKS_SCHEMA = json.loads((ROOT / "citations/schemas/links-1.json").read_text("utf-8"))
-SINCE = datetime(2026, 11, 20, 8, 30, tzinfo=UTC).timestamp()
+SINCE = datetime(2026, 11, 20, 8, 30, tzinfo=timezone.utc).timestamp()
 BIB = "refs/main.bib"
 HOSTILE = "<script>alert(1)</script> a|b\nforged.bib:1:1: broken x"
 

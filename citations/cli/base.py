@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 import click
 
 from .. import __version__
-from ..config import Config, load_config
+from ..config import Config, load_config, parse_value
 from ..errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, CitationsError
 from ..findings import Finding, has_errors
 
@@ -46,17 +46,12 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
 
 def parse_options(pairs: Sequence[str]) -> dict[str, Any]:
     """`-O et-al-min=6 -O show-doi=false` → {"et-al-min": 6, "show-doi": False}."""
-    import tomllib
-
     options: dict[str, Any] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
             raise click.BadParameter(f"expected NAME=VALUE, got '{pair}'", param_hint="-O")
-        try:
-            options[name.strip()] = tomllib.loads(f"v = {value.strip()}")["v"]
-        except tomllib.TOMLDecodeError:
-            options[name.strip()] = value.strip()
+        options[name.strip()] = parse_value(value)
     return options
 
 

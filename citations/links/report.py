@@ -8,7 +8,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote
 
@@ -52,6 +52,8 @@ _VERBS = {
     "broken": "is broken", "tls-error": "has a TLS error", "transient": "could not be checked",
     "blocked": "refuses automated checks", "ok-with-warning": "works, with a warning",
 }  # fmt: skip
+
+UTC = timezone.utc  # datetime.UTC is Python 3.11+
 
 
 def link_findings(results: Sequence[Result]) -> list[Finding]:

@@ -27,7 +27,16 @@ TABLES = (
     " body BLOB NOT NULL, headers TEXT NOT NULL, fetched_at REAL NOT NULL,"
     " expires_at REAL NOT NULL)",
 )
-DAMAGE = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+# SQLite's primary result codes (stable in its C API). Python 3.10's sqlite3 names none of them
+# and gives its errors no code, so the code is read from the message there (`error_code`).
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CORRUPT, SQLITE_NOTADB = 5, 6, 11, 26
+DAMAGE = {SQLITE_CORRUPT, SQLITE_NOTADB}
+_CODE_OF_MESSAGE = {
+    "database is locked": SQLITE_BUSY,
+    "database table is locked": SQLITE_LOCKED,
+    "database disk image is malformed": SQLITE_CORRUPT,
+    "file is not a database": SQLITE_NOTADB,
+}
 
 
 def note(notes: list[str], text: str) -> None:
@@ -35,9 +44,17 @@ def note(notes: list[str], text: str) -> None:
         notes.append(text)
 
 
+def error_code(error: sqlite3.Error) -> int | None:
+    """SQLite's primary result code of `error` (None when it cannot be told)."""
+    code = getattr(error, "sqlite_errorcode", None)  # Python 3.11+
+    if code is not None:
+        return int(code) & 0xFF
+    message = str(error).lower()
+    return next((c for text, c in _CODE_OF_MESSAGE.items() if message.startswith(text)), None)
+
+
 def damaged(error: sqlite3.Error) -> bool:
-    code = getattr(error, "sqlite_errorcode", None)
-    return code is not None and code & 0xFF in DAMAGE
+    return error_code(error) in DAMAGE
 
 
 def memory() -> sqlite3.Connection:
@@ -121,8 +138,7 @@ def _use_wal(conn: sqlite3.Connection) -> None:
             conn.execute("PRAGMA journal_mode=WAL")
             return  # a file system without WAL support keeps its mode: slower, still correct
         except sqlite3.OperationalError as error:
-            code = getattr(error, "sqlite_errorcode", 0) & 0xFF
-            if code not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            if error_code(error) not in (SQLITE_BUSY, SQLITE_LOCKED):
                 raise
             if time.monotonic() > deadline:
                 raise
