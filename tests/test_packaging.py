@@ -78,11 +78,12 @@ def test_a_wheel_install_renders_the_example(tmp_path: Path) -> None:
     offline = ["--isolated", "--no-deps", "--no-index", "--find-links", wheelhouse]
     _run([python, "-m", "pip", "wheel", *offline, "--wheel-dir", dist, source])
     [built] = dist.glob("citations-*.whl")
-    # Its runtime dependencies come from the environment running the tests.
+    _run([python, "-m", "pip", "install", *offline, built])
+    # Its runtime dependencies come from the environment running the tests (added after the
+    # install: pip would otherwise take that environment's `citations` for this one).
     site = _run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])
     here = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     (Path(site.stdout.strip()) / "_test_dependencies.pth").write_text("\n".join(here) + "\n")
-    _run([python, "-m", "pip", "install", *offline, built])
 
     work = tmp_path / "work"
     shutil.copytree(ROOT / "refs", work / "refs")
