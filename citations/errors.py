@@ -9,6 +9,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1  # the run worked and found errors (unknown keys, or warnings under --strict)
 EXIT_USAGE = 2  # bad command line (click's own convention)
 EXIT_INPUT = 3  # input that cannot be used: missing file, bad config, unknown style, bad template
+EXIT_UNCHECKED = 4  # could not check: no network (no host name resolved, no registry reached)
 EXIT_INTERNAL = 70  # a bug in citations itself (EX_SOFTWARE)
 
 

@@ -11,8 +11,9 @@ from . import __version__
 from .config import Config, parse_cache_dir
 from .errors import ConfigError
 from .findings import Finding
-from .links.model import OUTCOMES, LinkSettings, Result
+from .links.model import NO_NETWORK, OUTCOMES, LinkSettings, Result
 from .net.endpoints import registry_urls
+from .wording import plural
 
 _KEYS = {
     "concurrency", "per-host", "host-interval", "timeout", "connect-timeout", "deadline",
@@ -27,6 +28,7 @@ class LinksOutcome:
     results: list[Result] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     failed: bool = False
+    unchecked: str = ""  # why the run could not check (offline), for one line at the end
 
 
 def parse_accept(text: str) -> frozenset[int]:
@@ -92,7 +94,7 @@ def run_links_command(
     from .article import read_article
     from .checks import find_articles
     from .library import load_library
-    from .links.check import check_targets
+    from .links.check import check_targets, offline
     from .links.collect import changed_keys, collect_targets
     from .links.report import exit_failed, link_findings, render_report
     from .net.cache import Cache, chosen_cache_path
@@ -116,7 +118,11 @@ def run_links_command(
     meta = ReportMeta("links", __version__, {}, config.path.parent if config.path else Path.cwd())
     report = render_report(results, options.get("report_format") or "text", meta)
     findings = link_findings(results)
-    return LinksOutcome(report, results, findings, exit_failed(results, fail_on, fail_after))
+    outcome = LinksOutcome(report, results, findings, exit_failed(results, fail_on, fail_after))
+    if offline(results):
+        count = sum(r.detail == NO_NETWORK for r in results)
+        outcome.unchecked = f"{NO_NETWORK}: {plural(count, 'link')} could not be checked"
+    return outcome
 
 
 def _fail_on(value: str | Sequence[str] | None) -> frozenset[str]:

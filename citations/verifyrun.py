@@ -19,6 +19,7 @@ from .config import Config, parse_cache_dir
 from .errors import EXIT_USAGE, CitationsError, ConfigError
 from .findings import Finding, Fix
 from .model import Reference
+from .wording import plural
 
 if TYPE_CHECKING:
     from .library import Library
@@ -53,6 +54,7 @@ class VerifyOutcome:
     diff: str = ""
     notes: list[str] = field(default_factory=list)  # for standard error: fixes, cache trouble
     failed: bool = False
+    unchecked: str = ""  # why the run could not verify (no registry reached), for one line
 
 
 def parse_fields(text: str | Sequence[str] | None) -> frozenset[str]:
@@ -117,6 +119,10 @@ def run_verify_command(
             resolver = Resolver(registries, settings.urls)
             concurrency = int(table.get("concurrency", DEFAULT_CONCURRENCY))
             results = verify_references(refs, resolver, concurrency, progress)
+            if registries.unreachable():
+                count = sum(r.verdict == "unverifiable" for r in results)
+                outcome.unchecked = (f"no registry could be reached: "
+                                     f"{plural(count, 'entry')} could not be verified")  # fmt: skip
         if fix or show_diff:
             results, library = _apply_fixes(
                 results, library, fields, outcome, write=fix and not show_diff,

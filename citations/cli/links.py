@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from ..errors import EXIT_FINDINGS
+from ..errors import EXIT_FINDINGS, EXIT_UNCHECKED
 from .base import Session, cli, emit_report
 
 
@@ -59,8 +59,12 @@ def links(session: Session, /, **options: Any) -> None:
     if progress is not None:
         click.echo("", err=True)
     emit_report(outcome.report, options["output"])
+    if outcome.unchecked:
+        click.echo(f"citations: {outcome.unchecked}", err=True)
     if outcome.failed:
         sys.exit(EXIT_FINDINGS)
+    if outcome.unchecked:
+        sys.exit(EXIT_UNCHECKED)
 
 
 def _progress_printer() -> Callable[[int, int], None]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from ..errors import EXIT_FINDINGS
+from ..errors import EXIT_FINDINGS, EXIT_UNCHECKED
 from .base import Session, cli, emit_report
 
 
@@ -62,8 +62,12 @@ def verify(session: Session, /, **options: Any) -> None:
     for line in outcome.notes:
         click.echo(line, err=True)
     emit_report(outcome.report, options["output"])
+    if outcome.unchecked:
+        click.echo(f"citations: {outcome.unchecked}", err=True)
     if outcome.failed:
         sys.exit(EXIT_FINDINGS)
+    if outcome.unchecked:
+        sys.exit(EXIT_UNCHECKED)
 
 
 def _progress() -> Callable[[int, int], None]:

@@ -16,9 +16,17 @@ from urllib.parse import quote, urljoin, urlsplit
 from ..net.cache import TTL
 from ..net.connections import is_public
 from ..net.errors import describe_error
-from ..net.http import Client, Exchange, HttpConfig, Response, default_retry
+from ..net.http import DNS_ERRORS, Client, Exchange, HttpConfig, Response, default_retry
 from .classify import Seen, classify, classify_doi, is_challenge, is_html, permanent_redirect
-from .model import LinkSettings, Outcome, Result, Target, result_from_dict, result_to_dict
+from .model import (
+    NO_NETWORK,
+    LinkSettings,
+    Outcome,
+    Result,
+    Target,
+    result_from_dict,
+    result_to_dict,
+)
 
 # HEAD answers that say more about the server's HEAD than about the page: ask again with GET.
 # A 503 may be a challenge page, which only a body tells apart: GET decides, and retries.
@@ -67,7 +75,12 @@ def check_targets(
     cache: ResultCache | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Result]:
-    """Check every target once (the cache permitting); results in the order of `targets`."""
+    """Check every target once (the cache permitting); results in the order of `targets`.
+
+    A host name that does not resolve makes its link broken only if the run shows that name
+    resolution works (another name resolved). Otherwise the machine is offline: those links
+    are transient, `NO_NETWORK`, and nothing about them is written to the cache.
+    """
     deadline = time.monotonic() + settings.deadline
     keys: list[tuple[str, str]] = [(t.kind, t.url) for t in targets]
     first: dict[tuple[str, str], Target] = {}
@@ -77,13 +90,20 @@ def check_targets(
     for key in keys:
         counts[key] += 1
     done: dict[tuple[str, str], Result] = {}
+    unresolved: list[Result] = []  # judged when the run is over
     tally = [0]
 
-    def finish(key: tuple[str, str], result: Result) -> None:
+    def store(result: Result) -> None:
         if cache is not None:
             if not result.from_cache and result.outcome != "excluded":
                 cache.put_result(result_to_dict(result), TTL[result.outcome])
             _fill_history(result, cache)
+
+    def finish(key: tuple[str, str], result: Result) -> None:
+        if result.dns_failure:
+            unresolved.append(result)
+        else:
+            store(result)
         done[key] = result
         for _ in range(counts[key]):
             tally[0] += 1
@@ -100,12 +120,22 @@ def check_targets(
             todo.append(target)
         else:
             finish(key, early)
-    if todo:
-        _run(todo, settings, deadline, finish)
+    resolved = _run(todo, settings, deadline, finish) if todo else frozenset()
+    for result in unresolved:
+        if resolved:
+            store(result)
+        else:
+            offline = dataclasses.replace(result, outcome="transient", detail=NO_NETWORK)
+            done[(result.kind, result.url)] = offline
     return [
         dataclasses.replace(done[key], places=t.places)
         for key, t in zip(keys, targets, strict=True)
     ]
+
+
+def offline(results: Sequence[Result]) -> bool:
+    """Whether the run found itself offline: no host name could be resolved."""
+    return any(r.detail == NO_NETWORK and not r.from_cache for r in results)
 
 
 def _run(
@@ -113,7 +143,8 @@ def _run(
     settings: LinkSettings,
     deadline: float,
     finish: Callable[[tuple[str, str], Result], None],
-) -> None:
+) -> frozenset[str]:
+    """Check `todo`; the host names that resolved meanwhile."""
     client = Client(http_config(settings), deadline)
     workers = max(1, min(settings.concurrency, len(todo)))
     pool = ThreadPoolExecutor(max_workers=workers)
@@ -141,7 +172,7 @@ def _run(
                     finish((target.kind, target.url), _deadline_result(target))
                 for target in queue:
                     finish((target.kind, target.url), _deadline_result(target))
-                return
+                break
             for future in done:
                 target = futures.pop(future)
                 finish((target.kind, target.url), future.result())
@@ -149,6 +180,7 @@ def _run(
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         client.close()
+    return client.resolved_names()
 
 
 def _interleave(todo: list[Target], settings: LinkSettings) -> list[Target]:
@@ -229,8 +261,11 @@ def _unusable(url: str) -> tuple[Outcome, str] | None:
     return None if why is None else ("broken", f"invalid URL: {why}")
 
 
-def refusal(url: str, settings: LinkSettings) -> tuple[str, str] | None:
-    """Why a hop must not be requested: a scheme other than http(s), or a private address."""
+def refusal(
+    url: str, settings: LinkSettings, client: Client | None = None
+) -> tuple[str, str] | None:
+    """Why a hop must not be requested: a scheme other than http(s), or a private address.
+    A name resolved here is noted on `client` (name resolution works)."""
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
         return "bad-scheme", url
@@ -242,6 +277,8 @@ def refusal(url: str, settings: LinkSettings) -> tuple[str, str] | None:
     except (OSError, UnicodeError) as exc:
         error = describe_error(exc)
         return error.kind, error.message
+    if client is not None:
+        client.note_resolved(host)
     for info in infos:
         address = str(info[4][0]).split("%")[0]
         if not is_public(address):
@@ -299,7 +336,7 @@ def _check_url(client: Client, url: str, settings: LinkSettings) -> Result:
     exchange: Exchange | None = None
     error: tuple[str, str] | None = None
     while True:
-        error = refusal(current, settings)
+        error = refusal(current, settings, client)
         if error is not None:
             break
         exchange, note = _fetch(client, current)
@@ -340,6 +377,7 @@ def _check_url(client: Client, url: str, settings: LinkSettings) -> Result:
         url=url, kind="url", outcome=verdict.outcome, status=seen.status, detail=verdict.detail,
         redirects=redirects, final_url=current, attempts=attempts, note=note,
         permanent_redirect=permanent_redirect(redirects) if verdict.outcome in OK else None,
+        dns_failure=error is not None and error[0] in DNS_ERRORS,
     )  # fmt: skip
 
 
@@ -362,4 +400,5 @@ def _check_doi(client: Client, doi: str, settings: LinkSettings) -> Result:
         url=doi, kind="doi", outcome=verdict.outcome, detail=verdict.detail,
         status=response.status if response else None, final_url=landing,
         attempts=max(exchange.attempts, 1), note=note,
+        dns_failure=error is not None and error.kind in DNS_ERRORS,
     )  # fmt: skip

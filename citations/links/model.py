@@ -12,6 +12,7 @@ OUTCOMES: tuple[Outcome, ...] = (
     "ok", "ok-with-warning", "broken", "blocked", "transient", "tls-error", "excluded",
 )  # fmt: skip
 Kind = Literal["url", "doi"]
+NO_NETWORK = "no network: no host name could be resolved"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,9 @@ class Result:
     recent_failures: int = 0
     recent_runs: int = 0
     consecutive_failures: int = 0  # failing runs in a row, this one included
+    # This run only (never stored): the check failed because its host name did not resolve,
+    # which means "no such host" only if the run shows that name resolution works at all.
+    dns_failure: bool = False
 
 
 @dataclass(frozen=True)

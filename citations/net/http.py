@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import random
 import threading
 import time
@@ -23,6 +24,9 @@ TRANSIENT_ERRORS = frozenset(
     {"dns-temporary", "dns", "unreachable", "reset", "connect-timeout", "read-timeout", "timeout",
      "other"}
 )  # fmt: skip
+DNS_ERRORS = frozenset({"dns-nxdomain", "dns-temporary", "dns"})
+# Failures that come after a host name was resolved to an address: the resolver worked.
+_RESOLVED_ERRORS = frozenset({"refused", "reset", "read-timeout", "private"})
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,17 @@ class Client:
         self.deadline = deadline
         self.session = make_session(config)
         self.limiter = HostLimiter(config)
+        self._resolved: set[str] = set()
+
+    def resolved_names(self) -> frozenset[str]:
+        """Host names (not address literals, not localhost) that resolved during this client's
+        life: proof that name resolution works, so that a name that did not is really unknown."""
+        return frozenset(self._resolved)
+
+    def note_resolved(self, host: str) -> None:
+        """`host` was resolved to an address (by the client, or by a caller's own lookup)."""
+        if is_host_name(host):
+            self._resolved.add(host.lower())
 
     def __enter__(self) -> Client:
         return self
@@ -199,6 +214,10 @@ class Client:
             finally:
                 self.limiter.release(host)
             exchange.attempts = attempt + 1
+            if isinstance(outcome, Response) or outcome.kind in _RESOLVED_ERRORS or (
+                outcome.kind.startswith("tls")
+            ):
+                self.note_resolved(host)
             if isinstance(outcome, Response):
                 exchange.response, exchange.error = outcome, None
                 if outcome.status not in (429, 503):
@@ -287,6 +306,19 @@ class Client:
             return NetError("deadline")
         bound = self.config.connect_timeout + self.config.read_timeout * WALL_FACTOR
         return NetError("timeout", f"no complete answer within {bound:g} s")
+
+
+def is_host_name(host: str) -> bool:
+    """A name that only a resolver turns into an address: not an IP literal, not localhost
+    (which /etc/hosts answers with no network at all)."""
+    host = host.strip("[]").lower().rstrip(".")
+    if not host or host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return True
+    return False
 
 
 def _read_prefix(resp: requests.Response, method: str, limit: int) -> tuple[bytes, bool, str]:

@@ -133,6 +133,10 @@ class Registries(PubMedQuestions):
         """HTTP requests sent so far (retries and redirects count), for tests and benchmarks."""
         return self._net.requests_made()
 
+    def unreachable(self) -> bool:
+        """Whether no registry asked during this run answered at all (offline, most likely)."""
+        return self._net.unreachable()
+
     def rate(self, registry: str) -> float:
         """The requests a second now allowed at `registry` (Crossref's headers may lower it)."""
         return self._net.rate(registry)

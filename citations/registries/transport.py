@@ -120,6 +120,8 @@ class Transport:
         self._buckets = {name: TokenBucket(rate) for name, rate in rates.items()}
         self._lock = threading.Lock()
         self._requests = 0
+        self._answered = 0  # exchanges that got an HTTP answer, whatever its status
+        self._unanswered = 0  # exchanges that got none (no network, host down, time-outs)
 
     def close(self) -> None:
         self.client.close()
@@ -127,6 +129,11 @@ class Transport:
     def requests_made(self) -> int:
         with self._lock:
             return self._requests
+
+    def unreachable(self) -> bool:
+        """Whether registries were asked this run and not one of them answered."""
+        with self._lock:
+            return self._unanswered > 0 and self._answered == 0
 
     def rate(self, registry: str) -> float:
         return self._buckets[registry].rate
@@ -160,9 +167,13 @@ class Transport:
         for _ in range(follow + 1):
             self._buckets[registry].take()
             exchange = self.client.request("GET", url, headers=headers)
+            response = exchange.response
             with self._lock:
                 self._requests += exchange.attempts
-            response = exchange.response
+                if response is None:
+                    self._unanswered += 1
+                else:
+                    self._answered += 1
             if response is None:
                 return describe(exchange)
             if registry == "crossref":
