@@ -58,18 +58,25 @@ class Config:
 
 
 def find_config(start: Path) -> Path | None:
-    """citations.toml in `start`, else a pyproject.toml there that has [tool.citations]."""
-    candidate = start / CONFIG_NAME
-    if candidate.is_file():
-        return candidate
-    pyproject = start / "pyproject.toml"
-    if pyproject.is_file() and "[tool.citations" in pyproject.read_text("utf-8", "replace"):
-        return pyproject
+    """The project's settings for a command run in `start`: citations.toml, or a pyproject.toml
+    with [tool.citations], in `start` or the nearest parent that has one. The search stops at
+    the file system's root or after a folder holding `.git` (a project's top), as ruff,
+    pytest and git do."""
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "[tool.citations" in pyproject.read_text("utf-8", "replace"):
+            return pyproject
+        if (folder / ".git").exists():
+            return None
     return None
 
 
 def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
-    """Read the given config file, or the one found in `cwd`; no file means the defaults."""
+    """Read the given config file, or the one found from `cwd` upward; none means the defaults
+    (paths then relative to `cwd`)."""
     base = (cwd or Path.cwd()).resolve()
     if path is None:
         path = find_config(base)

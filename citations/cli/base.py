@@ -36,7 +36,8 @@ class Session:
 @click.version_option(__version__, prog_name="citations")
 @click.option(
     "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-    help="Settings file (default: ./citations.toml, or [tool.citations] in ./pyproject.toml).",
+    help="Settings file (default: citations.toml, or pyproject.toml with [tool.citations], "
+    "in this folder or the nearest parent up to the project's top).",
 )  # fmt: skip
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None) -> None:
