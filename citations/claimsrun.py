@@ -46,7 +46,7 @@ def run_claims_command(
         raise CitationsError("no articles given", hint="name one or more articles or folders")
     library = load_library(options.get("refs") or config.refs, parse_cache_dir(config))
     index = find_claims([read_article(p) for p in find_articles(articles)], library)
-    style = get_style(config.style, config.style_options)
+    style = get_style(config.style, config.style_options_for(config.style))
     notes: list[str] = []
     with read_caches(config, options, notes) as (links, verify):
         verified = recorded_verdicts(verify, library, index.citing)

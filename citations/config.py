@@ -41,6 +41,23 @@ class Config:
     path: Path | None = None  # the file these came from, if any
     text: str = ""  # its text, to point messages at the line of a setting
 
+    def style_options_for(self, style: str) -> dict[str, Any]:
+        """The options `style` gets from here: [style-options] (for every style), then
+        [style-options.<style>] over them."""
+        shared = {k: v for k, v in self.style_options.items() if not isinstance(v, dict)}
+        own = self.style_options.get(style.lower())
+        return {**shared, **(own if isinstance(own, dict) else {})}
+
+    def span_of_table(self, table: str) -> Span | None:
+        """Where the `[table]` header is, for messages about the table as a whole."""
+        if self.path is None:
+            return None
+        for number, line in enumerate(self.text.splitlines(), 1):
+            header = re.match(r"^\s*\[+\s*([^\]]+?)\s*\]+", line)
+            if header and header.group(1).removeprefix("tool.citations.") == table:
+                return Span(str(self.path), number, line.index("[") + 1)
+        return Span(str(self.path), 1)
+
     def span_of(self, key: str, table: str | None = None) -> Span | None:
         """Where `key` (in `[table]`, if given) is set in the config file, for messages."""
         if self.path is None:

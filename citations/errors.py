@@ -30,6 +30,13 @@ class CitationsError(Exception):
         return f"{where}{self.message}{hint}"
 
 
+class UsageError(CitationsError):
+    """A bad command line found past click's own parsing: an unknown key, a bad -O value,
+    options that do not go together."""
+
+    exit_code = EXIT_USAGE
+
+
 class ConfigError(CitationsError):
     """citations.toml cannot be read or holds a value we do not accept."""
 
@@ -46,10 +53,16 @@ class StyleError(CitationsError):
     """An unknown style or style option; `option` names the option at fault, if one is."""
 
     def __init__(
-        self, message: str, span: Span | None = None, hint: str = "", option: str | None = None
+        self,
+        message: str,
+        span: Span | None = None,
+        hint: str = "",
+        option: str | None = None,
+        table: str | None = None,
     ) -> None:
         super().__init__(message, span, hint)
         self.option = option
+        self.table = table  # the [style-options.<table>] the option was read from, if one
 
 
 class TemplateError(CitationsError):

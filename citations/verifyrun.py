@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .config import Config, parse_cache_dir
-from .errors import EXIT_USAGE, CitationsError, ConfigError
+from .errors import ConfigError, UsageError
 from .findings import Finding, Fix
 from .model import Reference
 from .wording import plural
@@ -38,12 +38,6 @@ FIELD_ALIASES = {
 }  # fmt: skip
 # Fixes take the registry's value only for the same work, never for another or for none.
 FIXABLE_VERDICTS = frozenset({"verified", "mismatch", "retracted", "corrected", "concern"})
-
-
-class UsageError(CitationsError):
-    """A bad command line: an unknown key, field or format, or options that do not go together."""
-
-    exit_code = EXIT_USAGE
 
 
 @dataclass

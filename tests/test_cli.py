@@ -177,3 +177,83 @@ def test_bad_style_in_the_config_names_its_line(run, project: Path) -> None:
     assert result.code == 3
     assert "citations.toml:5:3: unknown option 'show-dio' for style 'ama'" in result.err
     assert "did you mean 'show-doi'?" in result.err
+
+
+def test_a_bad_command_line_option_is_blamed_on_the_command_line(run, project: Path) -> None:
+    (project / "citations.toml").write_text("[style-options]\net-al-min = 6\n", "utf-8")
+    result = run("render", "a.md", "-O", "et-al-min=abc", cwd=project)
+    assert result.code == 3
+    assert "-O et-al-min: style option 'et-al-min' must be a whole number" in result.err
+    assert "citations.toml" not in result.err
+    _no_traceback(result.err)
+
+
+AUTHORS_SIX = "Wu MS, Chen KH, Chen IF, et al."
+SIX_AUTHORS = (
+    "@article{six, author = {Wu, Mei-Shiuan and Chen, Kuo-Hsun and Chen, I-Feng and Huang,"
+    " Shih K. and Tzeng, Pei-Chuan and Yeh, Mei-Ling}, title = {T}, journal = {J}, year = 2016}\n"
+)
+
+
+def _txt(run, project: Path, *args: str) -> str:  # type: ignore[no-untyped-def]
+    (project / "refs" / "main.bib").write_text(SIX_AUTHORS, "utf-8")
+    (project / "a.md").write_text("Pain [@six].\n", "utf-8")
+    result = run("render", "a.md", "--to", "txt", *args, cwd=project)
+    assert result.code == 0, result.err
+    return str(result.out)
+
+
+def test_style_options_for_every_style_apply_whatever_style_is_chosen(
+    run, project: Path
+) -> None:
+    (project / "citations.toml").write_text(
+        "[style-options]\net-al-min = 6\net-al-use-first = 3\n", "utf-8"
+    )
+    assert AUTHORS_SIX in _txt(run, project)
+    assert AUTHORS_SIX in _txt(run, project, "--style", "vancouver")
+
+
+def test_style_options_of_one_style_apply_to_that_style_only(run, project: Path) -> None:
+    (project / "citations.toml").write_text(
+        '[style-options.vancouver]\net-al-min = 6\net-al-use-first = 3\n'
+        "[style-options.ama]\ntitle-case-books = false\n",
+        "utf-8",
+    )
+    assert AUTHORS_SIX in _txt(run, project, "--style", "vancouver")
+    assert AUTHORS_SIX not in _txt(run, project)  # AMA lists six authors in full
+
+
+@pytest.mark.parametrize(
+    ("toml", "where", "message"),
+    [
+        pytest.param("[style-options]\nelide-pages = false\n", "citations.toml:2:1",
+                     "unknown option 'elide-pages' for style 'ama' (it is an option of vancouver "
+                     "only: put it under [style-options.vancouver])", id="shared-but-not-ama"),
+        pytest.param("[style-options.ama]\nelide-pages = false\n", "citations.toml:2:1",
+                     "unknown option 'elide-pages' for style 'ama'", id="in-the-ama-table"),
+        pytest.param("[style-options.vancouver]\nshow-dio = false\n", "citations.toml:2:1",
+                     "unknown option 'show-dio' for style 'vancouver'", id="another-styles-table"),
+        pytest.param("\n[style-options.apa]\net-al-min = 3\n", "citations.toml:2:1",
+                     "unknown style 'apa' in [style-options.apa]", id="unknown-style"),
+    ],
+)  # fmt: skip
+def test_an_option_a_style_does_not_know_is_reported(
+    run, project: Path, toml: str, where: str, message: str
+) -> None:
+    (project / "citations.toml").write_text(toml, "utf-8")
+    result = run("render", "a.md", cwd=project)
+    assert result.code == 3
+    assert f"{where}: {message}" in result.err
+    _no_traceback(result.err)
+
+
+def test_an_article_picking_its_style_gets_that_styles_options(run, project: Path) -> None:
+    _txt(run, project)  # writes the six-author library and an article citing it
+    (project / "src").mkdir()
+    (project / "src" / "a.md").write_text("---\nstyle: vancouver\n---\nPain [@six].\n", "utf-8")
+    (project / "citations.toml").write_text(
+        "[style-options.vancouver]\net-al-min = 6\net-al-use-first = 3\n", "utf-8"
+    )
+    result = run("build", "src", "-o", "site", "--to", "md", cwd=project)
+    assert result.code == 0, result.err
+    assert AUTHORS_SIX in (project / "site" / "a.md").read_text("utf-8")

@@ -18,6 +18,7 @@ from ..article import scan_article
 from ..errors import ArticleError
 from ..findings import Finding
 from ..library import Library
+from ..styles import STYLES
 from ..templating import Templates, default_templates_dir
 from .manifest import (
     MANIFEST,
@@ -127,7 +128,8 @@ def build_site(settings: BuildSettings) -> BuildReport:
                                     deps, "")  # fmt: skip
     render = settings.render
     state = State(
-        library, style_name=render.style, style_options=dict(render.style_options),
+        library, style_name=render.style,
+        style_options={name: render.options_for(name) for name in STYLES},
         templates=templates, to=render.to, references_title=render.references_title,
         sidecars=settings.sidecars,
     )  # fmt: skip
@@ -285,6 +287,8 @@ def _settings_digest(settings: BuildSettings, options: Any, templates: Templates
         "to": settings.render.to, "references_title": settings.render.references_title,
         "numbering": settings.numbering, "templates": files_digest(template_files),
         "sidecars": settings.sidecars,
+        # an article's front matter may pick another style: its options count too
+        "styles": repr({name: settings.render.options_for(name) for name in STYLES}),
     })  # fmt: skip
 
 

@@ -47,7 +47,7 @@ class State:
 
     library: Library
     style_name: str
-    style_options: dict[str, Any]
+    style_options: dict[str, dict[str, Any]]  # style name → its options, from the settings
     templates: Templates
     to: str
     references_title: str
@@ -57,7 +57,7 @@ class State:
     def style_for(self, meta: dict[str, Any]) -> Style:
         """The build's style, or the one an article's front matter asks for."""
         name = str(meta.get("style", self.style_name))
-        options = dict(self.style_options) if name == self.style_name else {}
+        options = dict(self.style_options.get(name.lower(), {}))
         extra = meta.get("style-options")
         if isinstance(extra, dict):
             options.update(extra)

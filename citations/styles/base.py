@@ -64,6 +64,11 @@ class Style:
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         self.options = build_options(self.Options, options or {}, self.name)
 
+    @classmethod
+    def option_names(cls) -> frozenset[str]:
+        """The options this style takes (with underscores, as the Options fields are named)."""
+        return frozenset(f.name for f in fields(cls.Options))
+
     def format(self, ref: Reference) -> Rich:  # pragma: no cover - every style overrides
         raise NotImplementedError
 
@@ -86,27 +91,34 @@ class Style:
         return f"{first} et al."
 
 
-def build_options(cls: type[StyleOptions], given: Mapping[str, Any], style: str) -> StyleOptions:
+def build_options(
+    cls: type[StyleOptions], given: Mapping[str, Any], style: str, table: str | None = None
+) -> StyleOptions:
+    """`given` (names with dashes) as `cls`; an unknown name or a wrong type is a StyleError
+    naming the option (and `table`, the [style-options.<table>] it came from, if one)."""
     known = {f.name: f for f in fields(cls)}
+    defaults = cls()
     values: dict[str, Any] = {}
     for raw_name, value in given.items():
         name = raw_name.replace("-", "_")
+
+        def bad(message: str, hint: str = "") -> StyleError:
+            return StyleError(message, hint=hint, option=raw_name, table=table)  # noqa: B023
+
         if name not in known:
             choices = [n.replace("_", "-") for n in known]
             close = difflib.get_close_matches(raw_name, choices, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(choices)}"
-            raise StyleError(
-                f"unknown option '{raw_name}' for style '{style}'", hint=hint, option=raw_name
-            )
-        default = getattr(cls(), name)
+            raise bad(f"unknown option '{raw_name}' for style '{style}'", hint)
+        default = getattr(defaults, name)
         if type(default) is bool and not isinstance(value, bool):
-            raise StyleError(f"style option '{raw_name}' must be true or false", option=raw_name)
+            raise bad(f"style option '{raw_name}' must be true or false, not {value!r}")
         if type(default) is int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise StyleError(f"style option '{raw_name}' must be a whole number", option=raw_name)
+            raise bad(f"style option '{raw_name}' must be a whole number, not {value!r}")
         if type(default) is str and not isinstance(value, str):
-            raise StyleError(f"style option '{raw_name}' must be a string", option=raw_name)
+            raise bad(f"style option '{raw_name}' must be a string, not {value!r}")
         values[name] = value
-    return replace(cls(), **values)
+    return replace(defaults, **values)
 
 
 # --- names ---------------------------------------------------------------------------------
