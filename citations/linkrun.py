@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .config import Config, parse_cache_dir
-from .errors import ConfigError
+from .errors import CitationsError, ConfigError, UsageError
 from .findings import Finding
 from .links.model import NO_NETWORK, OUTCOMES, LinkSettings, Result
+from .model import Span
 from .net.endpoints import registry_urls
 from .wording import plural
 
@@ -101,8 +102,12 @@ def run_links_command(
     from .reporters import ReportMeta
 
     settings = link_settings(config, options)
-    fail_on = _fail_on(options.get("fail_on") or config.sections.get("links", {}).get("fail-on"))
     table = config.sections.get("links", {})
+    if options.get("fail_on"):
+        fail_on = _fail_on(options["fail_on"], "--fail-on", UsageError)
+    else:
+        where = config.span_of("fail-on", "links")
+        fail_on = _fail_on(table.get("fail-on"), "links.fail-on", ConfigError, where)
     fail_after = int(options.get("fail_after") or table.get("fail-after", 1))
     library = load_library(options.get("refs") or config.refs, parse_cache_dir(config))
     articles = [read_article(p) for p in find_articles(options.get("articles") or ())]
@@ -125,13 +130,19 @@ def run_links_command(
     return outcome
 
 
-def _fail_on(value: str | Sequence[str] | None) -> frozenset[str]:
+def _fail_on(
+    value: Any, name: str, error: type[CitationsError], where: Span | None = None
+) -> frozenset[str]:
+    """`broken,transient` (or a list of them) → those outcomes; a bad one raises `error`
+    (UsageError for the command line, ConfigError for the file) naming `name`."""
     if not value:
         return frozenset({"broken"})
-    names = value.split(",") if isinstance(value, str) else list(value)
+    names = value.split(",") if isinstance(value, str) else value
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise error(f"{name} must be outcomes separated by commas, or a list of them", where)
     chosen = frozenset(n.strip() for n in names if n.strip())
     unknown = chosen - set(OUTCOMES)
     if unknown:
-        raise ConfigError(f"--fail-on: unknown outcome {sorted(unknown)[0]!r}",
-                          hint=f"use some of {', '.join(OUTCOMES)}")  # fmt: skip
+        raise error(f"{name}: unknown outcome {sorted(unknown)[0]!r}", where,
+                    f"use some of {', '.join(OUTCOMES)}")  # fmt: skip
     return chosen

@@ -203,9 +203,7 @@ def _txt(run, project: Path, *args: str) -> str:  # type: ignore[no-untyped-def]
     return str(result.out)
 
 
-def test_style_options_for_every_style_apply_whatever_style_is_chosen(
-    run, project: Path
-) -> None:
+def test_style_options_for_every_style_apply_whatever_style_is_chosen(run, project: Path) -> None:
     (project / "citations.toml").write_text(
         "[style-options]\net-al-min = 6\net-al-use-first = 3\n", "utf-8"
     )
@@ -215,7 +213,7 @@ def test_style_options_for_every_style_apply_whatever_style_is_chosen(
 
 def test_style_options_of_one_style_apply_to_that_style_only(run, project: Path) -> None:
     (project / "citations.toml").write_text(
-        '[style-options.vancouver]\net-al-min = 6\net-al-use-first = 3\n'
+        "[style-options.vancouver]\net-al-min = 6\net-al-use-first = 3\n"
         "[style-options.ama]\ntitle-case-books = false\n",
         "utf-8",
     )

@@ -95,8 +95,14 @@ def test_fail_on_and_formats(run, project: Path) -> None:
         assert run("links", "--no-cache", "-f", fmt, cwd=project).code == 0
 
 
-def test_bad_options_exit_3(run, project: Path) -> None:
-    assert run("links", "--fail-on", "brokn", "--no-cache", cwd=project).code == 3
+def test_a_bad_command_line_exits_2_and_bad_settings_exit_3(run, project: Path) -> None:
+    bad = run("links", "--fail-on", "brokn", "--no-cache", cwd=project)
+    assert bad.code == 2
+    assert "--fail-on: unknown outcome 'brokn'" in bad.err
+    (project / "citations.toml").write_text('[links]\nfail-on = "brokn"\n', "utf-8")
+    result = run("links", "--no-cache", cwd=project)
+    assert result.code == 3
+    assert "citations.toml:2:1: links.fail-on: unknown outcome 'brokn'" in result.err
     (project / "citations.toml").write_text("[links]\nconcurency = 3\n", "utf-8")
     result = run("links", "--no-cache", cwd=project)
     assert result.code == 3 and "unknown setting 'links.concurency'" in result.err

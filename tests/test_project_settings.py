@@ -1,4 +1,4 @@
-"""The project's settings are found from any folder inside it, as ruff, pytest and git find theirs."""
+"""The project's settings are found from any folder inside it, as ruff, pytest and git do."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from citations.config import find_config, load_config
+
 from conftest import ROOT
 
 ARTICLE = "acupuncture-for-hip-pain.md"

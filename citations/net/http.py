@@ -214,8 +214,10 @@ class Client:
             finally:
                 self.limiter.release(host)
             exchange.attempts = attempt + 1
-            if isinstance(outcome, Response) or outcome.kind in _RESOLVED_ERRORS or (
-                outcome.kind.startswith("tls")
+            if (
+                isinstance(outcome, Response)
+                or outcome.kind in _RESOLVED_ERRORS
+                or (outcome.kind.startswith("tls"))
             ):
                 self.note_resolved(host)
             if isinstance(outcome, Response):
