@@ -19,16 +19,21 @@ _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\
 # Text where `@` and `[` are never citations, found in one pass: HTML comments and the
 # content of code-like elements; HTML tags (closing tags anywhere, opening ones not glued to
 # a word, since pandoc keys may hold `<k>`); URLs; and Markdown link targets `](...)`.
+_HIDDEN_HTML = r"(?si:<!--.*?-->|<(code|pre|script|style|kbd|samp|textarea)\b[^>]*>.*?</\1\s*>)"
+_HIDDEN_HTML_RE = re.compile(_HIDDEN_HTML)
 _NOT_PROSE_RE = re.compile(
-    r"(?si:<!--.*?-->|<(code|pre|script|style|kbd|samp|textarea)\b[^>]*>.*?</\1\s*>)"
-    r"|</[A-Za-z][^<>]*>|(?<!\w)<[A-Za-z][^<>]*>|<![^<>]*>"
+    _HIDDEN_HTML + r"|</[A-Za-z][^<>]*>|(?<!\w)<[A-Za-z][^<>]*>|<![^<>]*>"
     r"|(?i:\b(?:https?|ftp|mailto):[^\s<>\"'`\]\)]+)"
     r"|\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)"
 )
 # Only text with a fence or an indented line can hold a code block: skip the parser otherwise.
 _MAY_HAVE_CODE_BLOCK = re.compile(r"```|~~~|^(?: {4}|\t)", re.MULTILINE)
-# Where the reference list goes: a pandoc `::: {#refs}` div or a `[[references]]` line.
+# Where the reference list goes: a pandoc `::: {#refs}` div, pandoc's HTML placeholder
+# `<div id="refs"></div>`, or a `[[references]]` line.
 _REFS_DIV_RE = re.compile(r"^:::+[ \t]*\{#refs[^}]*\}[ \t]*\n(?:.*?\n)??:::+[ \t]*$", re.M | re.S)
+_REFS_HTML_RE = re.compile(
+    r"""<div\b[^<>]*?\sid\s*=\s*(["']?)refs\1(?=[\s/>])[^<>]*>\s*</div\s*>""", re.I
+)
 _REFS_LINE_RE = re.compile(r"^[ \t]*\[\[references\]\][ \t]*$", re.MULTILINE)
 
 
@@ -72,7 +77,7 @@ def scan_article(text: str, path: str, kind: Kind = "markdown") -> Article:
         article.body_start = front.end()
     article.masked = _masked_ranges(text, kind, article.body_start)
     article.markers = find_markers(text, path, article.masked)
-    article.refs_at = _refs_placeholder(text, article.masked)
+    article.refs_at = _refs_placeholder(article)
     return article
 
 
@@ -135,12 +140,26 @@ def _block_parser() -> Any:
     return MarkdownIt("commonmark").disable("inline")
 
 
-def _refs_placeholder(text: str, masked: list[tuple[int, int]]) -> tuple[int, int] | None:
-    free = OutsideRanges(masked)
-    for regex in (_REFS_DIV_RE, _REFS_LINE_RE):
-        for m in regex.finditer(text):
-            if free(m.start()):
-                return m.start(), m.end()
+def _refs_placeholder(article: Article) -> tuple[int, int] | None:
+    text = article.text
+    free = OutsideRanges(article.masked)
+    for m in _REFS_DIV_RE.finditer(text):
+        if free(m.start()):
+            return m.start(), m.end()
+    # A tag is masked as a whole, the placeholder's own among them: only comments, code
+    # elements and code blocks hide it (found only when a placeholder is there at all).
+    visible: OutsideRanges | None = None
+    for m in _REFS_HTML_RE.finditer(text, article.body_start):
+        if visible is None:
+            hidden = [(h.start(), h.end()) for h in _HIDDEN_HTML_RE.finditer(text)]
+            if article.kind == "markdown":
+                hidden += markdown_code_ranges(text, article.body_start)
+            visible = OutsideRanges(_merge(hidden))
+        if visible(m.start()):
+            return m.start(), m.end()
+    for m in _REFS_LINE_RE.finditer(text):
+        if free(m.start()):
+            return m.start(), m.end()
     return None
 
 

@@ -246,9 +246,9 @@ def _title(article: Article) -> str:
 def _findings(
     article: Article, library: Library, numbering: Numbering, options: RenderOptions
 ) -> list[Finding]:
-    from .checks.articles import uncited, unknown_keys
+    from .checks.articles import uncited_summary, unknown_keys
 
     findings = list(unknown_keys(article.markers, library))
     if options.report_uncited:
-        findings += uncited(library, set(numbering.numbers), article.path)
+        findings += uncited_summary(library, set(numbering.numbers), article.path)
     return findings

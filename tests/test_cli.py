@@ -255,3 +255,18 @@ def test_an_article_picking_its_style_gets_that_styles_options(run, project: Pat
     result = run("build", "src", "-o", "site", "--to", "md", cwd=project)
     assert result.code == 0, result.err
     assert AUTHORS_SIX in (project / "site" / "a.md").read_text("utf-8")
+
+
+def test_render_against_a_large_library_says_once_what_it_does_not_cite(
+    run, project: Path
+) -> None:
+    entries = "".join(f"@misc{{e{n}, title = {{T{n}}}, year = 2020}}\n" for n in range(200))
+    (project / "refs" / "more.bib").write_text(entries, "utf-8")
+    result = run("render", "a.md", cwd=project)
+    assert result.code == 0, result.err
+    lines = [line for line in result.err.splitlines() if "uncited-entry" in line]
+    assert lines == [
+        "refs/more.bib:1:1: warning[uncited-entry] 200 library entries are not cited by a.md "
+        "(`citations check a.md` lists them)"
+    ]
+    assert run("render", "a.md", "--strict", cwd=project).code == 1

@@ -121,3 +121,35 @@ def test_user_templates_override_the_defaults(tmp_path: Path) -> None:
     html = _render(templates=tmp_path)
     assert "First.[1] Then[2,3,4]" in html
     assert '<ol class="references">' in html  # the other templates are still the defaults
+
+
+@pytest.mark.parametrize(
+    "placeholder",
+    ['<div id="refs"></div>', "<div class='x' id='refs'>\n</div>", "<DIV ID=refs></DIV>"],
+)
+def test_an_html_article_gets_its_list_where_pandocs_placeholder_stands(
+    tmp_path: Path, placeholder: str
+) -> None:
+    article = tmp_path / "a.html"
+    article.write_text(
+        f"<p>Text [@smith2020].</p>\n<!-- <div id=\"refs\"></div> -->\n<h2>Sources</h2>\n"
+        f"{placeholder}\n<p>After.</p>\n",
+        "utf-8",
+    )
+    html = _render(article)
+    assert re.search(r'<h2>Sources</h2>\s*<div id="refs" class="references-section">\s*<ol', html)
+    assert html.index('id="refs" class') < html.index("<p>After.</p>")
+    assert html.count('<ol class="references">') == 1
+    assert '<!-- <div id="refs"></div> -->' in html  # a commented-out one is left alone
+
+
+def test_a_markdown_article_takes_the_html_placeholder_too(tmp_path: Path) -> None:
+    article = tmp_path / "a.md"
+    article.write_text(
+        'Text [@smith2020].\n\n```\n<div id="refs"></div>\n```\n\n## Sources\n\n'
+        '<div id="refs"></div>\n\nAfter.\n',
+        "utf-8",
+    )
+    html = _render(article)
+    assert re.search(r'<h2>Sources</h2>\s*<div id="refs" class="references-section">\s*<ol', html)
+    assert "&lt;div id=&quot;refs&quot;&gt;&lt;/div&gt;" in html  # the code block keeps its text

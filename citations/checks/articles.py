@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from ..findings import Finding
 from ..library import Library
 from ..model import Marker, Span
+from ..wording import plural
 from .base import Check, Rule, Snapshot
 
 UNKNOWN_KEY = Rule("unknown-key", "error", "an article cites a key the library does not have")
@@ -37,6 +38,22 @@ def uncited(library: Library, cited: set[str], where: str) -> Iterator[Finding]:
                 UNCITED.code, UNCITED.severity, f"'{ref.key}' is not cited by {where}",
                 ref.span, key=ref.key, hint="cite it, or remove it from the library",
             )  # fmt: skip
+
+
+def uncited_summary(library: Library, cited: set[str], where: str) -> list[Finding]:
+    """For one article against a library that may be far larger: the entry it does not cite,
+    or one line counting them (`check` lists each)."""
+    missing = list(uncited(library, cited, where))
+    if len(missing) <= 1:
+        return missing
+    first = missing[0]
+    return [
+        Finding(
+            UNCITED.code, UNCITED.severity,
+            f"{plural(len(missing), 'library entry')} are not cited by {where}", first.span,
+            hint=f"`citations check {where}` lists them",
+        )
+    ]  # fmt: skip
 
 
 def run(snapshot: Snapshot) -> Iterator[Finding]:
