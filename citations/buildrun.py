@@ -12,6 +12,7 @@ from .build import BuildReport, BuildSettings, build_site, merge_shards
 from .config import Config, parse_cache_dir
 from .errors import ConfigError
 from .findings import Finding
+from .wording import plural
 
 _KEYS = {"src", "out", "to", "numbering", "bibliography", "sidecars", "jobs"}
 
@@ -65,7 +66,8 @@ def run_build_command(
     settings = build_settings(config, src, out, options)
     if options.get("merge"):
         parts = merge_shards(settings.out)
-        return BuildOutcome(f"merged {len(parts)} shard manifests into {settings.out}\n")
+        merged = plural(len(parts), "shard manifest")
+        return BuildOutcome(f"merged {merged} into {settings.out}\n")
     report = build_site(settings)
     text = (
         json.dumps(report.to_dict(), indent=2) + "\n"
@@ -79,9 +81,9 @@ def summary(report: BuildReport, settings: BuildSettings) -> str:
     """One line for people: what was built, and where."""
     if settings.check:
         if not report.changed:
-            return f"up to date: {len(report.unchanged) + len(report.built)} articles\n"
+            return f"up to date: {plural(len(report.unchanged) + len(report.built), 'article')}\n"
         lines = [f"would change: {name}" for name in report.changed]
-        return "\n".join(lines) + f"\n{len(report.changed)} outputs would change\n"
+        return "\n".join(lines) + f"\n{plural(len(report.changed), 'output')} would change\n"
     parts = [f"built {len(report.built)}", f"unchanged {len(report.unchanged)}"]
     if report.removed:
         parts.append(f"removed {len(report.removed)}")

@@ -13,6 +13,7 @@ from .config import Config
 from .findings import Finding
 from .library import load_library
 from .reporters import ReportMeta, get_reporter
+from .wording import plural
 
 
 @dataclass
@@ -79,7 +80,7 @@ def run_check_command(
             write_edits(edits)
             fixed = sum(len(e.applied) for e in edits if e.changed)
             files = sum(1 for e in edits if e.changed)
-            outcome.notes += [f"fixed {fixed} field(s) in {files} file(s)"]
+            outcome.notes += [f"fixed {plural(fixed, 'field')} in {plural(files, 'file')}"]
             outcome.notes += [f"not fixed: {reason}" for e in edits for _, reason in e.skipped]
             # What remains is what a fresh check of the written files reports.
             library = load_library(refs or config.refs, cache_dir)

@@ -191,7 +191,7 @@ def _apply_fixes(
     write_edits(edits)
     count = sum(len(e.applied) for e in edits if e.changed)
     files = sum(1 for e in edits if e.changed)
-    outcome.notes += [f"fixed {count} field(s) in {files} file(s)"]
+    outcome.notes += [f"fixed {plural(count, 'field')} in {plural(files, 'file')}"]
     outcome.notes += [f"not fixed: {reason}" for e in edits for _, reason in e.skipped]
     # Judge the written entries again against the records already fetched: no requests.
     library = load_library(refs_paths, parse_cache)

@@ -134,6 +134,15 @@ def test_check_exit_codes(run, site: Path) -> None:
     (site / "articles" / "a.md").write_text("Alpha [@alpha2020].\n", "utf-8")
     result = run("build", "articles", "-o", "out", "--check", cwd=site)
     assert result.code == 1 and "would change: a.html" in result.out
+    assert result.out.endswith("\n1 output would change\n")
+
+
+def test_counts_are_in_the_singular_for_one(run, site: Path) -> None:
+    for name in ("b.md", "sub/c.md", "d.html"):
+        (site / "articles" / name).unlink()
+    assert run("build", "articles", "-o", "out", cwd=site).code == 0
+    result = run("build", "articles", "-o", "out", "--check", cwd=site)
+    assert result.out == "up to date: 1 article\n"
 
 
 def test_an_unknown_key_fails_with_its_place_and_is_retried(run, site: Path) -> None:

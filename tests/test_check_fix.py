@@ -40,7 +40,7 @@ def test_fix_changes_only_the_fixed_values(run, project: Path) -> None:
         "pages-single-hyphen",
     ]  # fmt: skip
     result = run("check", "--fix", cwd=project)
-    assert "fixed 5 field(s) in 1 file(s)" in result.err
+    assert "fixed 5 fields in 1 file" in result.err
     written = (project / "refs" / "library.bib").read_bytes()
     expected = ORIGINAL
     for old, new in CHANGES:

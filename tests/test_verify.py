@@ -245,7 +245,7 @@ def test_fix_of_one_field_changes_only_its_bytes(fake: FakeRegistry, library: Pa
     assert "-  year    = {2014}," in outcome.diff and "+  year    = {2013}," in outcome.diff
     assert by_key(outcome, "button2013").verdict == "verified"  # judged again after writing
     assert by_key(outcome, "simmons2011").verdict == "mismatch"  # not a chosen field
-    assert "fixed 1 field(s) in 1 file(s)" in outcome.notes
+    assert "fixed 1 field in 1 file" in outcome.notes
 
 
 def test_fix_takes_every_mismatch_but_never_touches_another_work(

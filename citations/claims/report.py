@@ -17,6 +17,7 @@ from ..model import Span
 from ..reporters.json import finding_to_dict
 from ..reporters.text import summary
 from ..styles import Style
+from ..wording import plural
 from . import ArticleClaims, Claim, ClaimIndex
 from .evidence import EVIDENCE_TYPES, Evidence, classify
 
@@ -104,8 +105,8 @@ def text_report(report: ClaimsReport) -> str:
     lines: list[str] = []
     for part in report.index.articles:
         count = len(part.numbering.numbers)
-        lines += [f"{part.article.path}: {_count(len(part.claims), 'claim')} citing "
-                  f"{_count(count, 'reference')}", ""]  # fmt: skip
+        lines += [f"{part.article.path}: {plural(len(part.claims), 'claim')} citing "
+                  f"{plural(count, 'reference')}", ""]  # fmt: skip
         for claim in part.claims:
             lines.append(f"{claim.number:>2}. {claim.text}")
             section = f" — section: {claim.section}" if claim.section else ""
@@ -240,7 +241,3 @@ def _cited(claim: Claim) -> list[tuple[str, int | None]]:
 
 def _md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -17,6 +17,7 @@ from ..errors import CitationsError
 from ..findings import Finding, Severity
 from ..model import Span
 from ..reporters import ReportMeta, get_reporter
+from ..wording import plural
 from .model import OUTCOMES, Outcome, Place, Result, result_to_dict
 
 SCHEMA_VERSION = 1
@@ -163,7 +164,7 @@ def summary(results: Sequence[Result]) -> str:
         return "no links checked"
     counts = Counter(r.outcome for r in results)
     cached = sum(1 for r in results if r.from_cache)
-    total = f"{len(results)} link{'s' if len(results) != 1 else ''} checked"
+    total = f"{plural(len(results), 'link')} checked"
     total += f" ({cached} from cache)" if cached else ""
     return f"{total}: {', '.join(f'{counts[o]} {o}' for o in SEVERITY_ORDER if counts[o])}"
 

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from ..findings import SEVERITIES, Finding
+from ..wording import plural
 from . import ReportMeta
 
 
@@ -29,4 +30,4 @@ def summary(findings: Sequence[Finding]) -> str:
         if counts[s]
     ]
     total = len(findings)
-    return f"{total} finding{'s' if total != 1 else ''}: {', '.join(parts)}"
+    return f"{plural(total, 'finding')}: {', '.join(parts)}"

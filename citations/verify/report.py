@@ -11,6 +11,7 @@ from ..checks.base import Rule, Snapshot
 from ..findings import Finding, Fix
 from ..model import Reference
 from ..reporters import ReportMeta, get_reporter
+from ..wording import plural
 from . import REGISTRY_NAMES, Result
 from .compare import VERDICTS, Verdict
 
@@ -158,6 +159,5 @@ def render(
     if report_format == "text":
         counts = summary(results)
         parts = [f"{n} {verdict}" for verdict, n in counts.items() if n]
-        entries = f"{len(results)} {'entry' if len(results) == 1 else 'entries'}"
-        text += f"{entries}: {', '.join(parts) or 'none'}\n"
+        text += f"{plural(len(results), 'entry')}: {', '.join(parts) or 'none'}\n"
     return text
