@@ -159,6 +159,22 @@ def test_styles_lists_options(run) -> None:
     assert "ama: AMA Manual of Style" in result.out and "et-al-min = 7" in result.out
 
 
+def test_styles_says_in_one_line_what_each_option_does(run) -> None:
+    from dataclasses import fields
+
+    from citations.styles import STYLES
+
+    lines = run("styles").out.splitlines()
+    for name, style in STYLES.items():
+        start = lines.index(next(line for line in lines if line.startswith(f"{name}: ")))
+        for n, option in enumerate(f.name for f in fields(style.Options)):
+            line = lines[start + 1 + n]
+            setting, _, words = line.strip().partition("  ")
+            assert setting.startswith(option.replace("_", "-") + " = ")
+            assert len(words.split()) >= 4, line
+    assert "  elide-pages = true       (vancouver only) shorten" in run("styles").out
+
+
 def test_the_console_script_runs_from_the_repository_root() -> None:
     proc = run_process("render", "articles/acupuncture-for-hip-pain.md", "--to", "txt", cwd=ROOT)
     assert proc.returncode == 0, proc.stderr

@@ -64,16 +64,26 @@ def render(
 
 @cli.command()
 def styles() -> None:
-    """List the built-in citation styles and their options."""
+    """List the built-in citation styles and their options, with what each does."""
     from dataclasses import fields
 
-    from ..styles import STYLES
+    from ..styles import STYLES, StyleOptions
+    from ..styles.base import option_help
 
+    shared = {f.name for f in fields(StyleOptions)}
     for name, cls in STYLES.items():
         click.echo(f"{name}: {cls.description}")
         defaults = cls.Options()
-        for f in fields(defaults):
-            click.echo(f"  {f.name.replace('_', '-')} = {_toml(getattr(defaults, f.name))}")
+        rows = [(f"{f.name.replace('_', '-')} = {_toml(getattr(defaults, f.name))}",
+                 ("" if f.name in shared else f"({name} only) ") + option_help(cls.Options, f.name))
+                for f in fields(defaults)]  # fmt: skip
+        width = max(len(setting) for setting, _ in rows)
+        for setting, text in rows:
+            click.echo(f"  {setting:<{width}}  {text}".rstrip())
+    click.echo(
+        "\nSet them for every style under [style-options] in citations.toml, for one style "
+        "under [style-options.<style>], or for one run with -O NAME=VALUE."
+    )
 
 
 def _toml(value: Any) -> str:

@@ -17,6 +17,7 @@ from .base import (
     issued,
     join_blocks,
     name_list,
+    option,
     ordinal,
     page_range,
     parse_date,
@@ -35,8 +36,10 @@ _PAPERS = {"inproceedings", "conference"}
 
 @dataclass(frozen=True)
 class AmaOptions(StyleOptions):
-    use_short_journal: bool = True  # AMA prints NLM abbreviations: prefer `shortjournal`
-    title_case_books: bool = True  # AMA 3.9.1: books, reports, theses in title case
+    use_short_journal: bool = option(
+        True, "print shortjournal (the NLM abbreviation AMA uses) instead of journal"
+    )
+    title_case_books: bool = option(True, "books, reports and theses in title case (AMA 3.9.1)")
 
 
 class AmaStyle(Style):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, ClassVar
 
 from ..errors import StyleError
@@ -36,6 +36,20 @@ class Date:
     day: int | None = None
 
 
+def option(default: Any, help: str) -> Any:
+    """A style option's field: its default, and one line saying what it does."""
+    return field(default=default, metadata={"help": help})
+
+
+def option_help(options: type[StyleOptions], name: str) -> str:
+    """The one line saying what option `name` does (a subclass may only change its default)."""
+    for cls in options.__mro__:
+        for f in fields(cls) if is_dataclass(cls) else ():
+            if f.name == name and "help" in f.metadata:
+                return str(f.metadata["help"])
+    return ""
+
+
 @dataclass(frozen=True)
 class StyleOptions:
     """Options every numeric style understands; a style adds its own in a subclass.
@@ -43,15 +57,19 @@ class StyleOptions:
     Names are written with dashes in citations.toml (`et-al-min = 6`).
     """
 
-    et_al_min: int = 7  # this many authors or more: print et_al_use_first, then "et al."
-    et_al_use_first: int = 3
-    show_issue: bool = True
-    show_doi: bool = True
-    show_url: bool = True
-    show_accessed: bool = True
-    collapse_ranges: bool = True  # [@a; @b; @c] → 1–3
-    range_min: int = 3  # how many consecutive numbers make a range
-    move_punctuation: bool = True  # `pain [@a].` → `pain.¹` (superscripts follow . and ,)
+    et_al_min: int = option(
+        7, "this many authors or more print as the first et-al-use-first, then 'et al.'"
+    )
+    et_al_use_first: int = option(3, "how many authors to print before 'et al.'")
+    show_issue: bool = option(True, "print the issue number: 2016;11(3):e0150367")
+    show_doi: bool = option(True, "print the DOI at the end: doi:10.1371/...")
+    show_url: bool = option(True, "print the URL of works read online")
+    show_accessed: bool = option(True, "print the access date (urldate): Accessed April 2025")
+    collapse_ranges: bool = option(True, "range-min or more consecutive numbers as a range: 3–5")
+    range_min: int = option(3, "how many consecutive numbers make a range")
+    move_punctuation: bool = option(
+        True, "a period or comma after a citation moves before it: pain [@a]. → pain.¹"
+    )
 
 
 class Style:

@@ -18,6 +18,7 @@ from .base import (
     issued,
     join_blocks,
     name_list,
+    option,
     ordinal,
     page_range,
     parse_date,
@@ -37,7 +38,7 @@ _PAPERS = {"inproceedings", "conference"}
 class VancouverOptions(StyleOptions):
     et_al_min: int = 7  # NLM: more than six authors → the first six, then "et al."
     et_al_use_first: int = 6
-    elide_pages: bool = True  # 320-327 → 320-7
+    elide_pages: bool = option(True, "shorten a page range's second number: 320-327 → 320-7")
 
 
 class VancouverStyle(Style):
