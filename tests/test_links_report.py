@@ -421,3 +421,22 @@ def test_html_content_security_policy_admits_only_its_own_style_and_script(
         digest = base64.b64encode(hashlib.sha256(source).digest()).decode("ascii")
         assert f"'sha256-{digest}'" in policy
     assert "default-src 'none'" in policy and "unsafe-inline" not in policy
+
+
+def test_html_short_cells_never_break_inside_a_word(meta: ReportMeta) -> None:
+    out, page = _page(meta)
+    style = "".join(page.data["style"])
+    assert "th, td.short { white-space: nowrap; }" in style
+    assert "overflow-wrap: anywhere" not in style.split("td.long", 1)[0]  # only long cells
+    cells = [attrs.get("class") for tag, attrs in page.tags if tag == "td"]
+    per_row = len(cells) // len(SAMPLE)
+    assert cells[:per_row] == ["short", "long", "short", "long", "long", "long", "long", "short"]
+
+
+def test_html_leaves_out_columns_empty_in_every_row(meta: ReportMeta) -> None:
+    page = _Page()
+    page.feed(render_report([OK, NOWHERE], "html", meta))
+    headers = page.data["th"]
+    assert headers == ["Outcome", "Link", "Status", "Detail", "Places"]
+    rows = [row for row in page.rows if row]
+    assert all(len(row) == len(headers) for row in rows)

@@ -19,7 +19,8 @@ h1 { font-size: 1.4em; }
   border-radius: 1em; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #ccc; padding: .3em .5em; text-align: left; vertical-align: top; }
-td { overflow-wrap: anywhere; white-space: pre-line; }
+th, td.short { white-space: nowrap; }
+td.long { overflow-wrap: anywhere; white-space: pre-line; }
 th { background: #eee; position: sticky; top: 0; }
 th.sortable { cursor: pointer; }
 th[aria-sort="ascending"]::after { content: " \\25B2"; }
@@ -68,6 +69,8 @@ SCRIPT = """
 """
 
 COLUMNS = ("Outcome", "Link", "Status", "Detail", "Redirects", "Places", "History", "Cache")
+# Short cells never break inside a word ("cached", "404"); long ones (URLs) break anywhere.
+_LONG = frozenset({"Link", "Detail", "Redirects", "Places", "History"})
 
 
 def _hash(source: str) -> str:
@@ -87,8 +90,16 @@ def html_report(results: Sequence[Result], meta: ReportMeta) -> str:
     badges = "".join(
         f'<span class="o-{o}">{counts[o]} {o}</span>' for o in SEVERITY_ORDER if counts[o]
     )
-    head = "".join(f'<th scope="col">{name}</th>' for name in COLUMNS)
-    rows = "\n".join(_row(r) for r in by_severity(results))
+    ordered = by_severity(results)
+    table = [_cells(r) for r in ordered]
+    # A column empty in every row (no redirects, nothing cached) is left out.
+    shown = [n for n, name in enumerate(COLUMNS) if n < 2 or any(row[n][1] for row in table)]
+    head = "".join(f'<th scope="col">{COLUMNS[n]}</th>' for n in shown)
+    rows = "\n".join(
+        f'<tr class="o-{escape(result.outcome)}">'
+        + "".join(_td(COLUMNS[n], *cells[n]) for n in shown) + "</tr>"
+        for result, cells in zip(ordered, table, strict=True)
+    )  # fmt: skip
     version = f" {escape(meta.version)}" if meta.version else ""
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -116,20 +127,28 @@ def html_report(results: Sequence[Result], meta: ReportMeta) -> str:
 """
 
 
-def _row(result: Result) -> str:
-    rank = SEVERITY_ORDER.index(result.outcome)
-    cells = [
-        f'<td data-sort="{rank}">{escape(result.outcome)}</td>',
-        f"<td>{_link(result)}</td>",
-        f'<td data-sort="{result.status or 0}">{"" if result.status is None else result.status}'
-        "</td>",
-        f"<td>{_list([result.detail, hint(result)])}</td>",
-        f"<td>{_list([f'{status} → {url}' for status, url in result.redirects])}</td>",
-        f"<td>{_list([_place(p.path, p.line, p.column, p.key) for p in result.places])}</td>",
-        f'<td data-sort="{result.recent_failures}">{_list(history_facts(result))}</td>',
-        f"<td>{'cached' if result.from_cache else ''}</td>",
-    ]
-    return f'<tr class="o-{escape(result.outcome)}">{"".join(cells)}</tr>'
+def _cells(result: Result) -> list[tuple[str, str, str | None]]:
+    """Each column's (cell HTML, its text if any, its sort key) for one result."""
+    status = "" if result.status is None else str(result.status)
+    history = _list(history_facts(result))
+    return [
+        (escape(result.outcome), result.outcome, str(SEVERITY_ORDER.index(result.outcome))),
+        (_link(result), result.url, None),
+        (status, status, str(result.status or 0)),
+        (_list([result.detail, hint(result)]), result.detail or hint(result), None),
+        (_list([f"{status} → {url}" for status, url in result.redirects]),
+         " ".join(url for _, url in result.redirects), None),
+        (_list([_place(p.path, p.line, p.column, p.key) for p in result.places]),
+         " ".join(p.path for p in result.places), None),
+        (history, history, str(result.recent_failures)),
+        ("cached" if result.from_cache else "", "cached" if result.from_cache else "", None),
+    ]  # fmt: skip
+
+
+def _td(column: str, html: str, text: str, sort: str | None) -> str:
+    kind = "long" if column in _LONG else "short"
+    key = "" if sort is None else f' data-sort="{sort}"'
+    return f'<td class="{kind}"{key}>{html}</td>'
 
 
 def _link(result: Result) -> str:
