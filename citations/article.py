@@ -15,6 +15,11 @@ from .model import Marker, Span
 Kind = Literal["markdown", "html"]
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
+# A BibTeX file: its first text (past blank and %-comment lines) opens an entry `@type{key,`.
+_BIBTEX_RE = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*(?:%[^\n]*)?\r?\n)*[ \t]*@[A-Za-z]+[ \t]*[{(]"
+)
+BIBTEX_SUFFIXES = (".bib", ".bibtex", ".biblatex")
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 # Text where `@` and `[` are never citations, found in one pass: HTML comments and the
 # content of code-like elements; HTML tags (closing tags anywhere, opening ones not glued to
@@ -57,6 +62,11 @@ def read_article(path: Path) -> Article:
         data = path.read_bytes()
     except OSError as exc:
         raise ArticleError(f"cannot read article {path}: {exc.strerror}") from None
+    if path.suffix.lower() in BIBTEX_SUFFIXES or _BIBTEX_RE.match(data):
+        raise ArticleError(
+            f"{path} is a BibTeX library, not an article",
+            hint=f"render an article that cites it: citations render ARTICLE --refs {path}",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -286,3 +286,16 @@ def test_render_against_a_large_library_says_once_what_it_does_not_cite(
         "(`citations check a.md` lists them)"
     ]
     assert run("render", "a.md", "--strict", cwd=project).code == 1
+
+
+@pytest.mark.parametrize("name", ["refs/main.bib", "notes.txt"])
+def test_render_of_a_bibtex_file_says_it_is_not_an_article(
+    run, project: Path, name: str
+) -> None:
+    if name == "notes.txt":
+        (project / name).write_text("% a library by another name\n\n@book{k, title={T}}\n")
+    result = run("render", name, cwd=project)
+    assert result.code == 3
+    assert f"{name} is a BibTeX library, not an article" in result.err
+    assert f"citations render ARTICLE --refs {name}" in result.err
+    _no_traceback(result.err)

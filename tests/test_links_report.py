@@ -424,7 +424,7 @@ def test_html_content_security_policy_admits_only_its_own_style_and_script(
 
 
 def test_html_short_cells_never_break_inside_a_word(meta: ReportMeta) -> None:
-    out, page = _page(meta)
+    _, page = _page(meta)
     style = "".join(page.data["style"])
     assert "th, td.short { white-space: nowrap; }" in style
     assert "overflow-wrap: anywhere" not in style.split("td.long", 1)[0]  # only long cells

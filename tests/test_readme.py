@@ -37,3 +37,20 @@ def test_the_first_two_commands_install_build_and_test() -> None:
 def test_every_documented_command_exists(run) -> None:
     for command in re.findall(r"^### `citations (\w+)", README, re.M):
         assert run(command, "--help").code == 0, command
+
+
+def test_the_documented_shell_completion_works() -> None:
+    """README's completion lines, as a shell would run them: each prints a script, and the
+    bash one completes a command name."""
+    lines = re.findall(r"`(?:eval \"\$\()?(_CITATIONS_COMPLETE=(\w+) citations)", README)
+    assert {shell for _, shell in lines} == {"bash_source", "zsh_source", "fish_source"}
+    citations = [sys.executable, "-m", "citations"]
+    for _, shell in lines:
+        env = {**os.environ, "_CITATIONS_COMPLETE": shell, "PYTHONPATH": str(ROOT)}
+        proc = subprocess.run(citations, env=env, capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        assert "_citations_completion" in proc.stdout
+    env = {**os.environ, "_CITATIONS_COMPLETE": "bash_complete", "COMP_WORDS": "citations ren",
+           "COMP_CWORD": "1", "PYTHONPATH": str(ROOT)}  # fmt: skip
+    proc = subprocess.run(citations, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.stdout.split() == ["plain,render"]

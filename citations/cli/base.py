@@ -105,7 +105,10 @@ def report_findings(findings: list[Finding]) -> None:
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Entry point: one place turns exceptions into a message and an exit code."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+        args = list(argv) if argv is not None else None
+        # One name however it was started (`python -m citations` too): in usage lines, and
+        # for click's shell completion, which reads _CITATIONS_COMPLETE.
+        cli.main(args=args, prog_name="citations", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(EXIT_USAGE)
