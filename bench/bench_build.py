@@ -46,8 +46,8 @@ sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 from generate import Corpus, write_corpus  # noqa: E402
 
 _IMPORT_START = time.perf_counter()
-from citations.api import RenderSettings  # noqa: E402
 from citations.build import BuildReport, BuildSettings, build_site  # noqa: E402
+from citations.commands.render import RenderSettings  # noqa: E402
 from citations.library import load_library  # noqa: E402
 
 IMPORT_SECONDS = time.perf_counter() - _IMPORT_START

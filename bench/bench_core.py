@@ -38,12 +38,12 @@ from generate import generate_article, generate_library, library_keys  # noqa: E
 _IMPORT_START = time.perf_counter()
 import bibtexparser  # noqa: E402
 
-from citations.article import scan_article  # noqa: E402
 from citations.library import Library, load_library  # noqa: E402
 from citations.library.cache import cache_key, read_record  # noqa: E402
-from citations.render import RenderOptions, render_article  # noqa: E402
-from citations.styles import get_style  # noqa: E402
-from citations.templating import Templates  # noqa: E402
+from citations.render.article import scan_article  # noqa: E402
+from citations.render.compose import RenderOptions, render_article  # noqa: E402
+from citations.render.styles import get_style  # noqa: E402
+from citations.render.templating import Templates  # noqa: E402
 
 IMPORT_SECONDS = time.perf_counter() - _IMPORT_START
 _PATHS = [str(BENCH.parent), os.environ.get("PYTHONPATH", "")]

@@ -51,6 +51,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT), str(BENCH)]
+from citations.commands.verify import DEFAULT_CONCURRENCY, run_verify_command  # noqa: E402
 from citations.config import Config, parse_cache_dir  # noqa: E402
 from citations.library import load_library  # noqa: E402
 from citations.net.cache import Cache  # noqa: E402
@@ -59,7 +60,6 @@ from citations.registries import pubmed  # noqa: E402
 from citations.registries.client import REGISTRIES, Registries, RegistrySettings  # noqa: E402
 from citations.verify import Result, verify_references  # noqa: E402
 from citations.verify.resolve import Resolver  # noqa: E402
-from citations.verifyrun import DEFAULT_CONCURRENCY, run_verify_command  # noqa: E402
 
 from generate import generate_library  # noqa: E402
 

@@ -16,19 +16,21 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "RenderSettings": "api", "render_file": "api",
-    "Article": "article", "read_article": "article", "scan_article": "article",
+    "RenderSettings": "commands.render", "render_file": "commands.render",
+    "Article": "render.article", "read_article": "render.article",
+    "scan_article": "render.article",
     "Config": "config", "load_config": "config",
     "CitationsError": "errors",
     "Finding": "findings",
     "Library": "library", "load_library": "library",
     "CiteItem": "model", "Marker": "model", "Name": "model", "NameList": "model",
     "Reference": "model", "Span": "model",
-    "Citation": "numbering", "Label": "numbering", "Numbering": "numbering",
-    "number_citations": "numbering",
-    "RenderOptions": "render", "Rendered": "render", "render_article": "render",
-    "STYLES": "styles", "Style": "styles", "get_style": "styles",
-    "Templates": "templating",
+    "Citation": "render.numbering", "Label": "render.numbering",
+    "Numbering": "render.numbering", "number_citations": "render.numbering",
+    "RenderOptions": "render.compose", "Rendered": "render.compose",
+    "render_article": "render.compose",
+    "STYLES": "render.styles", "Style": "render.styles", "get_style": "render.styles",
+    "Templates": "render.templating",
 }  # fmt: skip
 
 __all__ = [
@@ -64,17 +66,17 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .api import RenderSettings, render_file
-    from .article import Article, read_article, scan_article
+    from .commands.render import RenderSettings, render_file
     from .config import Config, load_config
     from .errors import CitationsError
     from .findings import Finding
     from .library import Library, load_library
     from .model import CiteItem, Marker, Name, NameList, Reference, Span
-    from .numbering import Citation, Label, Numbering, number_citations
-    from .render import Rendered, RenderOptions, render_article
-    from .styles import STYLES, Style, get_style
-    from .templating import Templates
+    from .render.article import Article, read_article, scan_article
+    from .render.compose import Rendered, RenderOptions, render_article
+    from .render.numbering import Citation, Label, Numbering, number_citations
+    from .render.styles import STYLES, Style, get_style
+    from .render.templating import Templates
 
 
 def __getattr__(name: str) -> Any:

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from citations.addrun import AddOutcome, default_target, run_add_command
-from citations.checkrun import run_check_command
+from citations.commands.add import AddOutcome, default_target, run_add_command
+from citations.commands.check import run_check_command
 from citations.config import Config, load_config
 from citations.errors import CitationsError, ConfigError
 from citations.library import load_library
 from citations.registries.client import Registries
+from citations.render.styles import get_style
 from citations.richtext import plain
-from citations.styles import get_style
 
 from conftest import FIXTURES, ROOT
 from fakeregistry import FakeRegistry
@@ -458,7 +458,7 @@ def test_the_command_line(project: Path, fake: FakeRegistry) -> None:
 
 def test_a_key_or_work_taken_meanwhile_is_rechecked_under_the_lock(tmp_path: Path) -> None:
     from citations.add.entry import Entry
-    from citations.addrun import AddOutcome, _recheck
+    from citations.commands.add import AddOutcome, _recheck
     from citations.library.edit import append_entry
 
     entry = Entry("article", "park2023acupuncture",

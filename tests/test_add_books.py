@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from citations.addrun import AddOutcome, run_add_command
+from citations.commands.add import AddOutcome, run_add_command
 from citations.config import load_config
 from citations.library import load_library
 from citations.registries.client import Registries
 from citations.registries.openlibrary import isbn13, parse_books
+from citations.render.styles import get_style
 from citations.richtext import plain
-from citations.styles import get_style
 
 from fakeregistry import FakeRegistry
 

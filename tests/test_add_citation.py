@@ -11,13 +11,13 @@ import pytest
 from citations.add.citation import Fields, choose, fit, vancouver_fields
 from citations.add.identify import Identifier, identify
 from citations.add.reflist import accessed_date, split_references
-from citations.addrun import AddOutcome, run_add_command
+from citations.commands.add import AddOutcome, run_add_command
 from citations.config import load_config
 from citations.library import load_library
 from citations.registries.client import Registries
 from citations.registries.model import Person, Record
+from citations.render.styles import get_style
 from citations.richtext import plain
-from citations.styles import get_style
 
 from conftest import FIXTURES
 from fakeregistry import FakeRegistry

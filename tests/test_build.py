@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from citations.api import RenderSettings
 from citations.build import BuildSettings, build_site
+from citations.commands.render import RenderSettings
 
 BIB = """\
 @article{alpha2020, author = {Alpha, Ann}, title = {Alpha study},

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from citations.library import load_library
+from citations.render.styles import get_style
+from citations.render.styles.casing import title_case
 from citations.richtext import plain
-from citations.styles import get_style
-from citations.styles.casing import title_case
 
 
 @pytest.mark.parametrize(

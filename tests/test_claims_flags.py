@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from citations.article import scan_article
 from citations.claims.flags import CLAIM_RULES, claim_findings
-from citations.claimsrun import run_claims_command
+from citations.commands.claims import run_claims_command
 from citations.config import Config
 from citations.findings import Finding
 from citations.library import Library, load_library
 from citations.net.cache import Cache
+from citations.render.article import scan_article
 from citations.verify.store import StoredVerdict
 
 BIB = """

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from citations.article import read_article
 from citations.claims import ClaimIndex, find_claims
-from citations.claimsrun import run_claims_command
+from citations.commands.claims import run_claims_command
 from citations.config import Config
 from citations.library import load_library
+from citations.render.article import read_article
 
 from conftest import FIXTURES
 

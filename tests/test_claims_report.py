@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from citations.claimsrun import run_claims_command
+from citations.commands.claims import run_claims_command
 from citations.config import Config, load_config
 from citations.errors import CitationsError
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from citations.article import scan_article
 from citations.claims.sentences import reduce_markdown, split_sentences
+from citations.render.article import scan_article
 
 
 def texts(source: str) -> list[str]:

@@ -162,7 +162,7 @@ def test_styles_lists_options(run) -> None:
 def test_styles_says_in_one_line_what_each_option_does(run) -> None:
     from dataclasses import fields
 
-    from citations.styles import STYLES
+    from citations.render.styles import STYLES
 
     lines = run("styles").out.splitlines()
     for name, style in STYLES.items():
@@ -273,9 +273,7 @@ def test_an_article_picking_its_style_gets_that_styles_options(run, project: Pat
     assert AUTHORS_SIX in (project / "site" / "a.md").read_text("utf-8")
 
 
-def test_render_against_a_large_library_says_once_what_it_does_not_cite(
-    run, project: Path
-) -> None:
+def test_render_against_a_large_library_says_once_what_it_does_not_cite(run, project: Path) -> None:
     entries = "".join(f"@misc{{e{n}, title = {{T{n}}}, year = 2020}}\n" for n in range(200))
     (project / "refs" / "more.bib").write_text(entries, "utf-8")
     result = run("render", "a.md", cwd=project)
@@ -289,9 +287,7 @@ def test_render_against_a_large_library_says_once_what_it_does_not_cite(
 
 
 @pytest.mark.parametrize("name", ["refs/main.bib", "notes.txt"])
-def test_render_of_a_bibtex_file_says_it_is_not_an_article(
-    run, project: Path, name: str
-) -> None:
+def test_render_of_a_bibtex_file_says_it_is_not_an_article(run, project: Path, name: str) -> None:
     if name == "notes.txt":
         (project / name).write_text("% a library by another name\n\n@book{k, title={T}}\n")
     result = run("render", name, cwd=project)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from citations.article import scan_article
+from citations.render.article import scan_article
 
 
 def _items(text: str, kind: str = "markdown") -> list[list[tuple[object, ...]]]:

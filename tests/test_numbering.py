@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from citations.article import scan_article
-from citations.numbering import number_citations
+from citations.render.article import scan_article
+from citations.render.numbering import number_citations
 
 KNOWN = {f"k{i}" for i in range(1, 10)}
 

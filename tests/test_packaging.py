@@ -93,7 +93,7 @@ def test_a_wheel_install_renders_the_example(tmp_path: Path) -> None:
                 cwd=work)  # fmt: skip
     assert '<ol class="references">' in proc.stdout
     where = _run(
-        [python, "-c", "import citations.templating as t; print(t.default_templates_dir())"],
+        [python, "-c", "import citations.render.templating as t; print(t.default_templates_dir())"],
         cwd=work,
     ).stdout
     assert str(venv) in where

@@ -132,7 +132,7 @@ def test_an_html_article_gets_its_list_where_pandocs_placeholder_stands(
 ) -> None:
     article = tmp_path / "a.html"
     article.write_text(
-        f"<p>Text [@smith2020].</p>\n<!-- <div id=\"refs\"></div> -->\n<h2>Sources</h2>\n"
+        f'<p>Text [@smith2020].</p>\n<!-- <div id="refs"></div> -->\n<h2>Sources</h2>\n'
         f"{placeholder}\n<p>After.</p>\n",
         "utf-8",
     )

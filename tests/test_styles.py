@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from citations.library import Library, load_library
+from citations.render.styles import get_style
 from citations.richtext import plain, to_html
-from citations.styles import get_style
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "fixtures" / "styles" / "cases.bib"

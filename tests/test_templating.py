@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from citations.errors import TemplateError
-from citations.templating import Templates, default_templates_dir, superscript
+from citations.render.templating import Templates, default_templates_dir, superscript
 
 
 def test_default_templates_are_found() -> None:

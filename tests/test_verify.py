@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from citations.commands.verify import UsageError, VerifyOutcome, run_verify_command
 from citations.config import Config
 from citations.errors import EXIT_USAGE, ConfigError
-from citations.verifyrun import UsageError, VerifyOutcome, run_verify_command
 
 from conftest import FIXTURES, ROOT
 from fakeregistry import FakeRegistry

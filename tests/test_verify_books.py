@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from citations.commands.verify import VerifyOutcome, run_verify_command
 from citations.config import Config
-from citations.verifyrun import VerifyOutcome, run_verify_command
 
 from fakeregistry import FakeRegistry
 

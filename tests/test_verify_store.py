@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
+from citations.commands.verify import run_verify_command
 from citations.config import Config
 from citations.library import load_library
 from citations.net.cache import Cache
 from citations.verify.store import KIND, recorded_verdicts, verdict_url
-from citations.verifyrun import run_verify_command
 
 from fakeregistry import FakeRegistry
 

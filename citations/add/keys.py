@@ -8,8 +8,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from ..folding import ascii_fold
-from ..numbering import letter_label
 from ..registries.model import Person, Record
+from ..render.numbering import letter_label
 from .webpage import WebPage
 
 DEFAULT_KEY_PATTERN = "{author}{year}{title}"

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from ..errors import CitationsError
-from ..styles.base import month_number
+from ..render.styles.base import month_number
 
 # `1.`, `1)`, `[1]`, `(1)` at the start of a line: a numbered list's items.
 _NUMBER = re.compile(r"^[ \t]*(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,4}[.)])[ \t]+", re.MULTILINE)

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from ..library import Library
+from ..render.styles import Style
+from ..render.templating import Templates
 from ..richtext import plain, to_html, to_markdown
-from ..styles import Style
-from ..templating import Templates
 from .manifest import Built
 
 if TYPE_CHECKING:
-    from . import BuildSettings, _Source
+    from .site import BuildSettings, _Source
 
 
 def bibliography_page(

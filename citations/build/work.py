@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..article import read_article
 from ..files import atomic_write
 from ..findings import Finding
 from ..library import Library
-from ..numbering import Numbering, number_citations
-from ..render import RenderOptions, render_article
-from ..styles import Style, get_style
-from ..templating import Templates
+from ..render.article import read_article
+from ..render.compose import RenderOptions, render_article
+from ..render.numbering import Numbering, number_citations
+from ..render.styles import Style, get_style
+from ..render.templating import Templates
 from .manifest import digest
 
 SIDECAR_SUFFIX = ".citations.json"

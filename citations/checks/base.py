@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..article import Article
 from ..findings import Finding, Fix, Severity
 from ..library import Library
 from ..model import Reference, Span
+from ..render.article import Article
 
 
 @dataclass(frozen=True)

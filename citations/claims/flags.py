@@ -6,13 +6,14 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from ..article import Article
 from ..checks.base import Rule, Snapshot
 from ..findings import Finding
 from ..library import Library
 from ..links.collect import normalise_doi
-from . import Claim, ClaimIndex, Sentence, find_claims
+from ..render.article import Article
 from .evidence import EVIDENCE_TYPES, WEAK_TYPES, Evidence, classify
+from .index import Claim, ClaimIndex, find_claims
+from .sentences import Sentence
 
 if TYPE_CHECKING:
     from ..net.cache import Cache

@@ -14,12 +14,12 @@ from ..errors import CitationsError
 from ..findings import SEVERITIES, Finding
 from ..library import Library
 from ..model import Span
+from ..render.styles import Style
 from ..reporters.json import finding_to_dict
 from ..reporters.text import summary
-from ..styles import Style
 from ..wording import plural
-from . import ArticleClaims, Claim, ClaimIndex
 from .evidence import EVIDENCE_TYPES, Evidence, classify
+from .index import ArticleClaims, Claim, ClaimIndex
 
 FORMATS = ("text", "json", "markdown", "html")
 SCHEMA_VERSION = 1
@@ -206,7 +206,7 @@ def markdown_report(report: ClaimsReport) -> str:
 def html_report(report: ClaimsReport) -> str:
     """One self-contained page (templates/claims.html): claims beside their sources, and each
     source with links to the claims citing it. The template autoescapes every value."""
-    from ..templating import Templates
+    from ..render.templating import Templates
 
     index = report.index
     flagged = report.flag_claims()

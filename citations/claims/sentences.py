@@ -8,9 +8,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..article import Article, markdown_code_ranges
-from ..markers import OutsideRanges
 from ..model import Marker, Span
+from ..render.article import Article, markdown_code_ranges
+from ..render.markers import OutsideRanges
 
 # Words whose period is not a sentence end ("et al." is seen as "al"). "etc." is not here:
 # it ends sentences as often as not, so the next word's case decides, as for any word.

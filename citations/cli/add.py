@@ -46,7 +46,7 @@ def add(session: Session, /, ids: Sequence[str], **options: Any) -> None:
     duplicates are not failures.
     """
     from ..add.reflist import read_references
-    from ..addrun import run_add_command
+    from ..commands.add import run_add_command
 
     sources = options.pop("sources")
     ids = [*ids, *(ref for source in sources for ref in read_references(source))]

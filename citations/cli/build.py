@@ -45,7 +45,7 @@ from .base import Session, cli, parse_options, parse_shard, report_findings
 @click.pass_obj
 def build(session: Session, /, src: Path | None, out: Path | None, **options: Any) -> None:
     """Render every article under SRC (default: articles/) into OUT, only what changed."""
-    from ..buildrun import run_build_command
+    from ..commands.build import run_build_command
 
     options["style_options"] = parse_options(options["style_options"])
     options["shard"] = parse_shard(options["shard"])

@@ -48,7 +48,7 @@ def check(
 
     Every problem is reported once, at its place, with a stable code; see README.md.
     """
-    from ..checkrun import run_check_command
+    from ..commands.check import run_check_command
 
     config = session.config
     outcome = run_check_command(

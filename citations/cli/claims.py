@@ -48,7 +48,7 @@ def claims(
     only on web pages, sources `citations links` recorded as broken, and sources
     `citations verify` recorded as retracted or not found. Nothing is fetched.
     """
-    from ..claimsrun import run_claims_command
+    from ..commands.claims import run_claims_command
 
     if cache is not None and no_cache:
         raise click.UsageError("--cache and --no-cache do not go together")

@@ -52,7 +52,7 @@ from .base import Session, cli, emit_report
 @click.pass_obj
 def links(session: Session, /, **options: Any) -> None:
     """Check every URL and DOI of the library (and of --articles): fast, polite, honest."""
-    from ..linkrun import run_links_command
+    from ..commands.links import run_links_command
 
     progress = _progress_printer() if sys.stderr.isatty() and not os.environ.get("CI") else None
     outcome = run_links_command(session.config, options, progress)

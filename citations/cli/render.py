@@ -41,7 +41,7 @@ def render(
     no_cache: bool,
 ) -> None:
     """Render ARTICLE (Markdown or HTML citing by [@key]) with numbered citations."""
-    from ..api import RenderSettings, render_file
+    from ..commands.render import RenderSettings, render_file
 
     config = session.config
     settings = RenderSettings.from_config(
@@ -67,8 +67,8 @@ def styles() -> None:
     """List the built-in citation styles and their options, with what each does."""
     from dataclasses import fields
 
-    from ..styles import STYLES, StyleOptions
-    from ..styles.base import option_help
+    from ..render.styles import STYLES, StyleOptions
+    from ..render.styles.base import option_help
 
     shared = {f.name for f in fields(StyleOptions)}
     for name, cls in STYLES.items():

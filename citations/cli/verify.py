@@ -48,7 +48,7 @@ def verify(session: Session, /, **options: Any) -> None:
     corrected, concern. Exit 1 on not-found, different-work or retracted (with --strict also
     on mismatch, corrected or concern); unverifiable never fails. See README.md.
     """
-    from ..verifyrun import run_verify_command
+    from ..commands.verify import run_verify_command
 
     if options["cache"] is not None and options["no_cache"]:
         raise click.UsageError("--cache and --no-cache do not go together")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..findings import Finding
-from . import ReportMeta
+from .base import ReportMeta
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 

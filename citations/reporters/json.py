@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..findings import SEVERITIES, Finding
-from . import ReportMeta
+from .base import ReportMeta
 
 SCHEMA_VERSION = 1
 

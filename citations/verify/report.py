@@ -12,8 +12,8 @@ from ..findings import Finding, Fix
 from ..model import Reference
 from ..reporters import ReportMeta, get_reporter
 from ..wording import plural
-from . import REGISTRY_NAMES, Result
 from .compare import VERDICTS, Verdict
+from .judge import REGISTRY_NAMES, Result
 
 SCHEMA_VERSION = 1
 FORMATS = ("text", "json", "junit", "sarif", "github")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..model import Reference
-from . import Result
+from .judge import Result
 
 if TYPE_CHECKING:
     from ..library import Library

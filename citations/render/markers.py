@@ -6,7 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from .model import CiteItem, Marker, Span
+from ..model import CiteItem, Marker, Span
 
 # Pandoc: a key starts with a letter, digit or _, and may hold internal punctuation
 # from :.#$%&-+?<>~/ (punctuation at the end belongs to the sentence, not the key).

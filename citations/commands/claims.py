@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .config import Config, parse_cache_dir
-from .errors import CitationsError
-from .findings import Finding, has_errors
+from .. import __version__
+from ..config import Config, parse_cache_dir
+from ..errors import CitationsError
+from ..findings import Finding, has_errors
 
 if TYPE_CHECKING:
-    from .net.cache import Cache
+    from ..net.cache import Cache
 
 
 @dataclass
@@ -33,14 +33,14 @@ def run_claims_command(
     The cache (link results from `citations links`, verdicts from `citations verify`) is only
     read, and only if it exists: `claims` never fetches anything.
     """
-    from .article import read_article
-    from .checks import find_articles
-    from .claims import find_claims
-    from .claims.flags import flag_claims
-    from .claims.report import build_report, render_report
-    from .library import load_library
-    from .styles import get_style
-    from .verify.store import recorded_verdicts
+    from ..checks import find_articles
+    from ..claims import find_claims
+    from ..claims.flags import flag_claims
+    from ..claims.report import build_report, render_report
+    from ..library import load_library
+    from ..render.article import read_article
+    from ..render.styles import get_style
+    from ..verify.store import recorded_verdicts
 
     if not articles:
         raise CitationsError("no articles given", hint="name one or more articles or folders")
@@ -64,7 +64,7 @@ def read_caches(
     """The links cache and verify's (`[links] cache` and `[verify] cache` may differ), each
     only if its file exists: opening would create one, and there is nothing to read. Both are
     one connection when they name the same file; cache trouble goes to `notes`."""
-    from .net.cache import Cache, chosen_cache_path
+    from ..net.cache import Cache, chosen_cache_path
 
     paths = (chosen_cache_path(config, options), chosen_cache_path(config, options, "verify"))
     opened: dict[Path, Cache] = {}

@@ -6,14 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .checks import RULES, CheckSettings, Snapshot, build_snapshot, find_articles, run_checks
-from .checks.base import Rule
-from .config import Config
-from .findings import Finding
-from .library import load_library
-from .reporters import ReportMeta, get_reporter
-from .wording import plural
+from .. import __version__
+from ..checks import RULES, CheckSettings, Snapshot, build_snapshot, find_articles, run_checks
+from ..checks.base import Rule
+from ..config import Config
+from ..findings import Finding
+from ..library import load_library
+from ..reporters import ReportMeta, get_reporter
+from ..wording import plural
 
 
 @dataclass
@@ -26,7 +26,7 @@ class CheckOutcome:
 
 def all_rules() -> dict[str, Rule]:
     """Every code check may report: its own checks' and, with --claims, the claim flags."""
-    from .claims.flags import CLAIM_RULES
+    from ..claims.flags import CLAIM_RULES
 
     return {**RULES, **CLAIM_RULES}
 
@@ -71,7 +71,7 @@ def run_check_command(
     outcome = CheckOutcome(findings, "")
     fixes = [f.fix for f in findings if f.fix is not None]
     if (fix or diff) and fixes:
-        from .library.edit import plan_fixes, unified_diff, write_edits
+        from ..library.edit import plan_fixes, unified_diff, write_edits
 
         edits = plan_fixes(fixes)
         if diff:
@@ -106,10 +106,10 @@ def _with_claims(
     nothing is fetched)."""
     if not claims or not snapshot.articles:
         return findings
-    from .checks.settings import apply_settings
-    from .claims.flags import claim_findings
-    from .claimsrun import read_caches
-    from .verify.store import recorded_verdicts
+    from ..checks.settings import apply_settings
+    from ..claims.flags import claim_findings
+    from ..verify.store import recorded_verdicts
+    from .claims import read_caches
 
     cited = [item.key for a in snapshot.articles for m in a.markers for item in m.items]
     with read_caches(config, {}, []) as (links, verify):

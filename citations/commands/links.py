@@ -7,14 +7,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .config import Config, parse_cache_dir
-from .errors import CitationsError, ConfigError, UsageError
-from .findings import Finding
-from .links.model import NO_NETWORK, OUTCOMES, LinkSettings, Result
-from .model import Span
-from .net.endpoints import registry_urls
-from .wording import plural
+from .. import __version__
+from ..config import Config, parse_cache_dir
+from ..errors import CitationsError, ConfigError, UsageError
+from ..findings import Finding
+from ..links.model import NO_NETWORK, OUTCOMES, LinkSettings, Result
+from ..model import Span
+from ..net.endpoints import registry_urls
+from ..wording import plural
 
 _KEYS = {
     "concurrency", "per-host", "host-interval", "timeout", "connect-timeout", "deadline",
@@ -92,14 +92,14 @@ def run_links_command(
     options: Mapping[str, Any],
     progress: Callable[[int, int], None] | None = None,
 ) -> LinksOutcome:
-    from .article import read_article
-    from .checks import find_articles
-    from .library import load_library
-    from .links.check import check_targets, offline
-    from .links.collect import changed_keys, collect_targets
-    from .links.report import exit_failed, link_findings, render_report
-    from .net.cache import Cache, chosen_cache_path
-    from .reporters import ReportMeta
+    from ..checks import find_articles
+    from ..library import load_library
+    from ..links.check import check_targets, offline
+    from ..links.collect import changed_keys, collect_targets
+    from ..links.report import exit_failed, link_findings, render_report
+    from ..net.cache import Cache, chosen_cache_path
+    from ..render.article import read_article
+    from ..reporters import ReportMeta
 
     settings = link_settings(config, options)
     table = config.sections.get("links", {})

@@ -6,14 +6,12 @@ import difflib
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import StyleError
+from ...errors import StyleError
 from .ama import AmaStyle
-from .base import Style, StyleOptions
+from .base import Style
 from .vancouver import VancouverStyle
 
 STYLES: dict[str, type[Style]] = {"ama": AmaStyle, "vancouver": VancouverStyle}
-
-__all__ = ["STYLES", "AmaStyle", "Style", "StyleOptions", "VancouverStyle", "get_style"]
 
 
 def get_style(name: str, options: Mapping[str, Any] | None = None) -> Style:

@@ -16,25 +16,25 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .add.entry import Entry, entry_type, page_entry, record_entry
-from .add.identify import normalise_doi
-from .add.keys import (
+from ..add.entry import Entry, entry_type, page_entry, record_entry
+from ..add.identify import normalise_doi
+from ..add.keys import (
     DEFAULT_KEY_PATTERN,
     make_key,
     page_key_parts,
     pattern_problem,
     record_key_parts,
 )
-from .add.resolve import Lookups, resolve
-from .add.webpage import WebPage
-from .config import Config, parse_cache_dir
-from .errors import CitationsError, ConfigError
-from .library import Library, find_bib_files, load_library
-from .registries.model import Record
-from .registries.openlibrary import isbn13
+from ..add.resolve import Lookups, resolve
+from ..add.webpage import WebPage
+from ..config import Config, parse_cache_dir
+from ..errors import CitationsError, ConfigError
+from ..library import Library, find_bib_files, load_library
+from ..registries.model import Record
+from ..registries.openlibrary import isbn13
 
 if TYPE_CHECKING:
-    from .registries.client import Registries
+    from ..registries.client import Registries
 
 ADD_KEYS = ("key-pattern", "sentence-case", "to")
 DEFAULT_FILE = "added.bib"
@@ -106,7 +106,7 @@ def run_add_command(
                 entries.append(entry)
                 outcome.entries.append(entry.text())
     if entries and not options.get("dry_run"):
-        from .library.edit import append_entry
+        from ..library.edit import append_entry
 
         for entry in entries:  # one at a time: a kill between two leaves the first whole
             final: list[Entry] = []
@@ -123,8 +123,8 @@ _ID_FIELDS = ("doi", "pmid", "pmcid")
 def _recheck(entry: Entry, final: list[Entry], outcome: AddOutcome) -> Callable[[str], str | None]:
     """Under the file's lock: another run may have added this work, or taken this key,
     since the library was read. Skip the first; re-key the second (a, b, ... suffixes)."""
-    from .library.parse import parse_bibtex
-    from .numbering import letter_label
+    from ..library.parse import parse_bibtex
+    from ..render.numbering import letter_label
 
     def recheck(text: str) -> str | None:
         written = parse_bibtex(text, {})["entries"]

@@ -8,8 +8,8 @@ from typing import Any
 
 import jinja2
 
-from .errors import TemplateError
-from .model import Span
+from ..errors import TemplateError
+from ..model import Span
 
 _SUPERSCRIPT = str.maketrans(
     "0123456789+-–−=(),.abcdefghijklmnoprstuvwxyz",
@@ -36,7 +36,7 @@ def default_templates_dir() -> Path:
         spec = None
     if spec is not None and spec.submodule_search_locations:
         return Path(next(iter(spec.submodule_search_locations)))
-    return Path(__file__).resolve().parent.parent / "templates"
+    return Path(__file__).resolve().parents[2] / "templates"
 
 
 class Templates:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
-from .findings import Finding
-from .model import CiteItem, Marker
+from ..findings import Finding
+from ..model import CiteItem, Marker
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,18 +14,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .config import Config, parse_cache_dir
-from .errors import ConfigError, UsageError
-from .findings import Finding, Fix
-from .model import Reference
-from .wording import plural
+from .. import __version__
+from ..config import Config, parse_cache_dir
+from ..errors import ConfigError, UsageError
+from ..findings import Finding, Fix
+from ..model import Reference
+from ..wording import plural
 
 if TYPE_CHECKING:
-    from .library import Library
-    from .net.cache import Cache
-    from .registries.client import RegistrySettings
-    from .verify import Result
+    from ..library import Library
+    from ..net.cache import Cache
+    from ..registries.client import RegistrySettings
+    from ..verify import Result
 
 _KEYS = {"cache", "concurrency", "strict"}
 DEFAULT_CONCURRENCY = 4
@@ -75,14 +75,14 @@ def run_verify_command(
     settings: RegistrySettings | None = None,
 ) -> VerifyOutcome:
     """The whole command; `settings` replaces those of the config (tests: short timeouts)."""
-    from .checks.base import Snapshot
-    from .library import load_library
-    from .registries.client import Registries, RegistrySettings
-    from .reporters import ReportMeta
-    from .verify import verify_references
-    from .verify.report import FORMATS, RULES, failed, render, verify_findings
-    from .verify.resolve import Resolver
-    from .verify.store import store_verdicts
+    from ..checks.base import Snapshot
+    from ..library import load_library
+    from ..registries.client import Registries, RegistrySettings
+    from ..reporters import ReportMeta
+    from ..verify import verify_references
+    from ..verify.report import FORMATS, RULES, failed, render, verify_findings
+    from ..verify.resolve import Resolver
+    from ..verify.store import store_verdicts
 
     table = _table(config)
     report_format = options.get("report_format") or "text"
@@ -178,9 +178,9 @@ def _apply_fixes(
 ) -> tuple[list[Result], Library]:
     """--diff into `outcome.diff`; with `write` (--fix) the edits written and the entries judged
     again as written, so the report and the stored verdicts describe the library as it is now."""
-    from .library import load_library
-    from .library.edit import plan_fixes, unified_diff, write_edits
-    from .verify import judge
+    from ..library import load_library
+    from ..library.edit import plan_fixes, unified_diff, write_edits
+    from ..verify import judge
 
     fixes, skipped = plan_verify_fixes(results, library, fields)
     edits = plan_fixes(fixes, add_missing=True)
@@ -233,7 +233,7 @@ def _select(library: Library, keys: Sequence[str]) -> list[Reference]:
 def _open_cache(
     config: Config, options: Mapping[str, Any], table: Mapping[str, Any]
 ) -> Cache | None:
-    from .net.cache import Cache, chosen_cache_path
+    from ..net.cache import Cache, chosen_cache_path
 
     path = chosen_cache_path(config, options, "verify")
     return Cache.open(path) if path is not None else None

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import ArticleError
+from ..errors import ArticleError
+from ..model import Marker, Span
 from .markers import OutsideRanges, find_markers
-from .model import Marker, Span
 
 Kind = Literal["markdown", "html"]
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .api import RenderSettings
-from .build import BuildReport, BuildSettings, build_site, merge_shards
-from .config import Config, parse_cache_dir
-from .errors import ConfigError
-from .findings import Finding
-from .wording import plural
+from ..build import BuildReport, BuildSettings, build_site, merge_shards
+from ..config import Config, parse_cache_dir
+from ..errors import ConfigError
+from ..findings import Finding
+from ..wording import plural
+from .render import RenderSettings
 
 _KEYS = {"src", "out", "to", "numbering", "bibliography", "sidecars", "jobs"}
 

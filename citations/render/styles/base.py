@@ -8,10 +8,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, ClassVar
 
-from ..errors import StyleError
-from ..library.names import initials
-from ..model import Name, NameList, Reference
-from ..richtext import Link, Part, Rich
+from ...errors import StyleError
+from ...library.names import initials
+from ...model import Name, NameList, Reference
+from ...richtext import Link, Part, Rich
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")  # fmt: skip
@@ -269,7 +269,7 @@ def join_blocks(blocks: Sequence[Block | None]) -> Rich:
 
 
 def _ends_with_stop(parts: Rich) -> bool:
-    from ..richtext import plain
+    from ...richtext import plain
 
     text = plain(parts).rstrip()
     return text.endswith((".", "?", "!"))

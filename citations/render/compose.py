@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..findings import Finding
+from ..library import Library
+from ..model import Reference
+from ..richtext import escape_markdown, plain, to_html, to_markdown
 from .article import Article
-from .findings import Finding
-from .library import Library
-from .model import Reference
 from .numbering import Citation, Numbering, letter_label, number_citations
-from .richtext import escape_markdown, plain, to_html, to_markdown
 from .styles import Style
 from .templating import Templates
 
@@ -246,7 +246,7 @@ def _title(article: Article) -> str:
 def _findings(
     article: Article, library: Library, numbering: Numbering, options: RenderOptions
 ) -> list[Finding]:
-    from .checks.articles import uncited_summary, unknown_keys
+    from ..checks.articles import uncited_summary, unknown_keys
 
     findings = list(unknown_keys(article.markers, library))
     if options.report_uncited:

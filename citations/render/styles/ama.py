@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Reference
-from ..richtext import Emph, Rich
+from ...model import Reference
+from ...richtext import Emph, Rich
 from .base import (
     MONTHS,
     Block,

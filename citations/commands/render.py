@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .article import read_article
-from .config import Config
-from .errors import StyleError
-from .library import Library, load_library
-from .render import Rendered, RenderOptions, render_article
-from .styles import STYLES, Style, get_style
-from .styles.base import build_options
-from .templating import Templates
+from ..config import Config
+from ..errors import StyleError
+from ..library import Library, load_library
+from ..render.article import read_article
+from ..render.compose import Rendered, RenderOptions, render_article
+from ..render.styles import STYLES, Style, get_style
+from ..render.styles.base import build_options
+from ..render.templating import Templates
 
 
 @dataclass(frozen=True)

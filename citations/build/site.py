@@ -1,0 +1,304 @@
+"""`citations build`: every article of a site, rendered once, in parallel, and only when changed."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+import zlib
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..commands.render import RenderSettings
+from ..errors import ArticleError
+from ..findings import Finding
+from ..library import Library
+from ..render.article import scan_article
+from ..render.styles import STYLES
+from ..render.templating import Templates, default_templates_dir
+from .manifest import (
+    MANIFEST,
+    MANIFEST_DIR,
+    Built,
+    Manifest,
+    digest,
+    entry_digest,
+    files_digest,
+    merge_manifests,
+    settings_digest,
+)
+from .work import SIDECAR_SUFFIX, Result, State, Task, render_task, run_task, set_state
+
+STYLESHEET = "citations.css"
+_PARALLEL_FROM = 8  # fewer stale articles than this render here: a pool costs more
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    render: RenderSettings
+    src: Path
+    out: Path
+    force: bool = False
+    check: bool = False  # render and compare, write nothing
+    jobs: int = 0  # 0: one per core
+    shard: tuple[int, int] | None = None  # (K, N): build the K-th of N deterministic parts
+    numbering: str = "article"  # or "continuous": one numbering across the whole site
+    bibliography: str | None = None  # a page listing every cited entry, e.g. "bibliography.html"
+    sidecars: bool = True
+
+
+@dataclass
+class BuildReport:
+    """What a build did; `changed` lists outputs that were (or, with --check, would be) written."""
+
+    built: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..reporters.json import finding_to_dict
+
+        return {
+            "schema": "citations-build", "version": 1, "built": self.built,
+            "unchanged": self.unchanged, "removed": self.removed, "changed": self.changed,
+            "findings": [finding_to_dict(f) for f in self.findings],
+            "seconds": round(self.seconds, 3),
+        }  # fmt: skip
+
+
+@dataclass
+class _Source:
+    rel: str
+    path: Path
+    source_hash: str
+    keys: list[str] | None  # None: not known until the article is rendered
+    output: Path
+
+
+def build_site(settings: BuildSettings) -> BuildReport:
+    """Build (or with `check`, verify) the site; problems come back in the report's findings."""
+    started = time.perf_counter()
+    library, style, templates = settings.render.load()
+    manifest_path = settings.out / MANIFEST_DIR / MANIFEST
+    manifest = Manifest.read(manifest_path)
+    wide = _settings_digest(settings, style.options, templates)
+    full = settings.force or manifest.settings != wide
+    continuous = settings.numbering == "continuous"
+    # Keys are needed up front only to number the site as one; otherwise a stale article's
+    # keys come from its render (scanning it twice would double the cost of a full build).
+    sources = _sources(settings, manifest if not full else Manifest(), need_keys=continuous)
+    numbers = _continuous_numbers(sources, library) if continuous else None
+    digests: dict[str, str] = {}
+
+    def deps_of(keys: list[str], own: dict[str, int] | None) -> str:
+        for key in keys:
+            if key not in digests:
+                digests[key] = entry_digest(library.get(key))
+        parts = (f"{k}={digests[k]}" for k in keys)
+        return digest(wide, *parts, repr(sorted(own.items())) if own else "")
+
+    report = BuildReport(findings=list(library.findings))
+    tasks: list[Task] = []
+    records: dict[str, Built] = {}
+    for source in sources:
+        if settings.shard and not _in_shard(source.rel, settings.shard):
+            continue
+        keys = source.keys or []
+        own = {k: numbers[k] for k in keys if k in numbers} if numbers is not None else None
+        previous = None if full else manifest.articles.get(source.rel)
+        deps = deps_of(keys, own) if source.keys is not None else ""
+        if previous and source.keys is not None and _fresh(previous, source, deps, settings.out):
+            records[source.rel] = previous
+            report.unchanged.append(source.rel)
+            continue
+        stylesheet = os.path.relpath(settings.out / STYLESHEET, source.output.parent)
+        tasks.append(Task(source.path, source.rel, source.output,
+                          stylesheet if settings.render.to == "html" else None, own,
+                          write=not settings.check))  # fmt: skip
+        records[source.rel] = Built(_rel(source.output, settings.out), source.source_hash, [],
+                                    deps, "")  # fmt: skip
+    render = settings.render
+    state = State(
+        library, style_name=render.style,
+        style_options={name: render.options_for(name) for name in STYLES},
+        templates=templates, to=render.to, references_title=render.references_title,
+        sidecars=settings.sidecars,
+    )  # fmt: skip
+    by_rel = {source.rel: source for source in sources}
+    for result in _run(state, tasks, settings.jobs):
+        record = records[result.rel]
+        if by_rel[result.rel].keys is None:  # not scanned before: its render says what it cites
+            by_rel[result.rel].keys = result.keys
+            record.deps = deps_of(result.keys, None)
+        record.output_hash, record.keys = result.output_hash, result.keys
+        record.sidecar, record.title = result.sidecar, result.title
+        record.errors = sum(1 for f in result.findings if f.severity == "error")
+        report.built.append(result.rel)
+        report.findings += result.findings
+        if result.changed:
+            report.changed.append(record.output)
+    if not settings.shard:
+        report.removed = _removed(manifest, {s.rel for s in sources}, settings)
+        report.changed += report.removed
+    css = (default_templates_dir() / STYLESHEET).read_bytes()
+    if render.to == "html" and _write_if_changed(settings.out / STYLESHEET, css, settings.check):
+        report.changed.append(STYLESHEET)
+    if settings.bibliography and not settings.shard:
+        from .bibliography import bibliography_page
+
+        page = bibliography_page(settings, library, style, templates, sources, records, numbers)
+        if _write_if_changed(settings.out / settings.bibliography, page, settings.check):
+            report.changed.append(settings.bibliography)
+    if not settings.check:
+        result_manifest = Manifest(wide, records)
+        if settings.shard:
+            k, n = settings.shard
+            result_manifest.write(settings.out / MANIFEST_DIR / f"manifest.shard-{k}-of-{n}.json")
+        else:
+            result_manifest.write(manifest_path)
+    report.built.sort()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def merge_shards(out: Path) -> list[Path]:
+    """Merge the shards' manifests into the site's one manifest; returns the merged files."""
+    merged, parts = merge_manifests(out)
+    merged.write(out / MANIFEST_DIR / MANIFEST)
+    for part in parts:
+        part.unlink()
+    return parts
+
+
+def _sources(settings: BuildSettings, manifest: Manifest, *, need_keys: bool) -> list[_Source]:
+    """Every article under src, sorted. Keys come from the manifest when the source is
+    unchanged, from a scan when `need_keys`, else are None (the render will tell)."""
+    from ..checks import find_articles
+
+    if not settings.src.is_dir():
+        raise ArticleError(f"no such folder: {settings.src}")
+    suffix = ".html" if settings.render.to == "html" else f".{settings.render.to}"
+    out = Path(os.path.abspath(settings.out))
+    sources = []
+    for path in find_articles([settings.src]):
+        rel = path.relative_to(settings.src).as_posix()
+        if path.name.endswith(SIDECAR_SUFFIX) or _inside(path, out):
+            continue
+        data = path.read_bytes()
+        source_hash = digest(data)
+        previous = manifest.articles.get(rel)
+        keys: list[str] | None = None
+        if previous is not None and previous.source_hash == source_hash:
+            keys = previous.keys
+        elif need_keys:
+            keys = _cited_keys(data, path)
+        output = settings.out / Path(rel).with_suffix(suffix)
+        sources.append(_Source(rel, path, source_hash, keys, output))
+    return sources
+
+
+def _cited_keys(data: bytes, path: Path) -> list[str]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return []  # the render reports it, with its line
+    from ..render.article import HTML_SUFFIXES, Kind
+
+    kind: Kind = "html" if path.suffix.lower() in HTML_SUFFIXES else "markdown"
+    article = scan_article(text, str(path), kind)
+    return list(dict.fromkeys(i.key for m in article.markers for i in m.items))
+
+
+def _continuous_numbers(sources: list[_Source], library: Library) -> dict[str, int]:
+    """One numbering across the site, in the articles' (sorted) order."""
+    numbers: dict[str, int] = {}
+    for source in sources:
+        for key in source.keys or ():
+            if key in library:
+                numbers.setdefault(key, len(numbers) + 1)
+    return numbers
+
+
+def _fresh(previous: Built, source: _Source, deps: str, out: Path) -> bool:
+    if previous.errors or previous.source_hash != source.source_hash or previous.deps != deps:
+        return False
+    try:
+        return digest((out / previous.output).read_bytes()) == previous.output_hash
+    except OSError:
+        return False  # deleted or unreadable: build it again
+
+
+def _run(state: State, tasks: list[Task], jobs: int) -> Iterable[Result]:
+    """Render the tasks, on every core when there are enough of them; results in task order."""
+    jobs = jobs or os.cpu_count() or 1
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if jobs == 1 or len(tasks) < _PARALLEL_FROM or not can_fork:
+        return [render_task(state, task) for task in tasks]
+    set_state(state)  # the forked workers inherit the loaded library: nothing is re-parsed
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        chunk = max(1, len(tasks) // (jobs * 8))
+        return list(pool.map(run_task, tasks, chunksize=chunk))
+
+
+def _removed(manifest: Manifest, present: set[str], settings: BuildSettings) -> list[str]:
+    """Outputs whose source is gone: deleted (or, with --check, reported)."""
+    removed = []
+    for rel, built in sorted(manifest.articles.items()):
+        if rel in present:
+            continue
+        removed.append(built.output)
+        if not settings.check:
+            for name in (built.output, built.output + SIDECAR_SUFFIX):
+                (settings.out / name).unlink(missing_ok=True)
+    return removed
+
+
+def _write_if_changed(path: Path, data: bytes, check: bool) -> bool:
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    if not check:
+        from ..files import atomic_write
+
+        atomic_write(path, data)
+    return True
+
+
+def _settings_digest(settings: BuildSettings, options: Any, templates: Templates) -> str:
+    """Everything every output depends on: a change rebuilds the whole site."""
+    folders = [default_templates_dir()]
+    if settings.render.templates:
+        folders.append(settings.render.templates)
+    template_files = [p for folder in folders for p in folder.iterdir() if p.is_file()]
+    return settings_digest({
+        "version": __version__, "style": settings.render.style, "options": repr(options),
+        "to": settings.render.to, "references_title": settings.render.references_title,
+        "numbering": settings.numbering, "templates": files_digest(template_files),
+        "sidecars": settings.sidecars,
+        # an article's front matter may pick another style: its options count too
+        "styles": repr({name: settings.render.options_for(name) for name in STYLES}),
+    })  # fmt: skip
+
+
+def _in_shard(rel: str, shard: tuple[int, int]) -> bool:
+    k, n = shard
+    return zlib.crc32(rel.encode("utf-8")) % n == k - 1
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Is `path` in the (absolute) `folder`? Sources inside the output are not sources."""
+    return Path(os.path.abspath(path)).is_relative_to(folder)
+
+
+def _rel(path: Path, base: Path) -> str:
+    return path.relative_to(base).as_posix()

@@ -1,0 +1,202 @@
+"""The BibTeX library: every .bib file read once, cached, merged, and decoded only on demand."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+from ..errors import LibraryError
+from ..findings import Finding, Severity
+from ..model import NameList, Reference, Span
+from .cache import cache_key, read_record, write_record
+from .crossref import inherit_fields
+from .incremental import parse_with_block_cache
+from .latex import decode_latex
+from .names import parse_names
+from .parse import FileRecord, parse_bibtex
+
+# Fields biblatex reads verbatim: decoding LaTeX there would corrupt `_`, `%` and `~`.
+VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file", "pdf", "urlraw", "verba", "verbb"})
+NAME_FIELDS = frozenset({"author", "editor", "translator", "bookauthor", "editora", "editorb"})
+
+
+class Library:
+    """References by key, in file order, with the findings met while loading them."""
+
+    def __init__(
+        self, references: dict[str, Reference], findings: list[Finding], files: Sequence[Path]
+    ) -> None:
+        self.references = references
+        self.findings = findings
+        self.files = tuple(files)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.references
+
+    def __getitem__(self, key: str) -> Reference:
+        return self.references[key]
+
+    def __iter__(self) -> Iterator[Reference]:
+        return iter(self.references.values())
+
+    def __len__(self) -> int:
+        return len(self.references)
+
+    def get(self, key: str) -> Reference | None:
+        return self.references.get(key)
+
+    def suggest(self, key: str, n: int = 3) -> list[str]:
+        """Keys close to an unknown one: same key in another case first, then similar ones."""
+        folded = key.casefold()
+        same_case = [k for k in self.references if k.casefold() == folded]
+        close = difflib.get_close_matches(key, list(self.references), n=n, cutoff=0.6)
+        return list(dict.fromkeys(same_case + close))[:n]
+
+
+def find_bib_files(paths: Iterable[Path]) -> list[Path]:
+    """Each path as given if it is a file, or every *.bib below it (sorted) if a folder."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.bib") if p.is_file()))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise LibraryError(f"no such file or folder: {path}", hint="check --refs or 'refs'")
+    return list(dict.fromkeys(found))
+
+
+def load_library(paths: Iterable[Path], cache_dir: Path | None = None) -> Library:
+    """Load every .bib file under `paths`. Broken blocks and duplicate keys become findings.
+
+    Files are read in order and `@string` macros carry over to later files, as in BibTeX.
+    The first definition of a key wins; later ones are reported with both places.
+    """
+    files = find_bib_files(paths)
+    macros: dict[str, str] = {}
+    findings: list[Finding] = []
+    references: dict[str, Reference] = {}
+    folder = cache_dir / "parse" if cache_dir is not None else None
+    for path in files:
+        record = _load_file(path, macros, folder, findings)
+        if record is None:
+            continue
+        name = str(path)
+        macros.update(record["strings"])
+        for code, line, message, key in record["problems"]:
+            severity: Severity = "warning" if code == "undefined-macro" else "error"
+            findings.append(Finding(code, severity, message, Span(name, line), key=key))
+        for key, type_, line, raw, lines in record["entries"]:
+            span = Span(name, line)
+            first = references.get(key)
+            if first is not None:
+                findings.append(
+                    Finding(
+                        "duplicate-key", "error", f"key '{key}' is defined twice; "
+                        f"the first definition at {first.span} is used", span,
+                        hint="rename or remove one of them", key=key, related=(first.span,),
+                    )
+                )  # fmt: skip
+                continue
+            references[key] = _reference(key, type_, span, raw, lines)
+    merged, crossref_findings = inherit_fields(references)
+    findings.extend(crossref_findings)
+    for key, fields in merged.items():
+        old = references[key]
+        references[key] = _reference(key, old.type, old.span, fields, dict(old.field_lines))
+    return Library(references, findings, files)
+
+
+def _load_file(
+    path: Path, macros: Mapping[str, str], folder: Path | None, findings: list[Finding]
+) -> FileRecord | None:
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise LibraryError(f"cannot read {path}: {exc.strerror}") from None
+    key = cache_key(content, macros)
+    if folder is not None and (cached := read_record(folder, key)) is not None:
+        return cached
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        column = exc.start - (content.rfind(b"\n", 0, exc.start) + 1) + 1
+        findings.append(
+            Finding(
+                "bib-encoding", "error", f"not UTF-8 text: byte 0x{content[exc.start]:02x} "
+                "cannot be decoded; the file is skipped", Span(str(path), line, column),
+                hint="save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)",
+            )
+        )  # fmt: skip
+        return None
+    text = text.replace("\r\n", "\n")
+    if folder is None:
+        return parse_bibtex(text, macros)
+    record = parse_with_block_cache(text, macros, folder, path)
+    write_record(folder, key, record)
+    return record
+
+
+def _reference(
+    key: str, type_: str, span: Span, raw: dict[str, str], lines: dict[str, int]
+) -> Reference:
+    return Reference(key, type_, span, raw, DecodedFields(raw), ParsedNames(raw), lines)
+
+
+class DecodedFields(Mapping[str, str]):
+    """Field values decoded from LaTeX to Unicode on first access, then kept."""
+
+    __slots__ = ("_done", "_raw")
+
+    def __init__(self, raw: Mapping[str, str]) -> None:
+        self._raw = raw
+        self._done: dict[str, str] = {}
+
+    def __getitem__(self, name: str) -> str:
+        try:
+            return self._done[name]
+        except KeyError:
+            value = self._raw[name]
+            text = value.strip() if name in VERBATIM_FIELDS else decode_latex(value)
+            self._done[name] = text
+            return text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._raw
+
+
+class ParsedNames(Mapping[str, NameList]):
+    """Name fields (author, editor, ...) parsed on first access."""
+
+    __slots__ = ("_done", "_raw")
+
+    def __init__(self, raw: Mapping[str, str]) -> None:
+        self._raw = raw
+        self._done: dict[str, NameList] = {}
+
+    def __getitem__(self, name: str) -> NameList:
+        try:
+            return self._done[name]
+        except KeyError:
+            if name not in NAME_FIELDS:
+                raise
+            names, others = parse_names(self._raw[name])
+            self._done[name] = parsed = NameList(names, others)
+            return parsed
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in self._raw if name in NAME_FIELDS)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __contains__(self, name: object) -> bool:
+        return name in NAME_FIELDS and name in self._raw

@@ -1,0 +1,72 @@
+"""Reporters: findings → text, JSON, JUnit XML, SARIF 2.1.0 or GitHub annotations; a closed set."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import CitationsError
+from ..findings import Finding
+
+
+@dataclass(frozen=True)
+class ReportMeta:
+    """What a report says about itself: the command, the tool, the codes it may contain."""
+
+    command: str = "check"
+    version: str = ""
+    rules: Mapping[str, object] = field(default_factory=dict)  # code → checks.base.Rule
+    root: Path = Path(".")
+
+
+Reporter = Callable[[Sequence[Finding], ReportMeta], str]
+
+
+def _text(findings: Sequence[Finding], meta: ReportMeta) -> str:
+    from .text import report
+
+    return report(findings, meta)
+
+
+def _json(findings: Sequence[Finding], meta: ReportMeta) -> str:
+    from .json import report
+
+    return report(findings, meta)
+
+
+def _junit(findings: Sequence[Finding], meta: ReportMeta) -> str:
+    from .junit import report
+
+    return report(findings, meta)
+
+
+def _sarif(findings: Sequence[Finding], meta: ReportMeta) -> str:
+    from .sarif import report
+
+    return report(findings, meta)
+
+
+def _github(findings: Sequence[Finding], meta: ReportMeta) -> str:
+    from .github import report
+
+    return report(findings, meta)
+
+
+REPORTERS: dict[str, Reporter] = {
+    "text": _text,
+    "json": _json,
+    "junit": _junit,
+    "sarif": _sarif,
+    "github": _github,
+}
+
+
+def get_reporter(name: str) -> Reporter:
+    try:
+        return REPORTERS[name]
+    except KeyError:
+        close = difflib.get_close_matches(name, REPORTERS, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(REPORTERS)}"
+        raise CitationsError(f"unknown report format '{name}'", hint=hint) from None

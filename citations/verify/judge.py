@@ -1,0 +1,120 @@
+"""`citations verify`: each entry's registry record found, compared field by field, judged."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
+
+from ..model import Reference, Span
+from ..registries.model import Update
+from .compare import Comparison, FieldDiff, Verdict, compare, decide, notices
+from .resolve import Resolution, Resolver, identifiers
+
+REGISTRY_NAMES = {"crossref": "Crossref", "datacite": "DataCite", "doi": "doi.org",
+                  "ncbi": "PubMed", "arxiv": "arXiv", "openlibrary": "Open Library"}  # fmt: skip
+_UNVERIFIABLE = {"unavailable", "unindexed", "ambiguous"}
+_ID_NAMES = {"doi": "DOI", "pmid": "PMID", "pmcid": "PMCID", "arxiv": "arXiv id", "isbn": "ISBN",
+             "search": "title"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Result:
+    """One entry's verdict, with what differs (ours vs theirs) and where the record came from."""
+
+    key: str
+    verdict: Verdict
+    span: Span
+    fields: tuple[FieldDiff, ...] = ()
+    missing: tuple[FieldDiff, ...] = ()  # the registry has these; the entry does not
+    source: str | None = None
+    registry: str | None = None
+    confidence: float | None = None
+    detail: str = ""
+    identifier: dict[str, str] = field(default_factory=dict)
+    updates: tuple[Update, ...] = ()
+    how: str = ""  # doi, pmid, pmcid, arxiv, search
+    resolution: Resolution | None = field(default=None, compare=False, repr=False)
+
+
+def judge(ref: Reference, resolution: Resolution) -> Result:
+    """The verdict on `ref` given where looking for its record ended (pure: no network)."""
+    base = Result(
+        ref.key, "unverifiable", ref.span, source=resolution.source, detail=resolution.detail,
+        identifier=identifiers(ref).as_dict(), how=resolution.how, resolution=resolution,
+    )  # fmt: skip
+    record = resolution.record
+    if resolution.status in _UNVERIFIABLE or (resolution.status == "found" and record is None):
+        return base
+    if resolution.status == "not-found" or record is None:
+        return replace(base, verdict="not-found")
+    comparison = compare(ref, record)
+    if resolution.bad_doi and not any(d.field == "doi" for d in comparison.diffs):
+        dead = FieldDiff("doi", ref.get("doi"), record.doi, "not registered with any agency",
+                         record.doi or None)  # fmt: skip
+        comparison = replace(comparison, diffs=(*comparison.diffs, dead))
+    own = notices(record)
+    # A second registry's notice of a kind already known adds nothing but noise.
+    updates = own + tuple(u for u in resolution.updates if u.kind not in {o.kind for o in own})
+    verdict = decide(comparison, updates)
+    return replace(
+        base, verdict=verdict, fields=comparison.diffs, missing=comparison.missing,
+        registry=record.registry, confidence=comparison.confidence,
+        detail=_detail(verdict, comparison, resolution, updates),
+        updates=updates if verdict != "different-work" else (),
+    )  # fmt: skip
+
+
+def _detail(
+    verdict: Verdict, comparison: Comparison, resolution: Resolution, updates: tuple[Update, ...]
+) -> str:
+    record = resolution.record
+    assert record is not None
+    registry = REGISTRY_NAMES.get(record.registry, record.registry)
+    how = (
+        "by a title search" if resolution.how == "search" else f"by its {_ID_NAMES[resolution.how]}"
+    )
+    extra = f"; {resolution.detail}" if resolution.detail and resolution.how != "search" else ""
+    if verdict == "different-work":
+        who = record.authors[0].family or record.authors[0].literal if record.authors else "?"
+        return (f"{registry} has another work under this {_ID_NAMES[resolution.how]}: "
+                f"“{record.title}” ({who}, {record.year or 'no year'}){extra}")  # fmt: skip
+    if verdict in ("retracted", "concern", "corrected"):
+        return "; ".join(_notice(u) for u in updates) + extra
+    if verdict == "mismatch":
+        names = ", ".join(d.field for d in comparison.diffs)
+        return f"differs from {registry} in {names} (found {how}){extra}"
+    return f"agrees with {registry} (found {how}){extra}"
+
+
+def _notice(update: Update) -> str:
+    words = {
+        "retraction": "retracted",
+        "withdrawal": "withdrawn",
+        "correction": "corrected",
+        "expression-of-concern": "an expression of concern",
+        "other": "updated",
+    }
+    text = words[update.kind]
+    facts = [f for f in (update.doi and f"notice {update.doi}", update.date,
+                         update.source and f"source: {update.source}") if f]  # fmt: skip
+    return f"{text} ({', '.join(facts)})" if facts else text
+
+
+def verify_references(
+    refs: Sequence[Reference],
+    resolver: Resolver,
+    concurrency: int = 4,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Result]:
+    """Every entry resolved and judged, in the order given. The registries set the pace: the
+    pool only keeps that many entries in flight while some wait on a rate limiter."""
+    resolver.prefetch(refs)
+    resolutions: list[Resolution | None] = [None] * len(refs)
+    with ThreadPoolExecutor(max(1, concurrency), thread_name_prefix="verify") as pool:
+        futures = {pool.submit(resolver.resolve, ref): i for i, ref in enumerate(refs)}
+        for done, future in enumerate(as_completed(futures), 1):
+            resolutions[futures[future]] = future.result()
+            if progress is not None:
+                progress(done, len(refs))
+    return [judge(ref, r) for ref, r in zip(refs, resolutions, strict=True) if r is not None]
