@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "RenderSettings": "commands.render", "render_file": "commands.render",
+    "RenderSettings": "render.settings", "render_file": "commands.render",
     "Article": "render.article", "read_article": "render.article",
     "scan_article": "render.article",
     "Config": "config", "load_config": "config",
@@ -66,7 +66,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .commands.render import RenderSettings, render_file
+    from .commands.render import render_file
     from .config import Config, load_config
     from .errors import CitationsError
     from .findings import Finding
@@ -75,6 +75,7 @@ if TYPE_CHECKING:
     from .render.article import Article, read_article, scan_article
     from .render.compose import Rendered, RenderOptions, render_article
     from .render.numbering import Citation, Label, Numbering, number_citations
+    from .render.settings import RenderSettings
     from .render.styles import STYLES, Style, get_style
     from .render.templating import Templates
 

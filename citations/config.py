@@ -1,17 +1,21 @@
-"""Project settings: citations.toml (or [tool.citations] in pyproject.toml), with defaults."""
+"""Project settings: citations.toml (or [tool.citations] in pyproject.toml), with defaults,
+and the environment variables that stand in for some of them (read here and nowhere else)."""
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .errors import ConfigError
+from .files import shown
 from .model import Span
+from .wording import did_you_mean
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -24,6 +28,22 @@ FORMATS = ("html", "md", "txt")
 # Sections that later commands own; their contents are validated by those commands.
 _SECTIONS = ("registries", "check", "links", "build", "claims", "verify", "add")
 _KEYS = ("refs", "style", "style-options", "to", "templates", "references-title", "cache-dir")
+
+# The registries' base URLs; CITATIONS_<NAME>_URL or [registries] <name> points one elsewhere
+# (a test's fake, a mirror).
+REGISTRY_URLS = {
+    "crossref": "https://api.crossref.org",
+    "doi": "https://doi.org",
+    "ncbi": "https://eutils.ncbi.nlm.nih.gov/entrez/eutils",
+    "arxiv": "https://export.arxiv.org/api",
+    "openlibrary": "https://openlibrary.org",
+}
+ENVIRONMENT = {name: f"CITATIONS_{name.upper()}_URL" for name in REGISTRY_URLS}
+# Politeness settings that may sit beside the URLs (used by the registry clients).
+REGISTRY_KEYS = frozenset({*REGISTRY_URLS, "mailto", "tool", "email", "ncbi-api-key",
+                           "crossref-token", "user-agent"})  # fmt: skip
+CACHE_DIR_ENV = "CITATIONS_CACHE_DIR"  # "" turns every cache off
+WEB_MAP_ENV = "CITATIONS_WEB_MAP"  # URL prefix=replacement pairs: where to fetch web pages
 
 
 @dataclass(frozen=True)
@@ -40,6 +60,63 @@ class Config:
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     path: Path | None = None  # the file these came from, if any
     text: str = ""  # its text, to point messages at the line of a setting
+
+    @property
+    def base(self) -> Path:
+        """The folder relative paths in the settings start from: the file's, else the working
+        folder."""
+        return self.path.parent if self.path is not None else Path.cwd()
+
+    def section(self, name: str, known: Iterable[str]) -> dict[str, Any]:
+        """The `[name]` table; a key not in `known` is an error at the table, with the closest
+        known one as a hint."""
+        table = self.sections.get(name, {})
+        choices = frozenset(known)
+        for key in table:
+            if key not in choices:
+                hint = did_you_mean(key, choices)
+                raise ConfigError(f"unknown setting '{name}.{key}'", self.span_of_table(name), hint)
+        return dict(table)
+
+    def cache_folder(self) -> Path | None:
+        """The one rule for where caches live: $CITATIONS_CACHE_DIR ("" turns caching off),
+        else `cache-dir`, else the user's cache folder."""
+        env = os.environ.get(CACHE_DIR_ENV)
+        if env is not None:
+            return Path(env) if env else None
+        if self.cache_dir is not None:
+            return self.cache_dir
+        import platformdirs  # loaded on use: importing citations stays light
+
+        return Path(platformdirs.user_cache_dir("citations"))
+
+    def cache_file(
+        self, section: str, given: Path | None = None, *, off: bool = False
+    ) -> Path | None:
+        """The results cache (SQLite) a command uses: none when `off`; `given` (--cache);
+        else `[section] cache`, relative to this file; else cache.sqlite in the cache folder."""
+        if off:
+            return None
+        if given is not None:
+            return Path(given)
+        configured = self.sections.get(section, {}).get("cache")
+        if configured:
+            return self.base / str(configured)
+        folder = self.cache_folder()
+        return folder / "cache.sqlite" if folder is not None else None
+
+    def registry_urls(self) -> dict[str, str]:
+        """Each registry's base URL: the environment wins over `[registries]`, which wins over
+        the defaults, so a test or a mirror can stand in for any registry."""
+        table = self.section("registries", REGISTRY_KEYS)
+        urls = {}
+        for name, default in REGISTRY_URLS.items():
+            value = os.environ.get(ENVIRONMENT[name]) or table.get(name) or default
+            if not isinstance(value, str) or urlsplit(value).scheme not in ("http", "https"):
+                where = self.span_of(name, "registries")
+                raise ConfigError(f"the {name} registry URL must be http(s), not {value!r}", where)
+            urls[name] = value.rstrip("/")
+        return urls
 
     def style_options_for(self, style: str) -> dict[str, Any]:
         """The options `style` gets from here: [style-options] (for every style), then
@@ -71,7 +148,7 @@ class Config:
                 continue
             if current == table and re.match(rf"^[\"']?{re.escape(key)}[\"']?\s*=", stripped):
                 return Span(str(self.path), number, line.index(stripped[0]) + 1)
-        return Span(str(self.path), 1)
+        return self.span_of_table(table) if table else Span(str(self.path), 1)
 
 
 def find_config(start: Path) -> Path | None:
@@ -136,9 +213,8 @@ def _resolve(data: dict[str, Any], base: Path, path: Path | None) -> Config:
     where = Span(str(path), 1) if path else None
     for key in data:
         if key not in _KEYS and key not in _SECTIONS:
-            close = difflib.get_close_matches(key, _KEYS + _SECTIONS, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(_KEYS)}"
             line = _line_of_key(path, key)
+            hint = did_you_mean(key, _KEYS + _SECTIONS)
             raise ConfigError(f"unknown setting '{key}'", line or where, hint)
 
     def text(key: str, default: str) -> str:
@@ -163,11 +239,11 @@ def _resolve(data: dict[str, Any], base: Path, path: Path | None) -> Config:
     templates = data.get("templates")
     cache_dir = data.get("cache-dir")
     return Config(
-        refs=tuple(_shown(base / r) for r in refs_value),
+        refs=tuple(shown(base / r) for r in refs_value),
         style=text("style", "ama"),
         style_options=dict(options),
         to=to,
-        templates=_shown(base / text("templates", "")) if templates is not None else None,
+        templates=shown(base / text("templates", "")) if templates is not None else None,
         references_title=text("references-title", "References"),
         cache_dir=base / text("cache-dir", "") if cache_dir is not None else None,
         sections={k: v for k, v in data.items() if k in _SECTIONS and isinstance(v, dict)},
@@ -181,24 +257,17 @@ def _line_of_key(path: Path | None, key: str) -> Span | None:
     return Config(path=path, text=path.read_text("utf-8")).span_of(key)
 
 
-def _shown(path: Path) -> Path:
-    """A path relative to the working directory when it lies below it: messages stay short."""
-    try:
-        return path.relative_to(Path.cwd())
-    except ValueError:
-        return path
+def default_cache_path() -> Path | None:
+    """The results cache with no settings: cache.sqlite in the cache folder (None: off)."""
+    return Config().cache_file("links")
 
 
-def parse_cache_dir(config: Config) -> Path | None:
-    """Where parsed libraries are cached: $CITATIONS_CACHE_DIR, the config, or the user cache.
+def web_map() -> list[tuple[str, str]]:
+    """$CITATIONS_WEB_MAP's `prefix=replacement` pairs: web pages fetched from elsewhere."""
+    pairs = (pair.partition("=") for pair in os.environ.get(WEB_MAP_ENV, "").split())
+    return [(prefix, replacement) for prefix, sep, replacement in pairs if sep and prefix]
 
-    An empty CITATIONS_CACHE_DIR turns the cache off.
-    """
-    env = os.environ.get("CITATIONS_CACHE_DIR")
-    if env is not None:
-        return Path(env) if env else None
-    if config.cache_dir is not None:
-        return config.cache_dir
-    import platformdirs
 
-    return Path(platformdirs.user_cache_dir("citations"))
+def in_ci() -> bool:
+    """Whether a CI service runs us ($CI set): no progress bars, whatever the terminal."""
+    return bool(os.environ.get("CI"))

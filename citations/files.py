@@ -7,6 +7,14 @@ import tempfile
 from pathlib import Path
 
 
+def shown(path: Path) -> Path:
+    """`path` relative to the working folder when it lies below it: messages stay short."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace `path` with `data` in one step; on any failure the old file stays as it was."""
     path = Path(path)

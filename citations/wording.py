@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 _IRREGULAR = {"is": "are", "was": "were", "has": "have", "this": "these", "it": "they"}
 
 
@@ -19,3 +22,15 @@ def plural_of(noun: str) -> str:
     if noun.endswith("y") and noun[-2:-1] not in "aeiou":
         return noun[:-1] + "ies"
     return noun + "s"
+
+
+def did_you_mean(
+    word: str, choices: Iterable[str], *, cutoff: float = 0.6, listing: bool = True
+) -> str:
+    """A hint for an unknown name: `did you mean 'x'?` for the closest of `choices`, else
+    `known: a, b, c` (or nothing, without `listing`, where the choices are too many)."""
+    known = sorted(choices)
+    close = difflib.get_close_matches(word, known, n=1, cutoff=cutoff)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return f"known: {', '.join(known)}" if listing else ""

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from citations.net.endpoints import ENVIRONMENT
+from citations.config import ENVIRONMENT
 from citations.registries.client import REGISTRIES, RegistrySettings
 
 from linkserver import Hit, LinkServer, Request

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
+from citations.config import default_cache_path
 from citations.links.model import OUTCOMES
-from citations.net.cache import HISTORY_KEEP, TTL, Cache, default_cache_path
+from citations.net.cache import HISTORY_KEEP, TTL, Cache
 from citations.net.cachefile import SCHEMA
 
 

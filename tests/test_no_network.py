@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from citations.net.endpoints import ENVIRONMENT
+from citations.config import ENVIRONMENT
 
 from conftest import ROOT
 from linkserver import LinkServer, answer

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import astuple, dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..config import Config
+from ..config import web_map
 from ..folding import fold
 from ..registries.model import Lookup, Record
 from .citation import choose, fit, vancouver_fields
@@ -19,12 +19,11 @@ from .webpage import WebPage, fetch_page
 if TYPE_CHECKING:
     from ..net.cache import Cache
     from ..net.http import Client
-    from ..registries.client import Registries
+    from ..registries.client import Registries, RegistrySettings
 
 _DOI_IN_TEXT = re.compile(r"(?i)(?:doi:\s*|doi\.org/)(10\.\d{4,9}/\S+)")
 _PMID_IN_TEXT = re.compile(r"\bPMID:?\s*(\d{1,8})\b")
 _URL_IN_TEXT = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
-WEB_MAP_ENV = "CITATIONS_WEB_MAP"  # "https://site=http://127.0.0.1:8000 ...": fetch pages there
 Find = Callable[[str, str], str]  # (kind, value) → the key of the library's entry, or ""
 _WARNED = {"retraction": "retracted", "withdrawal": "withdrawn",
            "expression-of-concern": "under an expression of concern"}  # fmt: skip
@@ -46,10 +45,13 @@ class Lookups:
     nobody, and a run of web pages no registry."""
 
     def __init__(
-        self, config: Config, options: Mapping[str, Any], registries: Registries | None = None
+        self,
+        settings: RegistrySettings,
+        cache: Path | None = None,
+        registries: Registries | None = None,
     ) -> None:
-        self._config = config
-        self._no_cache = bool(options.get("no_cache"))
+        self._settings = settings
+        self._cache_path = cache
         self._given = registries
         self._registries: Registries | None = None
         self._cache: Cache | None = None
@@ -68,12 +70,12 @@ class Lookups:
         if self._given is not None:
             return self._given
         if self._registries is None:
-            from ..net.cache import Cache, default_cache_path
-            from ..registries.client import Registries, RegistrySettings
+            from ..net.cache import Cache
+            from ..registries.client import Registries
 
-            path = None if self._no_cache else default_cache_path()
+            path = self._cache_path
             self._cache = Cache.open(path) if path is not None else None
-            self._registries = Registries(RegistrySettings.from_config(self._config), self._cache)
+            self._registries = Registries(self._settings, self._cache)
         return self._registries
 
     def page(self, url: str) -> WebPage | str:
@@ -269,8 +271,7 @@ def _why(lookup: Lookup, not_found: str) -> str:
 def mapped_url(url: str) -> str:
     """Where to fetch `url` from: CITATIONS_WEB_MAP maps URL prefixes to other servers (tests,
     mirrors); "" when none applies. The entry keeps the URL as given."""
-    for pair in os.environ.get(WEB_MAP_ENV, "").split():
-        prefix, sep, replacement = pair.partition("=")
-        if sep and prefix and url.startswith(prefix):
+    for prefix, replacement in web_map():
+        if url.startswith(prefix):
             return replacement + url[len(prefix) :]
     return ""

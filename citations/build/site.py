@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..commands.render import RenderSettings
 from ..errors import ArticleError
 from ..findings import Finding
 from ..library import Library
 from ..render.article import scan_article
+from ..render.settings import RenderSettings
 from ..render.styles import STYLES
 from ..render.templating import Templates, default_templates_dir
 from .manifest import (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import re
 from collections.abc import Iterable, Mapping
@@ -13,9 +12,11 @@ from typing import Any
 from ..errors import ConfigError
 from ..findings import SEVERITIES, Finding
 from ..model import Span
+from ..wording import did_you_mean
 from .base import Rule, Snapshot
 
 OFF = "off"
+KEYS = frozenset({"severity", "disable", "paths", "uncited", "articles"})  # of [check]
 # `% citations: ignore[missing-field, invalid-doi]` or `% citations: ignore` on the lines
 # just above an entry.
 _IGNORE_RE = re.compile(r"^\s*%+\s*citations:\s*ignore(?:\[([^\]]*)\])?\s*$", re.IGNORECASE)
@@ -43,12 +44,10 @@ class CheckSettings:
     def from_table(
         cls, table: Mapping[str, Any], rules: Mapping[str, Rule], root: Path, where: Span | None
     ) -> CheckSettings:
-        known = {"severity", "disable", "paths", "uncited", "articles"}
-        for key in table:
-            if key not in known:
-                raise ConfigError(
-                    f"unknown setting 'check.{key}'", where, _did_you_mean(key, known)
-                )
+        unknown = [key for key in table if key not in KEYS]  # Config.section checks first
+        if unknown:
+            hint = did_you_mean(unknown[0], KEYS)
+            raise ConfigError(f"unknown setting 'check.{unknown[0]}'", where, hint)
         severity = _severities(table.get("severity", {}), rules, where)
         for code in _codes(table.get("disable", []), rules, where):
             severity[code] = OFF
@@ -134,13 +133,9 @@ def _codes(codes: Any, rules: Mapping[str, Rule], where: Span | None) -> list[st
         raise ConfigError("'disable' must be a list of finding codes", where)
     for code in codes:
         if code not in rules:
-            raise ConfigError(f"unknown finding code '{code}'", where, _did_you_mean(code, rules))
+            hint = did_you_mean(code, rules, listing=False)
+            raise ConfigError(f"unknown finding code '{code}'", where, hint)
     return list(codes)
-
-
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f"did you mean '{close[0]}'?" if close else ""
 
 
 def _relative(path: str, root: Path) -> str:

@@ -46,13 +46,13 @@ def add(session: Session, /, ids: Sequence[str], **options: Any) -> None:
     duplicates are not failures.
     """
     from ..add.reflist import read_references
-    from ..commands.add import run_add_command
+    from ..commands.add import AddRun, run_add
 
     sources = options.pop("sources")
     ids = [*ids, *(ref for source in sources for ref in read_references(source))]
     if not ids:
         raise click.UsageError("give at least one ID, or --from FILE")
-    outcome = run_add_command(session.config, ids, options)
+    outcome = run_add(AddRun.from_config(session.config, **options), ids)
     if options["dry_run"]:
         click.echo("\n".join(outcome.entries), nl=False)
     for line in outcome.messages:

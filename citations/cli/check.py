@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from ..config import parse_cache_dir
 from ..errors import EXIT_FINDINGS
 from ..findings import has_errors
 from .base import Session, cli, emit_report
@@ -48,14 +47,15 @@ def check(
 
     Every problem is reported once, at its place, with a stable code; see README.md.
     """
-    from ..commands.check import run_check_command
+    from ..commands.check import CheckRun, run_check
 
     config = session.config
-    outcome = run_check_command(
+    run = CheckRun.from_config(
         config, paths=paths, refs=refs, report_format=report_format,
-        cache_dir=None if no_cache else parse_cache_dir(config), fix=fix, diff=show_diff,
+        cache_dir=None if no_cache else config.cache_folder(), fix=fix, diff=show_diff,
         claims=with_claims,
     )  # fmt: skip
+    outcome = run_check(run)
     if outcome.diff:
         click.echo(outcome.diff, nl=False)
     for line in outcome.notes:

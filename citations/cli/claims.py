@@ -48,13 +48,15 @@ def claims(
     only on web pages, sources `citations links` recorded as broken, and sources
     `citations verify` recorded as retracted or not found. Nothing is fetched.
     """
-    from ..commands.claims import run_claims_command
+    from ..commands.claims import ClaimsRun, run_claims
 
     if cache is not None and no_cache:
         raise click.UsageError("--cache and --no-cache do not go together")
-    options = {"refs": refs, "report_format": report_format, "cache": cache,
-               "no_cache": no_cache, "strict": strict}  # fmt: skip
-    outcome = run_claims_command(session.config, articles, options)
+    run = ClaimsRun.from_config(
+        session.config, articles, refs=refs, report_format=report_format, cache=cache,
+        no_cache=no_cache, strict=strict,
+    )  # fmt: skip
+    outcome = run_claims(run)
     for line in outcome.notes:
         click.echo(line, err=True)
     emit_report(outcome.report, output)

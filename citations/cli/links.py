@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 import click
 
+from ..config import in_ci
 from ..errors import EXIT_FINDINGS, EXIT_UNCHECKED
 from .base import Session, cli, emit_report
 
@@ -52,10 +52,11 @@ from .base import Session, cli, emit_report
 @click.pass_obj
 def links(session: Session, /, **options: Any) -> None:
     """Check every URL and DOI of the library (and of --articles): fast, polite, honest."""
-    from ..commands.links import run_links_command
+    from ..commands.links import LinksRun, run_links
 
-    progress = _progress_printer() if sys.stderr.isatty() and not os.environ.get("CI") else None
-    outcome = run_links_command(session.config, options, progress)
+    run = LinksRun.from_config(session.config, **options)
+    progress = _progress_printer() if sys.stderr.isatty() and not in_ci() else None
+    outcome = run_links(run, progress)
     if progress is not None:
         click.echo("", err=True)
     emit_report(outcome.report, options["output"])

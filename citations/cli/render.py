@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ..config import FORMATS, parse_cache_dir
+from ..config import FORMATS
 from ..errors import CitationsError
 from .base import Session, cli, finish, parse_options
 
@@ -47,7 +47,7 @@ def render(
     settings = RenderSettings.from_config(
         config, refs=refs or None, to=to, style=style,
         style_options=parse_options(style_options), templates=templates,
-        cache_dir=None if no_cache else parse_cache_dir(config),
+        cache_dir=None if no_cache else config.cache_folder(),
     )  # fmt: skip
     result = render_file(article, settings)
     if output is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 import click
 
+from ..config import in_ci
 from ..errors import EXIT_FINDINGS, EXIT_UNCHECKED
 from .base import Session, cli, emit_report
 
@@ -48,13 +48,13 @@ def verify(session: Session, /, **options: Any) -> None:
     corrected, concern. Exit 1 on not-found, different-work or retracted (with --strict also
     on mismatch, corrected or concern); unverifiable never fails. See README.md.
     """
-    from ..commands.verify import run_verify_command
+    from ..commands.verify import VerifyRun, run_verify
 
     if options["cache"] is not None and options["no_cache"]:
         raise click.UsageError("--cache and --no-cache do not go together")
-    progress = _progress() if sys.stderr.isatty() and not os.environ.get("CI") else None
-    outcome = run_verify_command(session.config, {**options, "diff": options["show_diff"]},
-                                 progress)  # fmt: skip
+    run = VerifyRun.from_config(session.config, **options, diff=options["show_diff"])
+    progress = _progress() if sys.stderr.isatty() and not in_ci() else None
+    outcome = run_verify(run, progress)
     if progress is not None:
         click.echo("", err=True)
     if outcome.diff:

@@ -27,14 +27,15 @@ from ..add.keys import (
 )
 from ..add.resolve import Lookups, resolve
 from ..add.webpage import WebPage
-from ..config import Config, parse_cache_dir
+from ..config import Config
 from ..errors import CitationsError, ConfigError
+from ..files import shown
 from ..library import Library, find_bib_files, load_library
 from ..registries.model import Record
 from ..registries.openlibrary import isbn13
 
 if TYPE_CHECKING:
-    from ..registries.client import Registries
+    from ..registries.client import Registries, RegistrySettings
 
 ADD_KEYS = ("key-pattern", "sentence-case", "to")
 DEFAULT_FILE = "added.bib"
@@ -73,6 +74,33 @@ class _Known:
             self.ids.setdefault((kind, _norm(kind, value)), key)
 
 
+@dataclass(frozen=True)
+class AddRun:
+    """`citations add`, settled once from the config and the command line."""
+
+    settings: AddSettings
+    registries: RegistrySettings
+    refs: tuple[Path, ...]  # where duplicates are looked for
+    dry_run: bool = False
+    cache: Path | None = None  # registry answers (SQLite); None: none
+    parse_cache: Path | None = None
+
+    @classmethod
+    def from_config(cls, config: Config, **options: Any) -> AddRun:
+        """Options (click's names): to (Path), refs (paths), dry_run, accessed ("2025-04"),
+        sentence_case (None: `[add] sentence-case`), no_cache."""
+        from ..registries.client import RegistrySettings
+
+        return cls(
+            settings=add_settings(config, options),
+            registries=RegistrySettings.from_config(config),
+            refs=tuple(p for p in (options.get("refs") or config.refs) if Path(p).exists()),
+            dry_run=bool(options.get("dry_run")),
+            cache=config.cache_file("add", off=bool(options.get("no_cache"))),
+            parse_cache=config.cache_folder(),
+        )
+
+
 def run_add_command(
     config: Config,
     ids: Sequence[str],
@@ -80,15 +108,18 @@ def run_add_command(
     *,
     registries: Registries | None = None,
 ) -> AddOutcome:
-    """Options: to (Path), refs (paths), dry_run, accessed ("2025-04"), sentence_case (None:
-    `[add] sentence-case`), no_cache. `registries` stands in for the configured ones (tests);
-    the caller closes it."""
-    settings = add_settings(config, options)
-    refs = [p for p in (options.get("refs") or config.refs) if Path(p).exists()]
-    known = _index(load_library(_with_target(refs, settings.target), parse_cache_dir(config)))
+    """The command from a config and the command line's options, as click names them.
+    `registries` stands in for the configured ones (tests); the caller closes it."""
+    return run_add(AddRun.from_config(config, **options), ids, registries=registries)
+
+
+def run_add(run: AddRun, ids: Sequence[str], *, registries: Registries | None = None) -> AddOutcome:
+    """Look every identifier up, then append each new entry on its own."""
+    settings = run.settings
+    known = _index(load_library(_with_target(list(run.refs), settings.target), run.parse_cache))
     outcome = AddOutcome()
     entries: list[Entry] = []
-    with Lookups(config, options, registries) as lookups:
+    with Lookups(run.registries, run.cache, registries) as lookups:
         for given in ids:
             done = resolve(given, known.find, lookups)
             outcome.messages += [f"{given}: {note}" for note in done.notes]
@@ -105,7 +136,7 @@ def run_add_command(
             elif isinstance(entry, Entry):
                 entries.append(entry)
                 outcome.entries.append(entry.text())
-    if entries and not options.get("dry_run"):
+    if entries and not run.dry_run:
         from ..library.edit import append_entry
 
         for entry in entries:  # one at a time: a kill between two leaves the first whole
@@ -158,8 +189,7 @@ def default_target(config: Config, refs: Sequence[Path] = ()) -> Path:
     """`[add] to`, else the first .bib file under the refs paths, else refs/added.bib."""
     configured = config.sections.get("add", {}).get("to")
     if isinstance(configured, str) and configured:
-        base = config.path.parent if config.path else Path.cwd()
-        return _shown(base / configured)
+        return shown(config.base / configured)
     paths = list(refs or config.refs)
     existing = [p for p in paths if p.exists()]
     files = find_bib_files(existing) if existing else []
@@ -171,11 +201,7 @@ def default_target(config: Config, refs: Sequence[Path] = ()) -> Path:
 
 def add_settings(config: Config, options: Mapping[str, Any]) -> AddSettings:
     """`[add]` in citations.toml (key-pattern, sentence-case, to), the options over it."""
-    table = config.sections.get("add", {})
-    for key in table:
-        if key not in ADD_KEYS:
-            where, known = config.span_of(key, "add"), ", ".join(ADD_KEYS)
-            raise ConfigError(f"unknown setting 'add.{key}'", where, f"known: {known}")
+    table = config.section("add", ADD_KEYS)
     pattern = table.get("key-pattern", DEFAULT_KEY_PATTERN)
     problem = pattern_problem(pattern) if isinstance(pattern, str) else "it must be a string"
     if problem:
@@ -266,10 +292,3 @@ def _entry(found: Record | WebPage, settings: AddSettings, known: _Known) -> Ent
     for kind, value in ids:
         known.add(kind, value, key)
     return entry
-
-
-def _shown(path: Path) -> Path:
-    try:
-        return path.relative_to(Path.cwd())
-    except ValueError:
-        return path

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from ..build import BuildReport, BuildSettings, build_site, merge_shards
-from ..config import Config, parse_cache_dir
+from ..config import Config
 from ..errors import ConfigError
+from ..files import shown
 from ..findings import Finding
+from ..render.settings import RenderSettings
 from ..wording import plural
-from .render import RenderSettings
 
 _KEYS = {"src", "out", "to", "numbering", "bibliography", "sidecars", "jobs"}
 
@@ -27,29 +28,26 @@ class BuildOutcome:
 def build_settings(
     config: Config, src: Path | None, out: Path | None, options: dict[str, Any]
 ) -> BuildSettings:
-    table = config.sections.get("build", {})
-    where = config.span_of("build") if config.path else None
-    for key in table:
-        if key not in _KEYS:
-            raise ConfigError(
-                f"unknown setting 'build.{key}'", where, f"known: {', '.join(sorted(_KEYS))}"
-            )
-    base = config.path.parent if config.path else Path.cwd()
+    """[build] with the command line's options (click's names) over it."""
+    table = config.section("build", _KEYS)
+    base = config.base
     numbering = table.get("numbering", "article")
     if numbering not in ("article", "continuous"):
+        where = config.span_of("numbering", "build")
         raise ConfigError("build.numbering must be 'article' or 'continuous'", where)
     render = RenderSettings.from_config(
         config, refs=options.get("refs") or None, to=options.get("to") or table.get("to"),
         style=options.get("style"), style_options=options.get("style_options") or {},
         templates=options.get("templates"),
-        cache_dir=None if options.get("no_cache") else parse_cache_dir(config),
+        cache_dir=None if options.get("no_cache") else config.cache_folder(),
     )  # fmt: skip
     if render.to not in ("html", "md"):
+        where = config.span_of("to", "build") if "to" in table else config.span_of("to")
         raise ConfigError(f"build writes html or md, not '{render.to}'", where)
     return BuildSettings(
         render=render,
-        src=src or _shown(base / str(table.get("src", "articles"))),
-        out=out or _shown(base / str(table.get("out", "_site"))),
+        src=src or shown(base / str(table.get("src", "articles"))),
+        out=out or shown(base / str(table.get("out", "_site"))),
         force=bool(options.get("force")),
         check=bool(options.get("check_only")),
         jobs=int(options.get("jobs") or table.get("jobs", 0)),
@@ -88,10 +86,3 @@ def summary(report: BuildReport, settings: BuildSettings) -> str:
     if report.removed:
         parts.append(f"removed {len(report.removed)}")
     return f"{', '.join(parts)} in {report.seconds:.2f} s → {settings.out}\n"
-
-
-def _shown(path: Path) -> Path:
-    try:
-        return path.relative_to(Path.cwd())
-    except ValueError:
-        return path

@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
 from ..checks import RULES, CheckSettings, Snapshot, build_snapshot, find_articles, run_checks
 from ..checks.base import Rule
+from ..checks.settings import KEYS as CHECK_KEYS
 from ..config import Config
+from ..files import shown
 from ..findings import Finding
 from ..library import load_library
 from ..reporters import ReportMeta, get_reporter
 from ..wording import plural
+from .claims import read_cache_paths
 
 
 @dataclass
@@ -31,10 +35,51 @@ def all_rules() -> dict[str, Rule]:
     return {**RULES, **CLAIM_RULES}
 
 
+@dataclass(frozen=True)
+class CheckRun:
+    """`citations check`, settled once from the config and the command line."""
+
+    settings: CheckSettings
+    refs: tuple[Path, ...]
+    articles: tuple[Path, ...] | None  # None: no articles checked, so nothing is "uncited"
+    report_format: str = "text"
+    parse_cache: Path | None = None
+    fix: bool = False
+    diff: bool = False
+    claims: bool = False  # with the claim flags, read from these caches (links', verify's)
+    claim_caches: tuple[Path | None, Path | None] = (None, None)
+
+    @classmethod
+    def from_config(
+        cls,
+        config: Config,
+        *,
+        paths: Sequence[Path] = (),
+        refs: Sequence[Path] = (),
+        report_format: str = "text",
+        cache_dir: Path | None = None,
+        fix: bool = False,
+        diff: bool = False,
+        claims: bool = False,
+    ) -> CheckRun:
+        settings = check_settings(config)
+        articles = article_paths(config, settings, paths)
+        return cls(
+            settings=settings,
+            refs=tuple(refs or config.refs),
+            articles=tuple(articles) if articles is not None else None,
+            report_format=report_format,
+            parse_cache=cache_dir,
+            fix=fix,
+            diff=diff,
+            claims=claims,
+            claim_caches=read_cache_paths(config, None, False) if claims else (None, None),
+        )
+
+
 def check_settings(config: Config) -> CheckSettings:
-    root = config.path.parent if config.path else Path.cwd()
-    where = config.span_of("check") if config.path else None
-    return CheckSettings.from_table(config.sections.get("check", {}), all_rules(), root, where)
+    table = config.section("check", CHECK_KEYS)
+    return CheckSettings.from_table(table, all_rules(), config.base, config.span_of_table("check"))
 
 
 def article_paths(
@@ -45,66 +90,53 @@ def article_paths(
         return find_articles(paths)
     if settings.articles:
         return find_articles(settings.articles)
-    default = (config.path.parent if config.path else Path.cwd()) / "articles"
+    default = config.base / "articles"
     if default.is_dir():
-        return find_articles([_shown(default)])
+        return find_articles([shown(default)])
     return None
 
 
-def run_check_command(
-    config: Config,
-    *,
-    paths: Sequence[Path] = (),
-    refs: Sequence[Path] = (),
-    report_format: str = "text",
-    cache_dir: Path | None = None,
-    fix: bool = False,
-    diff: bool = False,
-    claims: bool = False,
-) -> CheckOutcome:
-    settings = check_settings(config)
-    reporter = get_reporter(report_format)
-    library = load_library(refs or config.refs, cache_dir)
-    articles = article_paths(config, settings, paths)
-    snapshot = build_snapshot(library, articles)
-    findings = _with_claims(run_checks(snapshot, settings), snapshot, settings, claims, config)
+def run_check_command(config: Config, **options: Any) -> CheckOutcome:
+    """The command from a config and keyword options (see `CheckRun.from_config`)."""
+    return run_check(CheckRun.from_config(config, **options))
+
+
+def run_check(run: CheckRun) -> CheckOutcome:
+    """Check the library and the articles; with `fix`, write the safe fixes and check again."""
+    reporter = get_reporter(run.report_format)
+    findings = _findings(run)
     outcome = CheckOutcome(findings, "")
     fixes = [f.fix for f in findings if f.fix is not None]
-    if (fix or diff) and fixes:
+    if (run.fix or run.diff) and fixes:
         from ..library.edit import plan_fixes, unified_diff, write_edits
 
         edits = plan_fixes(fixes)
-        if diff:
+        if run.diff:
             outcome.diff = unified_diff(edits)
-        if fix and not diff:
+        if run.fix and not run.diff:
             write_edits(edits)
             fixed = sum(len(e.applied) for e in edits if e.changed)
             files = sum(1 for e in edits if e.changed)
             outcome.notes += [f"fixed {plural(fixed, 'field')} in {plural(files, 'file')}"]
             outcome.notes += [f"not fixed: {reason}" for e in edits for _, reason in e.skipped]
             # What remains is what a fresh check of the written files reports.
-            library = load_library(refs or config.refs, cache_dir)
-            snapshot = build_snapshot(library, articles)
-            findings = _with_claims(
-                run_checks(snapshot, settings), snapshot, settings, claims, config
-            )
-            outcome.findings = findings
-    meta = ReportMeta("check", __version__, all_rules() if claims else RULES, settings.root)
-    outcome.report = reporter(findings, meta)
+            findings = outcome.findings = _findings(run)
+    rules = all_rules() if run.claims else RULES
+    outcome.report = reporter(findings, ReportMeta("check", __version__, rules, run.settings.root))
     return outcome
 
 
-def _with_claims(
-    findings: list[Finding],
-    snapshot: Snapshot,
-    settings: CheckSettings,
-    claims: bool,
-    config: Config,
-) -> list[Finding]:
+def _findings(run: CheckRun) -> list[Finding]:
+    library = load_library(run.refs, run.parse_cache)
+    snapshot = build_snapshot(library, run.articles)
+    return _with_claims(run_checks(snapshot, run.settings), snapshot, run)
+
+
+def _with_claims(findings: list[Finding], snapshot: Snapshot, run: CheckRun) -> list[Finding]:
     """With --claims, the claim flags of the checked articles join the findings (read-only:
     the cache of links results and verify's verdicts is read when it exists, never written;
     nothing is fetched)."""
-    if not claims or not snapshot.articles:
+    if not run.claims or not snapshot.articles:
         return findings
     from ..checks.settings import apply_settings
     from ..claims.flags import claim_findings
@@ -112,19 +144,12 @@ def _with_claims(
     from .claims import read_caches
 
     cited = [item.key for a in snapshot.articles for m in a.markers for item in m.items]
-    with read_caches(config, {}, []) as (links, verify):
+    with read_caches(run.claim_caches, []) as (links, verify):
         verified = recorded_verdicts(verify, snapshot.library, cited)
         extra = claim_findings(snapshot.articles, snapshot.library, links, verified)
-    return sorted(findings + apply_settings(extra, settings, snapshot), key=_order)
+    return sorted(findings + apply_settings(extra, run.settings, snapshot), key=_order)
 
 
 def _order(f: Finding) -> tuple[str, int, int, str]:
     span = f.span
     return (span.path if span else "", span.line if span else 0, span.column if span else 0, f.code)
-
-
-def _shown(path: Path) -> Path:
-    try:
-        return path.relative_to(Path.cwd())
-    except ValueError:
-        return path

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..config import Config, parse_cache_dir
+from ..config import Config
 from ..errors import CitationsError
 from ..findings import Finding, has_errors
 
 if TYPE_CHECKING:
     from ..net.cache import Cache
+    from ..render.styles import Style
 
 
 @dataclass
@@ -25,48 +26,85 @@ class ClaimsOutcome:
     notes: list[str] = field(default_factory=list)  # cache trouble, for standard error
 
 
+@dataclass(frozen=True)
+class ClaimsRun:
+    """`citations claims`, settled once from the config and the command line."""
+
+    articles: tuple[Path, ...]
+    refs: tuple[Path, ...]
+    style: Style
+    report_format: str = "text"
+    strict: bool = False
+    caches: tuple[Path | None, Path | None] = (None, None)  # links' results, verify's verdicts
+    given_cache: Path | None = None  # --cache, to say so when there is nothing there
+    parse_cache: Path | None = None
+
+    @classmethod
+    def from_config(cls, config: Config, articles: Sequence[Path], **options: Any) -> ClaimsRun:
+        """Options (click's names): refs, report_format (text|json|markdown|html), cache,
+        no_cache, strict."""
+        from ..render.styles import get_style
+
+        if not articles:
+            raise CitationsError("no articles given", hint="name one or more articles or folders")
+        return cls(
+            articles=tuple(articles),
+            refs=tuple(options.get("refs") or config.refs),
+            style=get_style(config.style, config.style_options_for(config.style)),
+            report_format=options.get("report_format") or "text",
+            strict=bool(options.get("strict")),
+            caches=read_cache_paths(config, options.get("cache"), bool(options.get("no_cache"))),
+            given_cache=options.get("cache"),
+            parse_cache=config.cache_folder(),
+        )
+
+
+def read_cache_paths(
+    config: Config, given: Path | None, off: bool
+) -> tuple[Path | None, Path | None]:
+    """The caches `claims` reads: links' results and verify's verdicts (`[links] cache` and
+    `[verify] cache` may differ; --cache names one file for both)."""
+    return config.cache_file("links", given, off=off), config.cache_file("verify", given, off=off)
+
+
 def run_claims_command(
     config: Config, articles: Sequence[Path], options: Mapping[str, Any]
 ) -> ClaimsOutcome:
-    """Options: refs, report_format (text|json|markdown|html), cache, no_cache, strict.
+    """The command from a config and the command line's options, as click names them."""
+    return run_claims(ClaimsRun.from_config(config, articles, **options))
 
-    The cache (link results from `citations links`, verdicts from `citations verify`) is only
-    read, and only if it exists: `claims` never fetches anything.
-    """
+
+def run_claims(run: ClaimsRun) -> ClaimsOutcome:
+    """The claims of the articles, their evidence and flags, as a report. The caches are only
+    read, and only if they exist: `claims` never fetches anything."""
     from ..checks import find_articles
     from ..claims import find_claims
     from ..claims.flags import flag_claims
     from ..claims.report import build_report, render_report
     from ..library import load_library
     from ..render.article import read_article
-    from ..render.styles import get_style
     from ..verify.store import recorded_verdicts
 
-    if not articles:
-        raise CitationsError("no articles given", hint="name one or more articles or folders")
-    library = load_library(options.get("refs") or config.refs, parse_cache_dir(config))
-    index = find_claims([read_article(p) for p in find_articles(articles)], library)
-    style = get_style(config.style, config.style_options_for(config.style))
+    library = load_library(run.refs, run.parse_cache)
+    index = find_claims([read_article(p) for p in find_articles(run.articles)], library)
     notes: list[str] = []
-    with read_caches(config, options, notes) as (links, verify):
+    with read_caches(run.caches, notes, run.given_cache) as (links, verify):
         verified = recorded_verdicts(verify, library, index.citing)
         flags = flag_claims(index, library, links, verified)
-    report = build_report(index, library, style, flags, __version__)
-    text = render_report(report, options.get("report_format") or "text")
-    failed = has_errors(flags, strict=bool(options.get("strict")))
-    return ClaimsOutcome(text, flags, failed, notes)
+    report = build_report(index, library, run.style, flags, __version__)
+    text = render_report(report, run.report_format)
+    return ClaimsOutcome(text, flags, has_errors(flags, strict=run.strict), notes)
 
 
 @contextlib.contextmanager
 def read_caches(
-    config: Config, options: Mapping[str, Any], notes: list[str]
+    paths: tuple[Path | None, Path | None], notes: list[str], given: Path | None = None
 ) -> Iterator[tuple[Cache | None, Cache | None]]:
-    """The links cache and verify's (`[links] cache` and `[verify] cache` may differ), each
-    only if its file exists: opening would create one, and there is nothing to read. Both are
-    one connection when they name the same file; cache trouble goes to `notes`."""
-    from ..net.cache import Cache, chosen_cache_path
+    """The links cache and verify's, each only if its file exists: opening would create one,
+    and there is nothing to read. Both are one connection when they name the same file;
+    cache trouble goes to `notes`, and so does a `given` file that is not there."""
+    from ..net.cache import Cache
 
-    paths = (chosen_cache_path(config, options), chosen_cache_path(config, options, "verify"))
     opened: dict[Path, Cache] = {}
     chosen: list[Cache | None] = []
     try:
@@ -78,8 +116,8 @@ def read_caches(
             if where not in opened:
                 opened[where] = Cache.open(path)
             chosen.append(opened[where])
-        if options.get("cache") and not opened:
-            notes.append(f"no cache at {options['cache']}: broken links and verify's verdicts "
+        if given and not opened:
+            notes.append(f"no cache at {given}: broken links and verify's verdicts "
                          "are not flagged")  # fmt: skip
         yield chosen[0], chosen[1]
     finally:

@@ -8,19 +8,18 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..config import Config, parse_cache_dir
+from ..config import Config
 from ..errors import CitationsError, ConfigError, UsageError
 from ..findings import Finding
 from ..links.model import NO_NETWORK, OUTCOMES, LinkSettings, Result
 from ..model import Span
-from ..net.endpoints import registry_urls
 from ..wording import plural
 
-_KEYS = {
+_KEYS = frozenset({
     "concurrency", "per-host", "host-interval", "timeout", "connect-timeout", "deadline",
     "user-agent", "exclude", "accept", "fail-on", "fail-after", "headers", "hosts", "cache",
     "private", "retries", "max-redirects",
-}  # fmt: skip
+})  # fmt: skip
 
 
 @dataclass
@@ -44,14 +43,47 @@ def parse_accept(text: str) -> frozenset[int]:
     return frozenset(codes)
 
 
-def link_settings(config: Config, options: Mapping[str, Any]) -> LinkSettings:
-    """The [links] table with the command line's options over it."""
-    table = config.sections.get("links", {})
-    where = config.span_of("links") if config.path else None
-    for key in table:
-        if key not in _KEYS:
-            known = f"known: {', '.join(sorted(_KEYS))}"
-            raise ConfigError(f"unknown setting 'links.{key}'", where, known)
+@dataclass(frozen=True)
+class LinksRun:
+    """`citations links`, settled once from the config and the command line."""
+
+    checker: LinkSettings
+    refs: tuple[Path, ...]
+    articles: tuple[Path, ...] = ()
+    changed_since: str | None = None
+    report_format: str = "text"
+    fail_on: frozenset[str] = frozenset({"broken"})
+    fail_after: int = 1
+    cache: Path | None = None  # the results cache (SQLite); None: none
+    parse_cache: Path | None = None
+    root: Path = Path(".")  # report paths are relative to this
+
+    @classmethod
+    def from_config(cls, config: Config, **options: Any) -> LinksRun:
+        """The [links] table with the command line's options (click's names) over it."""
+        table = config.section("links", _KEYS)
+        if options.get("fail_on"):
+            fail_on = _fail_on(options["fail_on"], "--fail-on", UsageError)
+        else:
+            where = config.span_of("fail-on", "links")
+            fail_on = _fail_on(table.get("fail-on"), "links.fail-on", ConfigError, where)
+        no_cache = bool(options.get("no_cache"))
+        return cls(
+            checker=_checker(config, table, options),
+            refs=tuple(options.get("refs") or config.refs),
+            articles=tuple(options.get("articles") or ()),
+            changed_since=options.get("changed_since") or None,
+            report_format=options.get("report_format") or "text",
+            fail_on=fail_on,
+            fail_after=int(options.get("fail_after") or table.get("fail-after", 1)),
+            cache=config.cache_file("links", options.get("cache"), off=no_cache),
+            parse_cache=config.cache_folder(),
+            root=config.base,
+        )
+
+
+def _checker(config: Config, table: dict[str, Any], options: Mapping[str, Any]) -> LinkSettings:
+    """How links are checked: [links] with the command line's options over it."""
 
     def pick(option: str, key: str, default: Any) -> Any:
         value = options.get(option)
@@ -61,11 +93,9 @@ def link_settings(config: Config, options: Mapping[str, Any]) -> LinkSettings:
     hosts = {
         str(host): (int(v.get("per-host", base.per_host)), float(v.get("interval", 0.0)))
         for host, v in dict(table.get("hosts", {})).items()
-    }  # fmt: skip
+    }
     timeout = float(pick("timeout", "timeout", base.read_timeout))
     accept = pick("accept", "accept", "")
-    registries_at = config.span_of("registries") if config.path else None
-    urls = registry_urls(config.sections.get("registries"), registries_at)
     return replace(
         base,
         concurrency=int(pick("concurrency", "concurrency", base.concurrency)),
@@ -82,7 +112,7 @@ def link_settings(config: Config, options: Mapping[str, Any]) -> LinkSettings:
         host_headers={str(h): dict(v) for h, v in dict(table.get("headers", {})).items()},
         host_limits=hosts,
         allow_private=not options.get("no_private") and bool(table.get("private", True)),
-        doi_base=urls["doi"],
+        doi_base=config.registry_urls()["doi"],
         ca_bundle=options.get("ca_bundle") or None,
     )
 
@@ -92,38 +122,35 @@ def run_links_command(
     options: Mapping[str, Any],
     progress: Callable[[int, int], None] | None = None,
 ) -> LinksOutcome:
+    """The command from a config and the command line's options, as click names them."""
+    return run_links(LinksRun.from_config(config, **options), progress)
+
+
+def run_links(run: LinksRun, progress: Callable[[int, int], None] | None = None) -> LinksOutcome:
+    """Collect the links (no network), check them, and report."""
     from ..checks import find_articles
     from ..library import load_library
     from ..links.check import check_targets, offline
     from ..links.collect import changed_keys, collect_targets
     from ..links.report import exit_failed, link_findings, render_report
-    from ..net.cache import Cache, chosen_cache_path
+    from ..net.cache import Cache
     from ..render.article import read_article
     from ..reporters import ReportMeta
 
-    settings = link_settings(config, options)
-    table = config.sections.get("links", {})
-    if options.get("fail_on"):
-        fail_on = _fail_on(options["fail_on"], "--fail-on", UsageError)
-    else:
-        where = config.span_of("fail-on", "links")
-        fail_on = _fail_on(table.get("fail-on"), "links.fail-on", ConfigError, where)
-    fail_after = int(options.get("fail_after") or table.get("fail-after", 1))
-    library = load_library(options.get("refs") or config.refs, parse_cache_dir(config))
-    articles = [read_article(p) for p in find_articles(options.get("articles") or ())]
-    keys = changed_keys(library, options["changed_since"]) if options.get("changed_since") else None
+    library = load_library(run.refs, run.parse_cache)
+    articles = [read_article(p) for p in find_articles(run.articles)]
+    keys = changed_keys(library, run.changed_since) if run.changed_since else None
     targets = collect_targets(library, articles, keys=keys)
-    cache_path = chosen_cache_path(config, options)
-    cache = Cache.open(cache_path) if cache_path is not None else None
+    cache = Cache.open(run.cache) if run.cache is not None else None
     try:
-        results = check_targets(targets, settings, cache=cache, progress=progress)
+        results = check_targets(targets, run.checker, cache=cache, progress=progress)
     finally:
         if cache is not None:
             cache.close()
-    meta = ReportMeta("links", __version__, {}, config.path.parent if config.path else Path.cwd())
-    report = render_report(results, options.get("report_format") or "text", meta)
-    findings = link_findings(results)
-    outcome = LinksOutcome(report, results, findings, exit_failed(results, fail_on, fail_after))
+    meta = ReportMeta("links", __version__, {}, run.root)
+    report = render_report(results, run.report_format, meta)
+    failed = exit_failed(results, run.fail_on, run.fail_after)
+    outcome = LinksOutcome(report, results, link_findings(results), failed)
     if offline(results):
         count = sum(r.detail == NO_NETWORK for r in results)
         outcome.unchecked = f"{NO_NETWORK}: {plural(count, 'link')} could not be checked"
@@ -143,6 +170,6 @@ def _fail_on(
     chosen = frozenset(n.strip() for n in names if n.strip())
     unknown = chosen - set(OUTCOMES)
     if unknown:
-        raise error(f"{name}: unknown outcome {sorted(unknown)[0]!r}", where,
-                    f"use some of {', '.join(OUTCOMES)}")  # fmt: skip
+        hint = f"use some of {', '.join(OUTCOMES)}"
+        raise error(f"{name}: unknown outcome {sorted(unknown)[0]!r}", where, hint)
     return chosen

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..config import Config, parse_cache_dir
+from ..config import Config
 from ..errors import ConfigError, UsageError
 from ..findings import Finding, Fix
 from ..model import Reference
@@ -67,6 +67,64 @@ def parse_fields(text: str | Sequence[str] | None) -> frozenset[str]:
     return frozenset(chosen)
 
 
+@dataclass(frozen=True)
+class VerifyRun:
+    """`citations verify`, settled once from the config and the command line."""
+
+    registries: RegistrySettings
+    refs: tuple[Path, ...]
+    keys: tuple[str, ...] = ()
+    report_format: str = "text"
+    fix: bool = False
+    diff: bool = False
+    fields: frozenset[str] = frozenset()
+    strict: bool = False
+    concurrency: int = DEFAULT_CONCURRENCY
+    cache: Path | None = None  # registry answers and verdicts (SQLite); None: none
+    parse_cache: Path | None = None
+    root: Path = Path(".")
+
+    @classmethod
+    def from_config(
+        cls, config: Config, *, registries: RegistrySettings | None = None, **options: Any
+    ) -> VerifyRun:
+        """[verify] and [registries] with the command line's options (click's names) over
+        them; `registries` replaces the configured ones (tests: short timeouts)."""
+        from ..registries.client import RegistrySettings
+        from ..verify.report import FORMATS
+
+        table = _table(config)
+        report_format = options.get("report_format") or "text"
+        if report_format not in FORMATS:
+            raise UsageError(f"unknown report format '{report_format}'",
+                             hint=f"known: {', '.join(FORMATS)}")  # fmt: skip
+        fix, diff = bool(options.get("fix")), bool(options.get("diff"))
+        fields = parse_fields(options.get("fields"))
+        if fields and not (fix or diff):
+            raise UsageError("--fields chooses what --fix or --diff changes; add one of them")
+        offline = bool(options.get("offline"))
+        if offline and options.get("no_cache"):
+            raise UsageError("--offline answers from the cache: it cannot go with --no-cache")
+        settings = replace(registries or RegistrySettings.from_config(config), offline=offline)
+        if options.get("mailto"):
+            settings = replace(settings, mailto=str(options["mailto"]))
+        no_cache = bool(options.get("no_cache"))
+        return cls(
+            registries=settings,
+            refs=tuple(options.get("refs") or config.refs),
+            keys=tuple(options.get("keys") or ()),
+            report_format=report_format,
+            fix=fix,
+            diff=diff,
+            fields=fields,
+            strict=bool(options.get("strict")) or bool(table.get("strict", False)),
+            concurrency=int(table.get("concurrency", DEFAULT_CONCURRENCY)),
+            cache=config.cache_file("verify", options.get("cache"), off=no_cache),
+            parse_cache=config.cache_folder(),
+            root=config.base,
+        )
+
+
 def run_verify_command(
     config: Config,
     options: Mapping[str, Any],
@@ -74,70 +132,61 @@ def run_verify_command(
     *,
     settings: RegistrySettings | None = None,
 ) -> VerifyOutcome:
-    """The whole command; `settings` replaces those of the config (tests: short timeouts)."""
+    """The command from a config and the command line's options, as click names them."""
+    return run_verify(VerifyRun.from_config(config, registries=settings, **options), progress)
+
+
+def run_verify(run: VerifyRun, progress: Callable[[int, int], None] | None = None) -> VerifyOutcome:
+    """Resolve and judge each entry, apply fixes if asked, store the verdicts, report."""
     from ..checks.base import Snapshot
     from ..library import load_library
-    from ..registries.client import Registries, RegistrySettings
+    from ..net.cache import Cache
     from ..reporters import ReportMeta
-    from ..verify import verify_references
-    from ..verify.report import FORMATS, RULES, failed, render, verify_findings
-    from ..verify.resolve import Resolver
+    from ..verify.report import RULES, failed, render, verify_findings
     from ..verify.store import store_verdicts
 
-    table = _table(config)
-    report_format = options.get("report_format") or "text"
-    if report_format not in FORMATS:
-        raise UsageError(f"unknown report format '{report_format}'",
-                         hint=f"known: {', '.join(FORMATS)}")  # fmt: skip
-    fix, show_diff = bool(options.get("fix")), bool(options.get("diff"))
-    fields = parse_fields(options.get("fields"))
-    if fields and not (fix or show_diff):
-        raise UsageError("--fields chooses what --fix or --diff changes; add one of them")
-    offline = bool(options.get("offline"))
-    if offline and options.get("no_cache"):
-        raise UsageError("--offline answers from the cache: it cannot go with --no-cache")
-    strict = bool(options.get("strict")) or bool(table.get("strict", False))
-    refs_paths = options.get("refs") or config.refs
-    library = load_library(refs_paths, parse_cache_dir(config))
-    refs = _select(library, options.get("keys") or ())
-
-    if settings is None:
-        settings = RegistrySettings.from_config(config)
-    settings = replace(settings, offline=offline)
-    if options.get("mailto"):
-        settings = replace(settings, mailto=str(options["mailto"]))
-    cache = _open_cache(config, options, table)
+    library = load_library(run.refs, run.parse_cache)
+    refs = _select(library, run.keys)
+    cache = Cache.open(run.cache) if run.cache is not None else None
     outcome = VerifyOutcome("")
     try:
-        with Registries(settings, cache) as registries:
-            resolver = Resolver(registries, settings.urls)
-            concurrency = int(table.get("concurrency", DEFAULT_CONCURRENCY))
-            results = verify_references(refs, resolver, concurrency, progress)
-            if registries.unreachable():
-                count = sum(r.verdict == "unverifiable" for r in results)
-                outcome.unchecked = (f"no registry could be reached: "
-                                     f"{plural(count, 'entry')} could not be verified")  # fmt: skip
-        if fix or show_diff:
-            results, library = _apply_fixes(
-                results, library, fields, outcome, write=fix and not show_diff,
-                refs_paths=refs_paths, parse_cache=parse_cache_dir(config),
-            )  # fmt: skip
+        results = _verify(refs, run, cache, outcome, progress)
+        if run.fix or run.diff:
+            results, library = _apply_fixes(results, library, run, outcome)
         if cache is not None:
             # For `claims`: what cites a retracted or fabricated work (--no-cache stores nothing).
-            store_verdicts(cache, results, library, offline=offline)
+            store_verdicts(cache, results, library, offline=run.registries.offline)
     finally:
         if cache is not None:
             outcome.notes += cache.notes
             cache.close()
-
-    snapshot = Snapshot(library)
-    findings = verify_findings(results, snapshot)
-    root = config.path.parent if config.path else Path.cwd()
-    meta = ReportMeta("verify", __version__, {rule.code: rule for rule in RULES}, root)
+    findings = verify_findings(results, Snapshot(library))
+    meta = ReportMeta("verify", __version__, {rule.code: rule for rule in RULES}, run.root)
     outcome.results, outcome.findings = results, findings
-    outcome.report = render(results, findings, report_format, meta)
-    outcome.failed = failed(results, strict=strict)
+    outcome.report = render(results, findings, run.report_format, meta)
+    outcome.failed = failed(results, strict=run.strict)
     return outcome
+
+
+def _verify(
+    refs: Sequence[Reference],
+    run: VerifyRun,
+    cache: Cache | None,
+    outcome: VerifyOutcome,
+    progress: Callable[[int, int], None] | None,
+) -> list[Result]:
+    """Every entry's verdict; when no registry answered at all, `outcome` says so."""
+    from ..registries.client import Registries
+    from ..verify import verify_references
+    from ..verify.resolve import Resolver
+
+    with Registries(run.registries, cache) as registries:
+        resolver = Resolver(registries, run.registries.urls)
+        results = verify_references(refs, resolver, run.concurrency, progress)
+        if registries.unreachable():
+            count = plural(sum(r.verdict == "unverifiable" for r in results), "entry")
+            outcome.unchecked = f"no registry could be reached: {count} could not be verified"
+    return results
 
 
 def plan_verify_fixes(
@@ -167,26 +216,20 @@ def plan_verify_fixes(
 
 
 def _apply_fixes(
-    results: list[Result],
-    library: Library,
-    fields: frozenset[str],
-    outcome: VerifyOutcome,
-    *,
-    write: bool,
-    refs_paths: Sequence[Path],
-    parse_cache: Path | None,
+    results: list[Result], library: Library, run: VerifyRun, outcome: VerifyOutcome
 ) -> tuple[list[Result], Library]:
-    """--diff into `outcome.diff`; with `write` (--fix) the edits written and the entries judged
-    again as written, so the report and the stored verdicts describe the library as it is now."""
+    """--diff into `outcome.diff`; with --fix (and no --diff) the edits written and the entries
+    judged again as written, so the report and the stored verdicts describe the library as it
+    is now."""
     from ..library import load_library
     from ..library.edit import plan_fixes, unified_diff, write_edits
     from ..verify import judge
 
-    fixes, skipped = plan_verify_fixes(results, library, fields)
+    fixes, skipped = plan_verify_fixes(results, library, run.fields)
     edits = plan_fixes(fixes, add_missing=True)
     outcome.diff = unified_diff(edits)
     outcome.notes += skipped
-    if not write:
+    if not run.fix or run.diff:
         return results, library
     write_edits(edits)
     count = sum(len(e.applied) for e in edits if e.changed)
@@ -194,7 +237,7 @@ def _apply_fixes(
     outcome.notes += [f"fixed {plural(count, 'field')} in {plural(files, 'file')}"]
     outcome.notes += [f"not fixed: {reason}" for e in edits for _, reason in e.skipped]
     # Judge the written entries again against the records already fetched: no requests.
-    library = load_library(refs_paths, parse_cache)
+    library = load_library(run.refs, run.parse_cache)
     results = [
         judge(library[r.key], r.resolution)
         if r.resolution is not None and r.key in library else r
@@ -204,12 +247,8 @@ def _apply_fixes(
 
 
 def _table(config: Config) -> dict[str, Any]:
-    table = dict(config.sections.get("verify", {}))
-    where = config.span_of("verify") if config.path else None
-    for key in table:
-        if key not in _KEYS:
-            raise ConfigError(f"unknown setting 'verify.{key}'", where,
-                              f"known: {', '.join(sorted(_KEYS))}")  # fmt: skip
+    table = config.section("verify", _KEYS)
+    where = config.span_of("concurrency", "verify")
     concurrency = table.get("concurrency", DEFAULT_CONCURRENCY)
     if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
         raise ConfigError("verify.concurrency must be a whole number of at least 1", where)
@@ -228,12 +267,3 @@ def _select(library: Library, keys: Sequence[str]) -> list[Reference]:
             raise UsageError(f"no entry with key '{key}' in the library", hint=hint)
         chosen.append(ref)
     return chosen
-
-
-def _open_cache(
-    config: Config, options: Mapping[str, Any], table: Mapping[str, Any]
-) -> Cache | None:
-    from ..net.cache import Cache, chosen_cache_path
-
-    path = chosen_cache_path(config, options, "verify")
-    return Cache.open(path) if path is not None else None

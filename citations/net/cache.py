@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from .cachefile import damaged, identity, memory, move_aside, note, open_file
 
@@ -23,35 +22,6 @@ TTL: dict[str, float] = {
     "ok": 7 * 86400, "ok-with-warning": 3 * 86400, "broken": 86400, "blocked": 86400,
     "tls-error": 86400, "transient": 3600,
 }  # fmt: skip
-
-
-def chosen_cache_path(
-    config: Config, options: Mapping[str, Any], section: str = "links"
-) -> Path | None:
-    """The cache a command uses: none with `no_cache`; `cache` (--cache FILE); else the
-    config's `[section] cache`, relative to the config file; else the default."""
-    if options.get("no_cache"):
-        return None
-    if options.get("cache"):
-        return Path(options["cache"])
-    configured = config.sections.get(section, {}).get("cache")
-    if configured:
-        return (config.path.parent if config.path else Path.cwd()) / str(configured)
-    return default_cache_path()
-
-
-def default_cache_path() -> Path | None:
-    """$CITATIONS_CACHE_DIR/cache.sqlite ("" turns the cache off), else the user cache folder."""
-    env = os.environ.get("CITATIONS_CACHE_DIR")
-    if env is not None:
-        return Path(env) / "cache.sqlite" if env else None
-    import platformdirs  # loaded on use: importing citations stays light
-
-    return Path(platformdirs.user_cache_dir("citations")) / "cache.sqlite"
-
-
-if TYPE_CHECKING:
-    from ..config import Config
 
 
 class Cache:

@@ -11,7 +11,6 @@ from urllib.parse import unquote
 from ..config import Config
 from ..errors import ConfigError
 from ..net.cache import Cache
-from ..net.endpoints import registry_urls
 from ..net.http import HttpConfig
 from . import arxiv, crossref, doiorg, openlibrary
 from .model import Lookup
@@ -33,7 +32,7 @@ _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNOREC
 class RegistrySettings:
     """Where the registries are, who we say we are, and how gently we ask."""
 
-    urls: dict[str, str]  # registry_urls(...)
+    urls: dict[str, str]  # Config.registry_urls()
     mailto: str = ""
     tool: str = "citations"
     email: str = ""
@@ -51,8 +50,8 @@ class RegistrySettings:
     @classmethod
     def from_config(cls, config: Config, *, offline: bool = False) -> RegistrySettings:
         """`[registries]` in citations.toml; CITATIONS_*_URL in the environment win for URLs."""
+        urls = config.registry_urls()
         table = config.sections.get("registries", {})
-        urls = registry_urls(table, config.span_of("registries") if config.path else None)
 
         def text(key: str, default: str = "") -> str:
             value = table.get(key, default)
