@@ -26,8 +26,9 @@ BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 import bibtexparser  # noqa: E402
 
-from citations.checks import CHECKS, build_snapshot, find_articles, run_checks  # noqa: E402
+from citations.checks import CHECKS, run_checks  # noqa: E402
 from citations.library import load_library  # noqa: E402
+from citations.snapshot import build_snapshot, find_articles  # noqa: E402
 
 from generate import write_corpus  # noqa: E402
 

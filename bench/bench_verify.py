@@ -57,7 +57,8 @@ from citations.library import load_library  # noqa: E402
 from citations.net.cache import Cache  # noqa: E402
 from citations.net.endpoints import ENVIRONMENT  # noqa: E402
 from citations.registries import pubmed  # noqa: E402
-from citations.registries.client import REGISTRIES, Registries, RegistrySettings  # noqa: E402
+from citations.registries.client import Registries  # noqa: E402
+from citations.registries.settings import REGISTRIES, RegistrySettings  # noqa: E402
 from citations.verify import Result, verify_references  # noqa: E402
 from citations.verify.resolve import Resolver  # noqa: E402
 

@@ -11,6 +11,16 @@ Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 
+@dataclass(frozen=True)
+class Rule:
+    """One finding code: its default severity, what it means, and whether --fix repairs it."""
+
+    code: str
+    severity: Severity
+    summary: str
+    fixable: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class Fix:
     """A mechanical, unambiguous repair of one field: `citations check --fix` applies it.

@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 from citations.config import ENVIRONMENT
-from citations.registries.client import REGISTRIES, RegistrySettings
+from citations.registries.settings import REGISTRIES, RegistrySettings
 
 from linkserver import Hit, LinkServer, Request
 

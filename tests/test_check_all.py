@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from citations.checks import RULES, build_snapshot, find_articles, run_checks
+from citations.checks import RULES, run_checks
 from citations.library import load_library
+from citations.snapshot import build_snapshot, find_articles
 
 from conftest import FIXTURES
 

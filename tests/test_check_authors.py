@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from citations.checks.authors import CHECK, first_author, run
-from citations.checks.base import Snapshot
 from citations.findings import Finding
 from citations.folding import fold
 from citations.library import load_library
 from citations.library.names import parse_names
+from citations.snapshot import Snapshot
 
 from conftest import FIXTURES, ROOT
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from citations.checks import duplicates
-from citations.checks.base import Snapshot
 from citations.checks.duplicates import (
     CHECK,
     differ_in_substance,
@@ -18,6 +17,7 @@ from citations.checks.duplicates import (
 )
 from citations.findings import Finding
 from citations.library import load_library
+from citations.snapshot import Snapshot
 
 from conftest import FIXTURES, ROOT
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from citations.checks import fields, sanity
-from citations.checks.base import Check, Snapshot
+from citations.checks.base import Check
 from citations.findings import Finding, Fix
 from citations.library import load_library
+from citations.snapshot import Snapshot
 
 from conftest import FIXTURES, ROOT
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from citations.checks import identifiers
-from citations.checks.base import Snapshot
 from citations.findings import Finding, Fix
 from citations.library import load_library
+from citations.snapshot import Snapshot
 
 from conftest import FIXTURES, ROOT
 

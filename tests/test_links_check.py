@@ -22,7 +22,8 @@ from citations.links.classify import Seen, classify, classify_doi, soft_404
 from citations.links.model import LinkSettings, Place, Result, Target, result_to_dict
 from citations.net.cache import TTL
 from citations.net.errors import NetError, describe_error
-from citations.net.http import Client, HttpConfig, parse_retry_after
+from citations.net.http import Client, parse_retry_after
+from citations.net.settings import HttpConfig
 
 from conftest import ROOT
 from linkserver import LinkServer, Request, answer, closed_port, in_turn, per_method, redirect

@@ -6,7 +6,8 @@ import socket
 
 import pytest
 
-from citations.net.http import Client, HttpConfig
+from citations.net.http import Client
+from citations.net.settings import HttpConfig
 
 
 def test_a_connection_beyond_loopback_is_refused_and_recorded(_loopback_only: list[object]) -> None:

@@ -14,8 +14,9 @@ from citations.config import Config, load_config
 from citations.errors import ConfigError
 from citations.net.cache import Cache
 from citations.registries import pubmed
-from citations.registries.client import Registries, RegistrySettings
+from citations.registries.client import Registries
 from citations.registries.model import Person, Update
+from citations.registries.settings import RegistrySettings
 from citations.registries.transport import polite_user_agent
 
 from fakeregistry import FakeRegistry

@@ -19,7 +19,8 @@ from .webpage import WebPage, fetch_page
 if TYPE_CHECKING:
     from ..net.cache import Cache
     from ..net.http import Client
-    from ..registries.client import Registries, RegistrySettings
+    from ..registries.client import Registries
+    from ..registries.settings import RegistrySettings
 
 _DOI_IN_TEXT = re.compile(r"(?i)(?:doi:\s*|doi\.org/)(10\.\d{4,9}/\S+)")
 _PMID_IN_TEXT = re.compile(r"\bPMID:?\s*(\d{1,8})\b")
@@ -80,8 +81,9 @@ class Lookups:
 
     def page(self, url: str) -> WebPage | str:
         if self._web is None:
-            from ..net.http import Client, HttpConfig
-            from ..registries.client import RegistrySettings
+            from ..net.http import Client
+            from ..net.settings import HttpConfig
+            from ..registries.settings import RegistrySettings
 
             agent = RegistrySettings.user_agent
             self._web = Client(HttpConfig(agent, connect_timeout=5.0, read_timeout=10.0,

@@ -180,7 +180,7 @@ def merge_shards(out: Path) -> list[Path]:
 def _sources(settings: BuildSettings, manifest: Manifest, *, need_keys: bool) -> list[_Source]:
     """Every article under src, sorted. Keys come from the manifest when the source is
     unchanged, from a scan when `need_keys`, else are None (the render will tell)."""
-    from ..checks import find_articles
+    from ..snapshot import find_articles
 
     if not settings.src.is_dir():
         raise ArticleError(f"no such folder: {settings.src}")

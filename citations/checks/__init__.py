@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .base import Snapshot
-from .runner import CHECKS, RULES, build_snapshot, find_articles, run_checks
+from ..snapshot import Snapshot, build_snapshot, find_articles
+from .runner import CHECKS, RULES, run_checks
 from .settings import CheckSettings
 
 __all__ = [

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from ..findings import Finding
+from ..findings import Finding, Rule
 from ..library import Library
 from ..model import Marker, Span
+from ..snapshot import Snapshot
 from ..wording import plural
-from .base import Check, Rule, Snapshot
+from .base import Check
 
 UNKNOWN_KEY = Rule("unknown-key", "error", "an article cites a key the library does not have")
 UNCITED = Rule("uncited-entry", "warning", "an entry that no checked article cites")

@@ -6,11 +6,12 @@ import functools
 import re
 from collections.abc import Iterator
 
-from ..findings import Finding
+from ..findings import Finding, Rule
 from ..folding import fold
 from ..library.names import parse_names
 from ..model import Reference
-from .base import Check, Rule, Snapshot, entry_finding
+from ..snapshot import Snapshot
+from .base import Check, entry_finding
 
 ET_AL = Rule(
     "et-al-in-authors", "warning", "a name list ending in 'et al.' instead of 'and others'", True

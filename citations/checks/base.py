@@ -1,63 +1,13 @@
-"""What every check shares: the catalog entry of a code, the snapshot it reads, finding helpers."""
+"""What every check shares: a named pass with its codes, and finding helpers."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
-from ..findings import Finding, Fix, Severity
-from ..library import Library
+from ..findings import Finding, Fix, Rule
 from ..model import Reference, Span
-from ..render.article import Article
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One finding code: its default severity, what it means, and whether --fix repairs it."""
-
-    code: str
-    severity: Severity
-    summary: str
-    fixable: bool = False
-
-
-@dataclass
-class Snapshot:
-    """Everything checks read, loaded once: the library, the articles, and the .bib texts.
-
-    Checks are read-only passes over it; none of them touches the network or writes.
-    """
-
-    library: Library
-    articles: list[Article] = field(default_factory=list)
-    articles_given: bool = False  # False: no articles were checked, so nothing is "uncited"
-    _lines: dict[str, list[str]] = field(default_factory=dict)
-
-    def lines(self, path: str) -> list[str]:
-        """The lines of a .bib file (cached); empty if it cannot be read."""
-        if path not in self._lines:
-            try:
-                text = Path(path).read_text("utf-8-sig").replace("\r\n", "\n")
-            except (OSError, UnicodeDecodeError):
-                text = ""
-            self._lines[path] = text.split("\n")
-        return self._lines[path]
-
-    def field_span(self, ref: Reference, name: str | None = None) -> Span:
-        """Where field `name` of `ref` is written (line and column of its name), else the entry."""
-        if name is None or name not in ref.field_lines:
-            return ref.span
-        line = ref.field_lines[name]
-        lines = self.lines(ref.span.path)
-        column = 1
-        if 0 < line <= len(lines):
-            m = re.search(rf"(?i)(?<![\w-]){re.escape(name)}\s*=", lines[line - 1])
-            if m:
-                column = m.start() + 1
-        return Span(ref.span.path, line, column)
-
+from ..snapshot import Snapshot
 
 CheckFunction = Callable[[Snapshot], Iterable[Finding]]
 

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from ..findings import Finding
+from ..findings import Finding, Rule
 from ..folding import fold, strip_accents
 from ..model import Reference
+from ..snapshot import Snapshot
 from .authors import first_author
-from .base import Check, Rule, Snapshot, entry_finding
+from .base import Check, entry_finding
 
 KEY_CASE = Rule(
     "duplicate-key-case", "warning", "two keys that differ only in case (BibTeX sees one key)"

@@ -7,9 +7,10 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
-from ..findings import Finding
+from ..findings import Finding, Rule
 from ..model import Reference
-from .base import Check, Rule, Snapshot, entry_finding
+from ..snapshot import Snapshot
+from .base import Check, entry_finding
 from .entrytypes import ENTRY_TYPES, KNOWN_FIELDS, WEB_TYPES, Group
 
 MISSING = Rule(

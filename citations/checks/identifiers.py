@@ -6,9 +6,10 @@ import re
 from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
-from ..findings import Finding
+from ..findings import Finding, Rule
 from ..model import Reference
-from .base import Check, Rule, Snapshot, entry_finding
+from ..snapshot import Snapshot
+from .base import Check, entry_finding
 
 DOI = Rule("invalid-doi", "error", "a DOI that is not 10.NNNN/suffix, or has spaces in it")
 DOI_FORM = Rule(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..findings import Finding
-from .base import Check, Rule, Snapshot
+from ..findings import Finding, Rule
+from ..snapshot import Snapshot
+from .base import Check
 
 RULES = (
     Rule("bib-syntax", "error", "a BibTeX block that cannot be parsed; the rest of the file loads"),

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from pathlib import Path
-
-from ..errors import ArticleError
-from ..findings import Finding
-from ..library import Library
-from ..render.article import HTML_SUFFIXES, read_article
+from ..findings import Finding, Rule
+from ..snapshot import Snapshot
 from . import articles, authors, duplicates, fields, identifiers, loading, sanity
-from .base import Check, Rule, Snapshot
+from .base import Check
 from .settings import CheckSettings, apply_settings
 
 CHECKS: tuple[Check, ...] = (
@@ -23,30 +18,6 @@ CHECKS: tuple[Check, ...] = (
     articles.CHECK,
 )
 RULES: dict[str, Rule] = {rule.code: rule for check in CHECKS for rule in check.rules}
-ARTICLE_SUFFIXES = (".md", ".markdown", ".mdown", *HTML_SUFFIXES)
-
-
-def find_articles(paths: Iterable[Path]) -> list[Path]:
-    """Each path if a file, or every Markdown/HTML file below it (sorted) if a folder."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found += sorted(
-                p for p in path.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file()
-            )
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise ArticleError(f"no such article or folder: {path}")
-    return list(dict.fromkeys(found))
-
-
-def build_snapshot(library: Library, article_paths: Sequence[Path] | None) -> Snapshot:
-    """The snapshot for `library` and the given articles (None: no articles checked)."""
-    snapshot = Snapshot(library, articles_given=article_paths is not None)
-    for path in article_paths or ():
-        snapshot.articles.append(read_article(path))
-    return snapshot
 
 
 def run_checks(snapshot: Snapshot, settings: CheckSettings | None = None) -> list[Finding]:

@@ -7,10 +7,11 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ..findings import Finding
+from ..findings import Finding, Rule
 from ..library.values import MONTH_MACROS
 from ..model import Reference
-from .base import Check, Rule, Snapshot, entry_finding
+from ..snapshot import Snapshot
+from .base import Check, entry_finding
 
 YEAR = Rule(
     "invalid-year", "error", "a year (or date) that is malformed, before 1000 or after next year"

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from ..findings import SEVERITIES, Finding
+from ..findings import SEVERITIES, Finding, Rule
 from ..model import Span
+from ..snapshot import Snapshot
 from ..wording import did_you_mean
-from .base import Rule, Snapshot
 
 OFF = "off"
 KEYS = frozenset({"severity", "disable", "paths", "uncited", "articles"})  # of [check]

@@ -6,11 +6,11 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from ..checks.base import Rule, Snapshot
-from ..findings import Finding
+from ..findings import Finding, Rule
 from ..library import Library
 from ..links.collect import normalise_doi
 from ..render.article import Article
+from ..snapshot import Snapshot
 from .evidence import EVIDENCE_TYPES, WEAK_TYPES, Evidence, classify
 from .index import Claim, ClaimIndex, find_claims
 from .sentences import Sentence

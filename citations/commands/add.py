@@ -35,7 +35,8 @@ from ..registries.model import Record
 from ..registries.openlibrary import isbn13
 
 if TYPE_CHECKING:
-    from ..registries.client import Registries, RegistrySettings
+    from ..registries.client import Registries
+    from ..registries.settings import RegistrySettings
 
 ADD_KEYS = ("key-pattern", "sentence-case", "to")
 DEFAULT_FILE = "added.bib"
@@ -89,7 +90,7 @@ class AddRun:
     def from_config(cls, config: Config, **options: Any) -> AddRun:
         """Options (click's names): to (Path), refs (paths), dry_run, accessed ("2025-04"),
         sentence_case (None: `[add] sentence-case`), no_cache."""
-        from ..registries.client import RegistrySettings
+        from ..registries.settings import RegistrySettings
 
         return cls(
             settings=add_settings(config, options),

@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..checks import RULES, CheckSettings, Snapshot, build_snapshot, find_articles, run_checks
-from ..checks.base import Rule
+from ..checks import RULES, CheckSettings, run_checks
 from ..checks.settings import KEYS as CHECK_KEYS
 from ..config import Config
 from ..files import shown
-from ..findings import Finding
+from ..findings import Finding, Rule
 from ..library import load_library
 from ..reporters import ReportMeta, get_reporter
+from ..snapshot import Snapshot, build_snapshot, find_articles
 from ..wording import plural
 from .claims import read_cache_paths
 

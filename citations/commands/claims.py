@@ -77,12 +77,12 @@ def run_claims_command(
 def run_claims(run: ClaimsRun) -> ClaimsOutcome:
     """The claims of the articles, their evidence and flags, as a report. The caches are only
     read, and only if they exist: `claims` never fetches anything."""
-    from ..checks import find_articles
     from ..claims import find_claims
     from ..claims.flags import flag_claims
     from ..claims.report import build_report, render_report
     from ..library import load_library
     from ..render.article import read_article
+    from ..snapshot import find_articles
     from ..verify.store import recorded_verdicts
 
     library = load_library(run.refs, run.parse_cache)

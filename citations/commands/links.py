@@ -128,7 +128,6 @@ def run_links_command(
 
 def run_links(run: LinksRun, progress: Callable[[int, int], None] | None = None) -> LinksOutcome:
     """Collect the links (no network), check them, and report."""
-    from ..checks import find_articles
     from ..library import load_library
     from ..links.check import check_targets, offline
     from ..links.collect import changed_keys, collect_targets
@@ -136,6 +135,7 @@ def run_links(run: LinksRun, progress: Callable[[int, int], None] | None = None)
     from ..net.cache import Cache
     from ..render.article import read_article
     from ..reporters import ReportMeta
+    from ..snapshot import find_articles
 
     library = load_library(run.refs, run.parse_cache)
     articles = [read_article(p) for p in find_articles(run.articles)]

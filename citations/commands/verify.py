@@ -24,7 +24,7 @@ from ..wording import plural
 if TYPE_CHECKING:
     from ..library import Library
     from ..net.cache import Cache
-    from ..registries.client import RegistrySettings
+    from ..registries.settings import RegistrySettings
     from ..verify import Result
 
 _KEYS = {"cache", "concurrency", "strict"}
@@ -90,7 +90,7 @@ class VerifyRun:
     ) -> VerifyRun:
         """[verify] and [registries] with the command line's options (click's names) over
         them; `registries` replaces the configured ones (tests: short timeouts)."""
-        from ..registries.client import RegistrySettings
+        from ..registries.settings import RegistrySettings
         from ..verify.report import FORMATS
 
         table = _table(config)
@@ -138,10 +138,10 @@ def run_verify_command(
 
 def run_verify(run: VerifyRun, progress: Callable[[int, int], None] | None = None) -> VerifyOutcome:
     """Resolve and judge each entry, apply fixes if asked, store the verdicts, report."""
-    from ..checks.base import Snapshot
     from ..library import load_library
     from ..net.cache import Cache
     from ..reporters import ReportMeta
+    from ..snapshot import Snapshot
     from ..verify.report import RULES, failed, render, verify_findings
     from ..verify.store import store_verdicts
 

@@ -16,7 +16,8 @@ from urllib.parse import quote, urljoin, urlsplit
 from ..net.cache import TTL
 from ..net.connections import is_public
 from ..net.errors import describe_error
-from ..net.http import DNS_ERRORS, Client, Exchange, HttpConfig, Response, default_retry
+from ..net.http import DNS_ERRORS, Client, Exchange, Response, default_retry
+from ..net.settings import HttpConfig
 from .classify import Seen, classify, classify_doi, is_challenge, is_html, permanent_redirect
 from .model import (
     NO_NETWORK,

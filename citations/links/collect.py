@@ -8,13 +8,13 @@ import subprocess
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ..checks.base import Snapshot
 from ..errors import CitationsError
 from ..library import Library
 from ..library.parse import parse_bibtex
 from ..model import Reference
 from ..render.article import Article, markdown_code_ranges
 from ..render.markers import OutsideRanges
+from ..snapshot import Snapshot
 from .model import Kind, Place, Target
 
 _URL_RE = re.compile(r"\bhttps?://[^\s<>\"'`\\]+", re.IGNORECASE)

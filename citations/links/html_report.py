@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from html import escape
 
 from ..reporters import ReportMeta
+from .describe import SEVERITY_ORDER, by_severity, hint, history_facts, link_target, summary
 from .model import Result
-from .report import SEVERITY_ORDER, by_severity, hint, history_facts, link_target, summary
 
 STYLE = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #1b1b1b; }

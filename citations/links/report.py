@@ -8,29 +8,30 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import quote
 
-from ..checks.base import Rule
 from ..errors import CitationsError
-from ..findings import Finding, Severity
+from ..findings import Finding, Rule, Severity
 from ..model import Span
 from ..reporters import ReportMeta, get_reporter
-from ..wording import plural
-from .model import OUTCOMES, Outcome, Place, Result, result_to_dict
+from .describe import (
+    QUIET,
+    by_severity,
+    hint,
+    history_facts,
+    iso,
+    label,
+    link_target,
+    one_line,
+    summary,
+)
+from .model import OUTCOMES, Place, Result, result_to_dict
 
 SCHEMA_VERSION = 1
 FORMATS = ("text", "json", "junit", "sarif", "github", "markdown", "html")
 DEFAULT_FAIL_ON: frozenset[str] = frozenset({"broken"})
-# Worst first: the order of the reports and of the HTML table's outcome column.
-SEVERITY_ORDER: tuple[Outcome, ...] = (
-    "broken", "tls-error", "transient", "blocked", "ok-with-warning", "ok", "excluded",
-)  # fmt: skip
 # Failures that may be the far side's passing mood: --fail-after N applies to these only.
 PERSISTENCE_GATED = frozenset({"transient", "blocked"})
-QUIET = frozenset({"ok", "excluded"})  # listed in summaries, not line by line
-
 LINK_RULES: tuple[Rule, ...] = (
     Rule("link-broken", "error", "A URL or DOI is broken: 404/410, no such host, refused, "
          "DOI not registered, invalid URL, or a page that says it is not found."),
@@ -53,8 +54,6 @@ _VERBS = {
     "broken": "is broken", "tls-error": "has a TLS error", "transient": "could not be checked",
     "blocked": "refuses automated checks", "ok-with-warning": "works, with a warning",
 }  # fmt: skip
-
-UTC = timezone.utc  # datetime.UTC is Python 3.11+
 
 
 def link_findings(results: Sequence[Result]) -> list[Finding]:
@@ -86,30 +85,6 @@ def _code(result: Result) -> str:
     if result.outcome == "ok-with-warning":
         return "link-redirected" if result.permanent_redirect else "link-warning"
     return _CODES[result.outcome]
-
-
-def label(result: Result) -> str:
-    return f"DOI {result.url}" if result.kind == "doi" else f"URL {result.url}"
-
-
-def hint(result: Result) -> str:
-    parts = [f"update it to {result.permanent_redirect}"] if result.permanent_redirect else []
-    return "; ".join([*parts, result.note] if result.note else parts)
-
-
-def history_facts(result: Result) -> list[str]:
-    """`broken since 2026-11-20`, `failed 3 of the last 4 runs`: what the cache remembers."""
-    facts = []
-    if result.failing_since is not None and result.outcome not in QUIET:
-        word = "broken" if result.outcome == "broken" else "failing"
-        facts.append(f"{word} since {_day(result.failing_since)}")
-    if result.recent_runs > 1 and result.recent_failures > 0:
-        facts.append(f"failed {result.recent_failures} of the last {result.recent_runs} runs")
-    return facts
-
-
-def _day(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp, UTC).date().isoformat()
 
 
 def failure_streak(result: Result) -> int:
@@ -158,29 +133,6 @@ def render_report(results: Sequence[Result], fmt: str, meta: ReportMeta) -> str:
     raise CitationsError(f"unknown report format '{fmt}'", hint=hint)
 
 
-def summary(results: Sequence[Result]) -> str:
-    """`12 links checked (3 from cache): 1 broken, 1 ok-with-warning, 10 ok`."""
-    if not results:
-        return "no links checked"
-    counts = Counter(r.outcome for r in results)
-    cached = sum(1 for r in results if r.from_cache)
-    total = f"{plural(len(results), 'link')} checked"
-    total += f" ({cached} from cache)" if cached else ""
-    return f"{total}: {', '.join(f'{counts[o]} {o}' for o in SEVERITY_ORDER if counts[o])}"
-
-
-def by_severity(results: Iterable[Result]) -> list[Result]:
-    return sorted(results, key=lambda r: (SEVERITY_ORDER.index(r.outcome), r.kind, r.url))
-
-
-# Terminal text: a server's reason phrase must not move the cursor or forge a line.
-_UNPRINTABLE = re.compile(r"[^\S ]|[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
-
-
-def one_line(text: str) -> str:
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
-
-
 def text_report(results: Sequence[Result]) -> str:
     rows: list[tuple[tuple[str, int, int], str]] = []
     for result in results:
@@ -199,10 +151,6 @@ def text_report(results: Sequence[Result]) -> str:
             rows.append((order, "\n".join([one_line(head), *hops])))
     lines = [row for _, row in sorted(rows, key=lambda row: row[0])]
     return "\n".join([*lines, summary(results)]) + "\n"
-
-
-def iso(timestamp: float | None) -> str | None:
-    return None if timestamp is None else datetime.fromtimestamp(timestamp, UTC).isoformat()
 
 
 def result_json(result: Result) -> dict[str, Any]:
@@ -228,16 +176,6 @@ def json_report(results: Sequence[Result], meta: ReportMeta) -> str:
         "summary": {outcome: counts[outcome] for outcome in OUTCOMES},
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def link_target(result: Result) -> str | None:
-    """Where a report may link to: http(s) URLs and DOIs (through doi.org), nothing else."""
-    if result.kind == "doi":
-        return "https://doi.org/" + quote(result.url, safe="/")
-    if re.fullmatch(r"(?i)https?://[^\s\x00-\x1f\x7f]+", result.url):
-        # Percent-encode what could end a Markdown destination or an HTML attribute early.
-        return quote(result.url, safe="/:?#[]@!$&'*+,;=%~-._")
-    return None
 
 
 # What could start markup inside a table cell; `(` is harmless once `[` and `]` are escaped.

@@ -15,7 +15,7 @@ import ipaddress
 import socket
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import requests
 import urllib3
@@ -24,8 +24,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.response import HTTPResponse
 
-if TYPE_CHECKING:
-    from .http import HttpConfig
+from .settings import HttpConfig
 
 POOLED_HOSTS = 1024  # hosts whose idle connections are kept for reuse
 

@@ -8,13 +8,14 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
 
 from .connections import WATCHDOG, bound, make_session
 from .errors import NetError, describe_error
+from .settings import HttpConfig
 
 # A whole exchange (headers and the bounded body) may last the connect timeout plus this many
 # read timeouts: a server trickling one byte at a time resets a read timeout on every byte.
@@ -27,27 +28,6 @@ TRANSIENT_ERRORS = frozenset(
 DNS_ERRORS = frozenset({"dns-nxdomain", "dns-temporary", "dns"})
 # Failures that come after a host name was resolved to an address: the resolver worked.
 _RESOLVED_ERRORS = frozenset({"refused", "reset", "read-timeout", "private"})
-
-
-@dataclass(frozen=True)
-class HttpConfig:
-    """How every request is made: identity, timeouts, retries, limits and trust."""
-
-    user_agent: str
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    concurrency: int = 8  # sizes the connection pool
-    per_host: int = 4
-    host_interval: float = 0.0
-    host_limits: Mapping[str, tuple[int, float]] = field(default_factory=dict)
-    host_headers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    retries: int = 3
-    backoff: float = 0.5
-    backoff_max: float = 8.0
-    retry_after_max: float = 60.0
-    max_body: int = 1 << 20
-    verify: bool | str = True
-    public_only: bool = False  # refuse connections to loopback, private, link-local peers
 
 
 @dataclass

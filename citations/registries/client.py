@@ -4,80 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import unquote
 
-from ..config import Config
-from ..errors import ConfigError
 from ..net.cache import Cache
-from ..net.http import HttpConfig
+from ..net.settings import HttpConfig
 from . import arxiv, crossref, doiorg, openlibrary
 from .model import Lookup
 from .ncbi import PubMedQuestions
+from .settings import REGISTRIES, RegistrySettings
 from .transport import OFFLINE, Answer, Transport, polite_user_agent
 
-REGISTRIES = ("crossref", "doi", "ncbi", "arxiv", "openlibrary")
-# Requests a second. Crossref's own limit is read from its headers (we never go above ours);
-# NCBI allows 3 a second, 10 with an API key; arXiv asks for one every three seconds; Open
-# Library asks heavy users to slow down, and ISBNs are looked up one at a time, by hand.
-DEFAULT_RATES = {"crossref": 10.0, "doi": 10.0, "ncbi": 3.0, "arxiv": 1 / 3, "openlibrary": 1.0}
-NCBI_KEYED_RATE = 10.0
 MAX_REDIRECTS = 5
 MAX_BODY = 8 << 20  # a Crossref work with a long reference list runs to a few hundred KB
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class RegistrySettings:
-    """Where the registries are, who we say we are, and how gently we ask."""
-
-    urls: dict[str, str]  # Config.registry_urls()
-    mailto: str = ""
-    tool: str = "citations"
-    email: str = ""
-    ncbi_api_key: str = ""
-    crossref_token: str = ""
-    user_agent: str = "citations/0.1 (+https://pypi.org/project/citations/)"
-    offline: bool = False  # answer from the cache only
-    timeout: float = 20.0
-    retries: int = 3
-    backoff: float = 0.5
-    concurrency: int = 4  # requests at once across registries (low: politeness)
-    ttl: float = 30 * 86400  # how long registry answers are cached
-    rates: dict[str, float] | None = None  # requests a second per registry, over the defaults
-
-    @classmethod
-    def from_config(cls, config: Config, *, offline: bool = False) -> RegistrySettings:
-        """`[registries]` in citations.toml; CITATIONS_*_URL in the environment win for URLs."""
-        urls = config.registry_urls()
-        table = config.sections.get("registries", {})
-
-        def text(key: str, default: str = "") -> str:
-            value = table.get(key, default)
-            if not isinstance(value, str):
-                where = config.span_of(key, "registries") if config.path else None
-                raise ConfigError(f"'registries.{key}' must be a string", where)
-            return value or default
-
-        return cls(
-            urls=urls,
-            mailto=text("mailto"),
-            tool=text("tool", cls.tool),
-            email=text("email"),
-            ncbi_api_key=text("ncbi-api-key"),
-            crossref_token=text("crossref-token"),
-            user_agent=text("user-agent", cls.user_agent),
-            offline=offline,
-        )
-
-    def rate(self, registry: str) -> float:
-        """Requests a second we allow ourselves at `registry` before any server says less."""
-        if self.rates and registry in self.rates:
-            return self.rates[registry]
-        if registry == "ncbi" and self.ncbi_api_key:
-            return NCBI_KEYED_RATE
-        return DEFAULT_RATES[registry]
 
 
 def clean_doi(doi: str) -> str:

@@ -18,7 +18,7 @@ from .model import Lookup
 from .transport import OFFLINE, Answer, Transport
 
 if TYPE_CHECKING:
-    from .client import RegistrySettings
+    from .settings import RegistrySettings
 
 
 class PubMedQuestions:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from ..net.cache import Cache
-from ..net.http import Client, Exchange, HttpConfig
+from ..net.http import Client, Exchange
+from ..net.settings import HttpConfig
 
 NOT_FOUND_TTL = 86400.0  # a DOI or PMID missing today may be registered tomorrow
 OFFLINE = "offline: not in the cache"

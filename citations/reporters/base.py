@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CitationsError
-from ..findings import Finding
+from ..findings import Finding, Rule
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class ReportMeta:
 
     command: str = "check"
     version: str = ""
-    rules: Mapping[str, object] = field(default_factory=dict)  # code → checks.base.Rule
+    rules: Mapping[str, Rule] = field(default_factory=dict)  # code → what it means
     root: Path = Path(".")
 
 

@@ -7,10 +7,10 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from ..checks.base import Rule, Snapshot
-from ..findings import Finding, Fix
+from ..findings import Finding, Fix, Rule
 from ..model import Reference
 from ..reporters import ReportMeta, get_reporter
+from ..snapshot import Snapshot
 from ..wording import plural
 from .compare import VERDICTS, Verdict
 from .judge import REGISTRY_NAMES, Result

@@ -1,0 +1,28 @@
+"""How every request is made (identity, timeouts, retries, limits, trust): one frozen value
+that the session (connections.py) and the client (http.py) both read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class HttpConfig:
+    """How every request is made: identity, timeouts, retries, limits and trust."""
+
+    user_agent: str
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    concurrency: int = 8  # sizes the connection pool
+    per_host: int = 4
+    host_interval: float = 0.0
+    host_limits: Mapping[str, tuple[int, float]] = field(default_factory=dict)
+    host_headers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    retries: int = 3
+    backoff: float = 0.5
+    backoff_max: float = 8.0
+    retry_after_max: float = 60.0
+    max_body: int = 1 << 20
+    verify: bool | str = True
+    public_only: bool = False  # refuse connections to loopback, private, link-local peers

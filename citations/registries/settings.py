@@ -1,0 +1,67 @@
+"""Where the registries are, who we say we are, and how fast we ask: from [registries]."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..config import Config
+from ..errors import ConfigError
+
+REGISTRIES = ("crossref", "doi", "ncbi", "arxiv", "openlibrary")
+# Requests a second. Crossref's own limit is read from its headers (we never go above ours);
+# NCBI allows 3 a second, 10 with an API key; arXiv asks for one every three seconds; Open
+# Library asks heavy users to slow down, and ISBNs are looked up one at a time, by hand.
+DEFAULT_RATES = {"crossref": 10.0, "doi": 10.0, "ncbi": 3.0, "arxiv": 1 / 3, "openlibrary": 1.0}
+NCBI_KEYED_RATE = 10.0
+
+
+@dataclass(frozen=True)
+class RegistrySettings:
+    """Where the registries are, who we say we are, and how gently we ask."""
+
+    urls: dict[str, str]  # Config.registry_urls()
+    mailto: str = ""
+    tool: str = "citations"
+    email: str = ""
+    ncbi_api_key: str = ""
+    crossref_token: str = ""
+    user_agent: str = "citations/0.1 (+https://pypi.org/project/citations/)"
+    offline: bool = False  # answer from the cache only
+    timeout: float = 20.0
+    retries: int = 3
+    backoff: float = 0.5
+    concurrency: int = 4  # requests at once across registries (low: politeness)
+    ttl: float = 30 * 86400  # how long registry answers are cached
+    rates: dict[str, float] | None = None  # requests a second per registry, over the defaults
+
+    @classmethod
+    def from_config(cls, config: Config, *, offline: bool = False) -> RegistrySettings:
+        """`[registries]` in citations.toml; CITATIONS_*_URL in the environment win for URLs."""
+        urls = config.registry_urls()
+        table = config.sections.get("registries", {})
+
+        def text(key: str, default: str = "") -> str:
+            value = table.get(key, default)
+            if not isinstance(value, str):
+                where = config.span_of(key, "registries") if config.path else None
+                raise ConfigError(f"'registries.{key}' must be a string", where)
+            return value or default
+
+        return cls(
+            urls=urls,
+            mailto=text("mailto"),
+            tool=text("tool", cls.tool),
+            email=text("email"),
+            ncbi_api_key=text("ncbi-api-key"),
+            crossref_token=text("crossref-token"),
+            user_agent=text("user-agent", cls.user_agent),
+            offline=offline,
+        )
+
+    def rate(self, registry: str) -> float:
+        """Requests a second we allow ourselves at `registry` before any server says less."""
+        if self.rates and registry in self.rates:
+            return self.rates[registry]
+        if registry == "ncbi" and self.ncbi_api_key:
+            return NCBI_KEYED_RATE
+        return DEFAULT_RATES[registry]

@@ -1,0 +1,75 @@
+"""What checks and reports read, loaded once: the library, the articles, the .bib texts; and
+which files are articles."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ArticleError
+from .library import Library
+from .model import Reference, Span
+from .render.article import HTML_SUFFIXES, Article, read_article
+
+ARTICLE_SUFFIXES = (".md", ".markdown", ".mdown", *HTML_SUFFIXES)
+
+
+@dataclass
+class Snapshot:
+    """Everything checks read, loaded once: the library, the articles, and the .bib texts.
+
+    Checks are read-only passes over it; none of them touches the network or writes.
+    """
+
+    library: Library
+    articles: list[Article] = field(default_factory=list)
+    articles_given: bool = False  # False: no articles were checked, so nothing is "uncited"
+    _lines: dict[str, list[str]] = field(default_factory=dict)
+
+    def lines(self, path: str) -> list[str]:
+        """The lines of a .bib file (cached); empty if it cannot be read."""
+        if path not in self._lines:
+            try:
+                text = Path(path).read_text("utf-8-sig").replace("\r\n", "\n")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            self._lines[path] = text.split("\n")
+        return self._lines[path]
+
+    def field_span(self, ref: Reference, name: str | None = None) -> Span:
+        """Where field `name` of `ref` is written (line and column of its name), else the entry."""
+        if name is None or name not in ref.field_lines:
+            return ref.span
+        line = ref.field_lines[name]
+        lines = self.lines(ref.span.path)
+        column = 1
+        if 0 < line <= len(lines):
+            m = re.search(rf"(?i)(?<![\w-]){re.escape(name)}\s*=", lines[line - 1])
+            if m:
+                column = m.start() + 1
+        return Span(ref.span.path, line, column)
+
+
+def find_articles(paths: Iterable[Path]) -> list[Path]:
+    """Each path if a file, or every Markdown/HTML file below it (sorted) if a folder."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(
+                p for p in path.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file()
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise ArticleError(f"no such article or folder: {path}")
+    return list(dict.fromkeys(found))
+
+
+def build_snapshot(library: Library, article_paths: Sequence[Path] | None) -> Snapshot:
+    """The snapshot for `library` and the given articles (None: no articles checked)."""
+    snapshot = Snapshot(library, articles_given=article_paths is not None)
+    for path in article_paths or ():
+        snapshot.articles.append(read_article(path))
+    return snapshot
