@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from .site import BuildReport, BuildSettings, build_site, merge_shards
+from .model import BuildReport, BuildSettings
+from .site import build_site, merge_shards
 
 __all__ = ["BuildReport", "BuildSettings", "build_site", "merge_shards"]

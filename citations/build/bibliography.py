@@ -14,7 +14,7 @@ from ..richtext import plain, to_html, to_markdown
 from .manifest import Built
 
 if TYPE_CHECKING:
-    from .site import BuildSettings, _Source
+    from .model import BuildSettings, Source
 
 
 def bibliography_page(
@@ -22,7 +22,7 @@ def bibliography_page(
     library: Library,
     style: Style,
     templates: Templates,
-    sources: list[_Source],
+    sources: list[Source],
     records: dict[str, Built],
     numbers: dict[str, int] | None,
 ) -> bytes:

@@ -8,18 +8,15 @@ import time
 import zlib
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..errors import ArticleError
-from ..findings import Finding
 from ..library import Library
 from ..render.article import scan_article
-from ..render.settings import RenderSettings
 from ..render.styles import STYLES
 from ..render.templating import Templates, default_templates_dir
+from ..version import __version__
 from .manifest import (
     MANIFEST,
     MANIFEST_DIR,
@@ -31,55 +28,11 @@ from .manifest import (
     merge_manifests,
     settings_digest,
 )
+from .model import BuildReport, BuildSettings, Source
 from .work import SIDECAR_SUFFIX, Result, State, Task, render_task, run_task, set_state
 
 STYLESHEET = "citations.css"
 _PARALLEL_FROM = 8  # fewer stale articles than this render here: a pool costs more
-
-
-@dataclass(frozen=True)
-class BuildSettings:
-    render: RenderSettings
-    src: Path
-    out: Path
-    force: bool = False
-    check: bool = False  # render and compare, write nothing
-    jobs: int = 0  # 0: one per core
-    shard: tuple[int, int] | None = None  # (K, N): build the K-th of N deterministic parts
-    numbering: str = "article"  # or "continuous": one numbering across the whole site
-    bibliography: str | None = None  # a page listing every cited entry, e.g. "bibliography.html"
-    sidecars: bool = True
-
-
-@dataclass
-class BuildReport:
-    """What a build did; `changed` lists outputs that were (or, with --check, would be) written."""
-
-    built: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    seconds: float = 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        from ..reporters.json import finding_to_dict
-
-        return {
-            "schema": "citations-build", "version": 1, "built": self.built,
-            "unchanged": self.unchanged, "removed": self.removed, "changed": self.changed,
-            "findings": [finding_to_dict(f) for f in self.findings],
-            "seconds": round(self.seconds, 3),
-        }  # fmt: skip
-
-
-@dataclass
-class _Source:
-    rel: str
-    path: Path
-    source_hash: str
-    keys: list[str] | None  # None: not known until the article is rendered
-    output: Path
 
 
 def build_site(settings: BuildSettings) -> BuildReport:
@@ -177,7 +130,7 @@ def merge_shards(out: Path) -> list[Path]:
     return parts
 
 
-def _sources(settings: BuildSettings, manifest: Manifest, *, need_keys: bool) -> list[_Source]:
+def _sources(settings: BuildSettings, manifest: Manifest, *, need_keys: bool) -> list[Source]:
     """Every article under src, sorted. Keys come from the manifest when the source is
     unchanged, from a scan when `need_keys`, else are None (the render will tell)."""
     from ..snapshot import find_articles
@@ -200,7 +153,7 @@ def _sources(settings: BuildSettings, manifest: Manifest, *, need_keys: bool) ->
         elif need_keys:
             keys = _cited_keys(data, path)
         output = settings.out / Path(rel).with_suffix(suffix)
-        sources.append(_Source(rel, path, source_hash, keys, output))
+        sources.append(Source(rel, path, source_hash, keys, output))
     return sources
 
 
@@ -216,7 +169,7 @@ def _cited_keys(data: bytes, path: Path) -> list[str]:
     return list(dict.fromkeys(i.key for m in article.markers for i in m.items))
 
 
-def _continuous_numbers(sources: list[_Source], library: Library) -> dict[str, int]:
+def _continuous_numbers(sources: list[Source], library: Library) -> dict[str, int]:
     """One numbering across the site, in the articles' (sorted) order."""
     numbers: dict[str, int] = {}
     for source in sources:
@@ -226,7 +179,7 @@ def _continuous_numbers(sources: list[_Source], library: Library) -> dict[str, i
     return numbers
 
 
-def _fresh(previous: Built, source: _Source, deps: str, out: Path) -> bool:
+def _fresh(previous: Built, source: Source, deps: str, out: Path) -> bool:
     if previous.errors or previous.source_hash != source.source_hash or previous.deps != deps:
         return False
     try:

@@ -10,10 +10,10 @@ from typing import Any, NoReturn
 
 import click
 
-from .. import __version__
 from ..config import Config, load_config, parse_value
 from ..errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, CitationsError
 from ..findings import Finding, has_errors
+from ..version import __version__
 
 MAX_WARNINGS_SHOWN = 20
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..checks import RULES, CheckSettings, run_checks
 from ..checks.settings import KEYS as CHECK_KEYS
 from ..config import Config
@@ -16,6 +15,7 @@ from ..findings import Finding, Rule
 from ..library import load_library
 from ..reporters import ReportMeta, get_reporter
 from ..snapshot import Snapshot, build_snapshot, find_articles
+from ..version import __version__
 from ..wording import plural
 from .claims import read_cache_paths
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__
 from ..config import Config
 from ..errors import CitationsError
 from ..findings import Finding, has_errors
+from ..version import __version__
 
 if TYPE_CHECKING:
     from ..net.cache import Cache

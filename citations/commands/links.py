@@ -7,12 +7,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..config import Config
 from ..errors import CitationsError, ConfigError, UsageError
 from ..findings import Finding
 from ..links.model import NO_NETWORK, OUTCOMES, LinkSettings, Result
 from ..model import Span
+from ..version import __version__
 from ..wording import plural
 
 _KEYS = frozenset({

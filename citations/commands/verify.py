@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__
 from ..config import Config
 from ..errors import ConfigError, UsageError
 from ..findings import Finding, Fix
 from ..model import Reference
+from ..version import __version__
 from ..wording import plural
 
 if TYPE_CHECKING:

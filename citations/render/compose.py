@@ -246,7 +246,7 @@ def _title(article: Article) -> str:
 def _findings(
     article: Article, library: Library, numbering: Numbering, options: RenderOptions
 ) -> list[Finding]:
-    from ..checks.articles import uncited_summary, unknown_keys
+    from .coverage import uncited_summary, unknown_keys
 
     findings = list(unknown_keys(article.markers, library))
     if options.report_uncited:

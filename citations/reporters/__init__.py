@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from .base import REPORTERS, Reporter, ReportMeta, get_reporter
+from .base import REPORTERS, Reporter, get_reporter
+from .meta import ReportMeta
 
 __all__ = ["REPORTERS", "ReportMeta", "Reporter", "get_reporter"]

@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable, Sequence
 
 from ..errors import CitationsError
-from ..findings import Finding, Rule
-
-
-@dataclass(frozen=True)
-class ReportMeta:
-    """What a report says about itself: the command, the tool, the codes it may contain."""
-
-    command: str = "check"
-    version: str = ""
-    rules: Mapping[str, Rule] = field(default_factory=dict)  # code → what it means
-    root: Path = Path(".")
-
+from ..findings import Finding
+from .meta import ReportMeta
 
 Reporter = Callable[[Sequence[Finding], ReportMeta], str]
 

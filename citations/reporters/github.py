@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..findings import Finding
-from .base import ReportMeta
+from .meta import ReportMeta
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 

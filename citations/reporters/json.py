@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..findings import SEVERITIES, Finding
-from .base import ReportMeta
+from .meta import ReportMeta
 
 SCHEMA_VERSION = 1
 

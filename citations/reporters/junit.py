@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from ..findings import Finding
-from .base import ReportMeta
+from .meta import ReportMeta
 
 # XML 1.0 has no way to write these, not even escaped: a message that carries one (a stray
 # control character copied from a PDF, say) would make the whole report unreadable.

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from ..findings import Finding, Severity
 from ..model import Span
-from .base import ReportMeta
+from .meta import ReportMeta
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (

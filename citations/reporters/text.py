@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ..findings import SEVERITIES, Finding
 from ..wording import plural
-from .base import ReportMeta
+from .meta import ReportMeta
 
 
 def report(findings: Sequence[Finding], meta: ReportMeta) -> str:
