@@ -48,8 +48,8 @@ from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent)]
-from citations.links.check import check_targets  # noqa: E402
 from citations.links.model import LinkSettings, Place, Result, Target  # noqa: E402
+from citations.links.run import check_targets  # noqa: E402
 
 TARGET_RATIO = 1.3
 CONCURRENCY = 32  # LinkSettings' default

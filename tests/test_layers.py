@@ -72,7 +72,7 @@ def test_no_module_imports_a_higher_layer_or_a_sibling_of_its_layer() -> None:
     for name, path in MODULES.items():
         for target in imports(name, path):
             here, there = part(name), part(target)
-            if here == there or target == "citations" and here == "__main__":
+            if here == there or (target == "citations" and here == "__main__"):
                 continue
             if LAYER[there] >= LAYER[here]:
                 wrong.append(f"{name} imports {target} ({there} is not below {here})")

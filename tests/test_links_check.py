@@ -17,9 +17,10 @@ from typing import Any
 import pytest
 import trustme
 
-from citations.links.check import check_targets, refusal
+from citations.links.check import refusal
 from citations.links.classify import Seen, classify, classify_doi, soft_404
 from citations.links.model import LinkSettings, Place, Result, Target, result_to_dict
+from citations.links.run import check_targets
 from citations.net.cache import TTL
 from citations.net.errors import NetError, describe_error
 from citations.net.http import Client, parse_retry_after

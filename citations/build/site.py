@@ -38,87 +38,117 @@ _PARALLEL_FROM = 8  # fewer stale articles than this render here: a pool costs m
 def build_site(settings: BuildSettings) -> BuildReport:
     """Build (or with `check`, verify) the site; problems come back in the report's findings."""
     started = time.perf_counter()
-    library, style, templates = settings.render.load()
-    manifest_path = settings.out / MANIFEST_DIR / MANIFEST
-    manifest = Manifest.read(manifest_path)
-    wide = _settings_digest(settings, style.options, templates)
-    full = settings.force or manifest.settings != wide
-    continuous = settings.numbering == "continuous"
-    # Keys are needed up front only to number the site as one; otherwise a stale article's
-    # keys come from its render (scanning it twice would double the cost of a full build).
-    sources = _sources(settings, manifest if not full else Manifest(), need_keys=continuous)
-    numbers = _continuous_numbers(sources, library) if continuous else None
-    digests: dict[str, str] = {}
+    build = _Build(settings)
+    tasks = build.plan()
+    build.render(tasks)
+    build.finish()
+    build.report.built.sort()
+    build.report.seconds = time.perf_counter() - started
+    return build.report
 
-    def deps_of(keys: list[str], own: dict[str, int] | None) -> str:
+
+class _Build:
+    """One build: what is loaded once, the manifest before and after, and the report."""
+
+    def __init__(self, settings: BuildSettings) -> None:
+        self.settings = settings
+        self.library, self.style, self.templates = settings.render.load()
+        self.manifest_path = settings.out / MANIFEST_DIR / MANIFEST
+        self.manifest = Manifest.read(self.manifest_path)
+        self.wide = _settings_digest(settings, self.style.options, self.templates)
+        self.full = settings.force or self.manifest.settings != self.wide
+        continuous = settings.numbering == "continuous"
+        # Keys are needed up front only to number the site as one; otherwise a stale article's
+        # keys come from its render (scanning it twice would double the cost of a full build).
+        known = self.manifest if not self.full else Manifest()
+        self.sources = _sources(settings, known, need_keys=continuous)
+        self.numbers = _continuous_numbers(self.sources, self.library) if continuous else None
+        self.records: dict[str, Built] = {}
+        self.report = BuildReport(findings=list(self.library.findings))
+        self._digests: dict[str, str] = {}
+
+    def deps_of(self, keys: list[str], own: dict[str, int] | None) -> str:
+        """What an output depends on: the site-wide settings and each cited entry's digest."""
         for key in keys:
-            if key not in digests:
-                digests[key] = entry_digest(library.get(key))
-        parts = (f"{k}={digests[k]}" for k in keys)
-        return digest(wide, *parts, repr(sorted(own.items())) if own else "")
+            if key not in self._digests:
+                self._digests[key] = entry_digest(self.library.get(key))
+        parts = (f"{k}={self._digests[k]}" for k in keys)
+        return digest(self.wide, *parts, repr(sorted(own.items())) if own else "")
 
-    report = BuildReport(findings=list(library.findings))
-    tasks: list[Task] = []
-    records: dict[str, Built] = {}
-    for source in sources:
-        if settings.shard and not _in_shard(source.rel, settings.shard):
-            continue
-        keys = source.keys or []
-        own = {k: numbers[k] for k in keys if k in numbers} if numbers is not None else None
-        previous = None if full else manifest.articles.get(source.rel)
-        deps = deps_of(keys, own) if source.keys is not None else ""
-        if previous and source.keys is not None and _fresh(previous, source, deps, settings.out):
-            records[source.rel] = previous
-            report.unchanged.append(source.rel)
-            continue
-        stylesheet = os.path.relpath(settings.out / STYLESHEET, source.output.parent)
-        tasks.append(Task(source.path, source.rel, source.output,
-                          stylesheet if settings.render.to == "html" else None, own,
-                          write=not settings.check))  # fmt: skip
-        records[source.rel] = Built(_rel(source.output, settings.out), source.source_hash, [],
-                                    deps, "")  # fmt: skip
-    render = settings.render
-    state = State(
-        library, style_name=render.style,
-        style_options={name: render.options_for(name) for name in STYLES},
-        templates=templates, to=render.to, references_title=render.references_title,
-        sidecars=settings.sidecars,
-    )  # fmt: skip
-    by_rel = {source.rel: source for source in sources}
-    for result in _run(state, tasks, settings.jobs):
-        record = records[result.rel]
-        if by_rel[result.rel].keys is None:  # not scanned before: its render says what it cites
-            by_rel[result.rel].keys = result.keys
-            record.deps = deps_of(result.keys, None)
-        record.output_hash, record.keys = result.output_hash, result.keys
-        record.sidecar, record.title = result.sidecar, result.title
-        record.errors = sum(1 for f in result.findings if f.severity == "error")
-        report.built.append(result.rel)
-        report.findings += result.findings
-        if result.changed:
-            report.changed.append(record.output)
-    if not settings.shard:
-        report.removed = _removed(manifest, {s.rel for s in sources}, settings)
-        report.changed += report.removed
-    css = (default_templates_dir() / STYLESHEET).read_bytes()
-    if render.to == "html" and _write_if_changed(settings.out / STYLESHEET, css, settings.check):
-        report.changed.append(STYLESHEET)
-    if settings.bibliography and not settings.shard:
-        from .bibliography import bibliography_page
+    def plan(self) -> list[Task]:
+        """The articles to render: those of this shard whose output is missing or stale."""
+        settings, numbers, tasks = self.settings, self.numbers, []
+        for source in self.sources:
+            if settings.shard and not _in_shard(source.rel, settings.shard):
+                continue
+            keys = source.keys or []
+            own = {k: numbers[k] for k in keys if k in numbers} if numbers is not None else None
+            previous = None if self.full else self.manifest.articles.get(source.rel)
+            deps = self.deps_of(keys, own) if source.keys is not None else ""
+            if (
+                previous
+                and source.keys is not None
+                and _fresh(previous, source, deps, settings.out)
+            ):
+                self.records[source.rel] = previous
+                self.report.unchanged.append(source.rel)
+                continue
+            sheet = os.path.relpath(settings.out / STYLESHEET, source.output.parent)
+            html = settings.render.to == "html"
+            tasks.append(Task(source.path, source.rel, source.output, sheet if html else None,
+                              own, write=not settings.check))  # fmt: skip
+            output = _rel(source.output, settings.out)
+            self.records[source.rel] = Built(output, source.source_hash, [], deps, "")
+        return tasks
 
-        page = bibliography_page(settings, library, style, templates, sources, records, numbers)
-        if _write_if_changed(settings.out / settings.bibliography, page, settings.check):
-            report.changed.append(settings.bibliography)
-    if not settings.check:
-        result_manifest = Manifest(wide, records)
+    def render(self, tasks: list[Task]) -> None:
+        """Render the tasks (on every core when there are enough) and record each result."""
+        render = self.settings.render
+        state = State(
+            self.library, style_name=render.style,
+            style_options={name: render.options_for(name) for name in STYLES},
+            templates=self.templates, to=render.to, references_title=render.references_title,
+            sidecars=self.settings.sidecars,
+        )  # fmt: skip
+        by_rel = {source.rel: source for source in self.sources}
+        for result in _run(state, tasks, self.settings.jobs):
+            record = self.records[result.rel]
+            if by_rel[result.rel].keys is None:  # not scanned before: its render tells its keys
+                by_rel[result.rel].keys = result.keys
+                record.deps = self.deps_of(result.keys, None)
+            record.output_hash, record.keys = result.output_hash, result.keys
+            record.sidecar, record.title = result.sidecar, result.title
+            record.errors = sum(1 for f in result.findings if f.severity == "error")
+            self.report.built.append(result.rel)
+            self.report.findings += result.findings
+            if result.changed:
+                self.report.changed.append(record.output)
+
+    def finish(self) -> None:
+        """Outputs of removed articles, the stylesheet, the bibliography page, the manifest."""
+        settings, report = self.settings, self.report
+        if not settings.shard:
+            report.removed = _removed(self.manifest, {s.rel for s in self.sources}, settings)
+            report.changed += report.removed
+        css = (default_templates_dir() / STYLESHEET).read_bytes()
+        html = settings.render.to == "html"
+        if html and _write_if_changed(settings.out / STYLESHEET, css, settings.check):
+            report.changed.append(STYLESHEET)
+        if settings.bibliography and not settings.shard:
+            from .bibliography import bibliography_page
+
+            page = bibliography_page(settings, self.library, self.style, self.templates,
+                                     self.sources, self.records, self.numbers)  # fmt: skip
+            if _write_if_changed(settings.out / settings.bibliography, page, settings.check):
+                report.changed.append(settings.bibliography)
+        if settings.check:
+            return
+        manifest = Manifest(self.wide, self.records)
         if settings.shard:
             k, n = settings.shard
-            result_manifest.write(settings.out / MANIFEST_DIR / f"manifest.shard-{k}-of-{n}.json")
+            manifest.write(settings.out / MANIFEST_DIR / f"manifest.shard-{k}-of-{n}.json")
         else:
-            result_manifest.write(manifest_path)
-    report.built.sort()
-    report.seconds = time.perf_counter() - started
-    return report
+            manifest.write(self.manifest_path)
 
 
 def merge_shards(out: Path) -> list[Path]:

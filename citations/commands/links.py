@@ -129,9 +129,9 @@ def run_links_command(
 def run_links(run: LinksRun, progress: Callable[[int, int], None] | None = None) -> LinksOutcome:
     """Collect the links (no network), check them, and report."""
     from ..library import load_library
-    from ..links.check import check_targets, offline
     from ..links.collect import changed_keys, collect_targets
     from ..links.report import exit_failed, link_findings, render_report
+    from ..links.run import check_targets, offline
     from ..net.cache import Cache
     from ..render.article import read_article
     from ..reporters import ReportMeta
