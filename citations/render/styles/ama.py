@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...model import Reference
-from ...richtext import Emph, Rich
+from ...richtext import Emph
 from .base import (
     MONTHS,
     Block,
@@ -15,12 +15,12 @@ from .base import (
     block,
     doi_link,
     issued,
-    join_blocks,
     name_list,
     option,
     ordinal,
     page_range,
     parse_date,
+    template_table,
     web_link,
 )
 from .casing import is_english, title_case
@@ -50,23 +50,11 @@ class AmaStyle(Style):
     Options = AmaOptions
     options: AmaOptions
 
-    def format(self, ref: Reference) -> Rich:
-        kind = ref.type
-        if kind == "article" or (kind in ("periodical", "suppperiodical") and ref.get("journal")):
-            blocks = self._article(ref)
-        elif kind in _WEB or (kind == "misc" and ref.get("url") and not ref.get("publisher")):
-            blocks = self._web(ref)
-        elif kind in _PARTS or kind in _PAPERS:
-            blocks = self._part(ref)
-        elif kind in _BOOKS:
-            blocks = self._book(ref)
-        elif kind in _REPORTS:
-            blocks = self._report(ref)
-        elif kind in _THESIS or kind == "thesis":
-            blocks = self._thesis(ref)
-        else:
-            blocks = self._misc(ref)
-        return join_blocks(blocks)
+    def kind(self, ref: Reference) -> str:
+        """A periodical with a journal is cited as an article."""
+        if ref.type in ("periodical", "suppperiodical") and ref.get("journal"):
+            return "article"
+        return super().kind(ref)
 
     # --- entry types ---------------------------------------------------------------------------
 
@@ -259,6 +247,11 @@ class AmaStyle(Style):
         elif by_url:
             out.append(block(web_link(url), close=False))
         return out
+
+    templates = template_table(
+        ({"article"}, _article), (_WEB, _web), (_PARTS | _PAPERS, _part), (_BOOKS, _book),
+        (_REPORTS, _report), ({*_THESIS, "thesis"}, _thesis), default=_misc,
+    )  # fmt: skip
 
 
 def _date(date: Date | None) -> str:

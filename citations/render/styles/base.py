@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, ClassVar
 
@@ -78,6 +78,8 @@ class Style:
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     Options: ClassVar[type[StyleOptions]] = StyleOptions
+    # Entry type → the method that formats it; DEFAULT for every other type (`template_table`).
+    templates: ClassVar[Mapping[str, Template]] = {}
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         self.options = build_options(self.Options, options or {}, self.name)
@@ -87,8 +89,17 @@ class Style:
         """The options this style takes (with underscores, as the Options fields are named)."""
         return frozenset(f.name for f in fields(cls.Options))
 
-    def format(self, ref: Reference) -> Rich:  # pragma: no cover - every style overrides
-        raise NotImplementedError
+    def format(self, ref: Reference) -> Rich:
+        """`ref` through the template of its kind (pybtex's get_<type>_template idea)."""
+        template = self.templates.get(self.kind(ref)) or self.templates[DEFAULT]
+        return join_blocks(template(self, ref))
+
+    def kind(self, ref: Reference) -> str:
+        """The entry's type as the templates see it: a `@misc` with a URL and no publisher is
+        a web page."""
+        if ref.type == "misc" and ref.get("url") and not ref.get("publisher"):
+            return "online"
+        return ref.type
 
     def locator(self, label: str, value: str) -> str:
         """A locator inside the superscript, AMA-style: `p12`, `pp33-35`, `ch 3`."""
@@ -107,6 +118,20 @@ class Style:
             second = names[1].last if names[1].corporate else family(names[1])
             return f"{first} and {second}"
         return f"{first} et al."
+
+
+Template = Callable[[Any, Reference], "list[Block | None]"]
+DEFAULT = "*"  # the templates' key for every type without a template of its own
+
+
+def template_table(
+    *served: tuple[Iterable[str], Template], default: Template
+) -> dict[str, Template]:
+    """A style's table: each template with the entry types it serves, and the default."""
+    table = {DEFAULT: default}
+    for types, template in served:
+        table.update(dict.fromkeys(types, template))
+    return table
 
 
 def build_options(

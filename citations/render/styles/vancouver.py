@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...model import Reference
-from ...richtext import Rich
 from .base import (
     MONTHS,
     Block,
@@ -16,18 +15,16 @@ from .base import (
     doi_link,
     elide_pages,
     issued,
-    join_blocks,
     name_list,
     option,
     ordinal,
     page_range,
     parse_date,
+    template_table,
     web_link,
 )
 
 _WEB = {"online", "electronic", "www", "webpage"}
-_BOOKS = {"book", "mvbook", "collection", "mvcollection", "proceedings", "mvproceedings",
-          "reference", "mvreference", "booklet", "manual"}  # fmt: skip
 _PARTS = {"inbook", "incollection", "bookinbook", "suppbook", "inreference", "suppcollection",
           "inproceedings", "conference"}  # fmt: skip
 _THESIS = {"phdthesis": "dissertation", "mastersthesis": "master's thesis"}
@@ -48,20 +45,6 @@ class VancouverStyle(Style):
     description = "Vancouver / NLM Citing Medicine, 2nd edition"
     Options = VancouverOptions
     options: VancouverOptions
-
-    def format(self, ref: Reference) -> Rich:
-        kind = ref.type
-        if kind == "article":
-            blocks = self._article(ref)
-        elif kind in _WEB or (kind == "misc" and ref.get("url") and not ref.get("publisher")):
-            blocks = self._web(ref)
-        elif kind in _PARTS:
-            blocks = self._part(ref)
-        elif kind in _BOOKS or kind in ("report", "techreport", "thesis") or kind in _THESIS:
-            blocks = self._book(ref)
-        else:
-            blocks = self._book(ref)
-        return join_blocks(blocks)
 
     def _article(self, ref: Reference) -> list[Block | None]:
         """`Journal. 2016 Mar 9;11(3):e0150367.`; `Journal [Internet]. 2016 [cited 2025 Apr];...`
@@ -208,6 +191,10 @@ class VancouverStyle(Style):
         if ref.get("doi") and self.options.show_doi:
             out.append(block(doi_link(ref.get("doi")), close=False))
         return out
+
+    templates = template_table(
+        ({"article"}, _article), (_WEB, _web), (_PARTS, _part), default=_book
+    )
 
 
 def _meeting(ref: Reference, presented: bool) -> tuple[str, str]:
