@@ -40,8 +40,9 @@ REGISTRY_URLS = {
 }
 ENVIRONMENT = {name: f"CITATIONS_{name.upper()}_URL" for name in REGISTRY_URLS}
 # Politeness settings that may sit beside the URLs (used by the registry clients).
-REGISTRY_KEYS = frozenset({*REGISTRY_URLS, "mailto", "tool", "email", "ncbi-api-key",
-                           "crossref-token", "user-agent"})  # fmt: skip
+REGISTRY_KEYS = frozenset(
+    {*REGISTRY_URLS, "mailto", "tool", "email", "ncbi-api-key", "crossref-token", "user-agent"}
+)
 CACHE_DIR_ENV = "CITATIONS_CACHE_DIR"  # "" turns every cache off
 WEB_MAP_ENV = "CITATIONS_WEB_MAP"  # URL prefix=replacement pairs: where to fetch web pages
 

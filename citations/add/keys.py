@@ -13,11 +13,45 @@ from ..render.numbering import letter_label
 from .webpage import WebPage
 
 DEFAULT_KEY_PATTERN = "{author}{year}{title}"
-STOP_WORDS = frozenset({
-    "a", "an", "the", "of", "on", "in", "for", "and", "to", "with", "at", "by", "from", "as",
-    "is", "are", "or", "its", "into", "via", "about", "after", "before", "between", "over",
-    "under", "what", "how", "why", "when", "does", "do", "can", "not", "no"
-})  # fmt: skip
+STOP_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "of",
+        "on",
+        "in",
+        "for",
+        "and",
+        "to",
+        "with",
+        "at",
+        "by",
+        "from",
+        "as",
+        "is",
+        "are",
+        "or",
+        "its",
+        "into",
+        "via",
+        "about",
+        "after",
+        "before",
+        "between",
+        "over",
+        "under",
+        "what",
+        "how",
+        "why",
+        "when",
+        "does",
+        "do",
+        "can",
+        "not",
+        "no",
+    }
+)
 _WORD = re.compile(r"[^\W\d_]+")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _KEY_CHARS = re.compile(r"[A-Za-z0-9_:.+/-]+")

@@ -40,14 +40,23 @@ def bibliography_page(
     for key, articles in citing.items():
         rich = style.format(library[key])
         number = numbers.get(key) if numbers else None
-        entries.append({
-            "key": key, "number": number, "html": Markup(to_html(rich)),
-            "markdown": to_markdown(rich), "text": plain(rich), "articles": articles,
-        })  # fmt: skip
+        entries.append(
+            {
+                "key": key,
+                "number": number,
+                "html": Markup(to_html(rich)),
+                "markdown": to_markdown(rich),
+                "text": plain(rich),
+                "articles": articles,
+            }
+        )
     entries.sort(key=lambda e: (e["number"] or 0, e["text"].casefold()))
     fmt = settings.render.to
     context = {
-        "title": "Bibliography", "entries": entries, "numbered": numbers is not None,
-        "stylesheet": "citations.css" if fmt == "html" else None, "lang": "en",
-    }  # fmt: skip
+        "title": "Bibliography",
+        "entries": entries,
+        "numbered": numbers is not None,
+        "stylesheet": "citations.css" if fmt == "html" else None,
+        "lang": "en",
+    }
     return templates.render(f"bibliography.{fmt}", context).rstrip("\n").encode("utf-8") + b"\n"

@@ -97,8 +97,10 @@ def merge_manifests(out_dir: Path) -> tuple[Manifest, list[Path]]:
         settings.add(manifest.settings)
         overlap = set(manifest.articles) & set(merged.articles)
         if overlap:
-            raise CitationsError(f"{part.name} builds articles another shard built too: "
-                                 f"{', '.join(sorted(overlap)[:3])}")  # fmt: skip
+            raise CitationsError(
+                f"{part.name} builds articles another shard built too: "
+                f"{', '.join(sorted(overlap)[:3])}"
+            )
         merged.articles.update(manifest.articles)
     if len(settings) > 1:
         raise CitationsError("the shards were built with different settings; build them again")

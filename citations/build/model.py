@@ -39,11 +39,15 @@ class BuildReport:
         from ..reporters.json import finding_to_dict
 
         return {
-            "schema": "citations-build", "version": 1, "built": self.built,
-            "unchanged": self.unchanged, "removed": self.removed, "changed": self.changed,
+            "schema": "citations-build",
+            "version": 1,
+            "built": self.built,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "changed": self.changed,
             "findings": [finding_to_dict(f) for f in self.findings],
             "seconds": round(self.seconds, 3),
-        }  # fmt: skip
+        }
 
 
 @dataclass

@@ -95,8 +95,16 @@ class _Build:
                 continue
             sheet = os.path.relpath(settings.out / STYLESHEET, source.output.parent)
             html = settings.render.to == "html"
-            tasks.append(Task(source.path, source.rel, source.output, sheet if html else None,
-                              own, write=not settings.check))  # fmt: skip
+            tasks.append(
+                Task(
+                    source.path,
+                    source.rel,
+                    source.output,
+                    sheet if html else None,
+                    own,
+                    write=not settings.check,
+                )
+            )
             output = _rel(source.output, settings.out)
             self.records[source.rel] = Built(output, source.source_hash, [], deps, "")
         return tasks
@@ -105,11 +113,14 @@ class _Build:
         """Render the tasks (on every core when there are enough) and record each result."""
         render = self.settings.render
         state = State(
-            self.library, style_name=render.style,
+            self.library,
+            style_name=render.style,
             style_options={name: render.options_for(name) for name in STYLES},
-            templates=self.templates, to=render.to, references_title=render.references_title,
+            templates=self.templates,
+            to=render.to,
+            references_title=render.references_title,
             sidecars=self.settings.sidecars,
-        )  # fmt: skip
+        )
         by_rel = {source.rel: source for source in self.sources}
         for result in _run(state, tasks, self.settings.jobs):
             record = self.records[result.rel]
@@ -137,8 +148,15 @@ class _Build:
         if settings.bibliography and not settings.shard:
             from .bibliography import bibliography_page
 
-            page = bibliography_page(settings, self.library, self.style, self.templates,
-                                     self.sources, self.records, self.numbers)  # fmt: skip
+            page = bibliography_page(
+                settings,
+                self.library,
+                self.style,
+                self.templates,
+                self.sources,
+                self.records,
+                self.numbers,
+            )
             if _write_if_changed(settings.out / settings.bibliography, page, settings.check):
                 report.changed.append(settings.bibliography)
         if settings.check:
@@ -263,14 +281,20 @@ def _settings_digest(settings: BuildSettings, options: Any, templates: Templates
     if settings.render.templates:
         folders.append(settings.render.templates)
     template_files = [p for folder in folders for p in folder.iterdir() if p.is_file()]
-    return settings_digest({
-        "version": __version__, "style": settings.render.style, "options": repr(options),
-        "to": settings.render.to, "references_title": settings.render.references_title,
-        "numbering": settings.numbering, "templates": files_digest(template_files),
-        "sidecars": settings.sidecars,
-        # an article's front matter may pick another style: its options count too
-        "styles": repr({name: settings.render.options_for(name) for name in STYLES}),
-    })  # fmt: skip
+    return settings_digest(
+        {
+            "version": __version__,
+            "style": settings.render.style,
+            "options": repr(options),
+            "to": settings.render.to,
+            "references_title": settings.render.references_title,
+            "numbering": settings.numbering,
+            "templates": files_digest(template_files),
+            "sidecars": settings.sidecars,
+            # an article's front matter may pick another style: its options count too
+            "styles": repr({name: settings.render.options_for(name) for name in STYLES}),
+        }
+    )
 
 
 def _in_shard(rel: str, shard: tuple[int, int]) -> bool:

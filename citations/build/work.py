@@ -87,13 +87,18 @@ def render_task(state: State, task: Task) -> Result:
     numbering: Numbering | None = None
     if task.numbers is not None:
         numbering = number_citations(
-            article.markers, state.library.references, collapse=style.options.collapse_ranges,
-            range_min=style.options.range_min, counter=dict(task.numbers),
-        )  # fmt: skip
+            article.markers,
+            state.library.references,
+            collapse=style.options.collapse_ranges,
+            range_min=style.options.range_min,
+            counter=dict(task.numbers),
+        )
     options = RenderOptions(
-        to=state.to, references_title=state.references_title, stylesheet=task.stylesheet,
+        to=state.to,
+        references_title=state.references_title,
+        stylesheet=task.stylesheet,
         report_uncited=False,
-    )  # fmt: skip
+    )
     rendered = render_article(article, state.library, style, state.templates, options, numbering)
     data = rendered.text.encode("utf-8")
     try:

@@ -22,9 +22,11 @@ def run(snapshot: Snapshot) -> Iterator[Finding]:
         cited |= keys
         if not keys:
             yield Finding(
-                NO_CITATIONS.code, NO_CITATIONS.severity, "this article cites nothing",
+                NO_CITATIONS.code,
+                NO_CITATIONS.severity,
+                "this article cites nothing",
                 Span(article.path, 1),
-            )  # fmt: skip
+            )
     if snapshot.articles_given:
         where = "any checked article" if len(snapshot.articles) != 1 else snapshot.articles[0].path
         yield from uncited(snapshot.library, cited, where)

@@ -17,13 +17,15 @@ ET_AL = Rule(
     "et-al-in-authors", "warning", "a name list ending in 'et al.' instead of 'and others'", True
 )
 CORPORATE = Rule(
-    "corporate-author-unbraced", "warning",
+    "corporate-author-unbraced",
+    "warning",
     "an organisation written as a person's name, so it prints as initials ('Staff MC')",
-)  # fmt: skip
+)
 COMMAS = Rule(
-    "authors-joined-by-commas", "warning",
+    "authors-joined-by-commas",
+    "warning",
     "names separated by commas instead of 'and', so BibTeX reads them as one name",
-)  # fmt: skip
+)
 RULES = (ET_AL, CORPORATE, COMMAS)
 
 NAME_FIELDS = ("author", "editor", "translator")
@@ -40,18 +42,71 @@ _JR = re.compile(r"(?i)(?:jr|sr|[ivx]{1,4}|\d+(?:st|nd|rd|th))\.?")
 
 # Words that make a name an organisation: STRONG alone, the others need a second sign.
 _STRONG = frozenset(
-    {"clinic", "hospital", "organization", "organisation", "institute", "institut",
-     "association", "society", "foundation", "university", "college", "council", "committee",
-     "agency", "department", "ministry", "centre", "center", "collaboration", "collaborators",
-     "consortium", "investigators", "corporation", "commission", "federation", "inc", "ltd",
-     "llc", "gmbh", "plc"}
-)  # fmt: skip
+    {
+        "clinic",
+        "hospital",
+        "organization",
+        "organisation",
+        "institute",
+        "institut",
+        "association",
+        "society",
+        "foundation",
+        "university",
+        "college",
+        "council",
+        "committee",
+        "agency",
+        "department",
+        "ministry",
+        "centre",
+        "center",
+        "collaboration",
+        "collaborators",
+        "consortium",
+        "investigators",
+        "corporation",
+        "commission",
+        "federation",
+        "inc",
+        "ltd",
+        "llc",
+        "gmbh",
+        "plc",
+    }
+)
 _WEAK = frozenset(
-    {"staff", "group", "network", "service", "services", "board", "trust", "team", "office",
-     "bureau", "taskforce", "force", "program", "programme", "alliance", "academy", "research",
-     "study", "writing", "health", "medical", "national", "international", "world", "american",
-     "european", "british", "royal"}
-)  # fmt: skip
+    {
+        "staff",
+        "group",
+        "network",
+        "service",
+        "services",
+        "board",
+        "trust",
+        "team",
+        "office",
+        "bureau",
+        "taskforce",
+        "force",
+        "program",
+        "programme",
+        "alliance",
+        "academy",
+        "research",
+        "study",
+        "writing",
+        "health",
+        "medical",
+        "national",
+        "international",
+        "world",
+        "american",
+        "european",
+        "british",
+        "royal",
+    }
+)
 _ORG_WORDS = _STRONG | _WEAK | {"corp"}
 # Capitals right before a comma, as in `Smith J., Jones K.` (a superset, to test first).
 _INITIALS_COMMA = re.compile(r"[A-Z]\.?-?\s*,")
@@ -68,16 +123,21 @@ def run(snapshot: Snapshot) -> Iterator[Finding]:
                 yield from check_names(snapshot, ref, name)
 
 
-def check_names(snapshot: Snapshot, ref: Reference, field: str) -> Iterator[Finding]:
-    """The findings for one name field of one entry, from its raw (LaTeX) text."""
-    raw = ref.raw[field]
-    masked = mask_braces(raw)
-    # Cheap whole-field tests first: nearly every field passes them all.
+def _trailing_et_al(raw: str, masked: str) -> re.Match[str] | None:
+    """A written-out "et al." ending the list (cheap tests first: nearly every field passes)."""
     et_al = None
     if "al" in masked.rstrip()[-4:].lower():
         et_al = _TRAILING_ET_AL.search(masked, max(0, len(masked) - 40))
     if et_al is None and raw.rstrip().endswith("}"):
         et_al = _BRACED_ET_AL.search(raw)
+    return et_al
+
+
+def check_names(snapshot: Snapshot, ref: Reference, field: str) -> Iterator[Finding]:
+    """The findings for one name field of one entry, from its raw (LaTeX) text."""
+    raw = ref.raw[field]
+    masked = mask_braces(raw)
+    et_al = _trailing_et_al(raw, masked)
     end = len(raw) if et_al is None else et_al.start()
     body, body_masked = raw[:end], masked[:end]
     # ` and ` undercounts names split by newlines: that only sends more fields to the full test.
@@ -97,25 +157,38 @@ def check_names(snapshot: Snapshot, ref: Reference, field: str) -> Iterator[Find
         fixable = bool(head) and not joined and _plain_value(snapshot, ref, field)
         fix = f"{head} and others" if fixable else None
         yield entry_finding(
-            snapshot, ET_AL, ref, f"'{ref.key}': {field} ends in '{raw[et_al.start():].strip()}'; "
-            "BibTeX reads it as a person's name", field=field,
-            hint="end the list with 'and others'", fix_value=fix,
-        )  # fmt: skip
+            snapshot,
+            ET_AL,
+            ref,
+            f"'{ref.key}': {field} ends in '{raw[et_al.start() :].strip()}'; "
+            "BibTeX reads it as a person's name",
+            field=field,
+            hint="end the list with 'and others'",
+            fix_value=fix,
+        )
     if corporate:
         names = ", ".join(f"'{n}'" for n in corporate)
         example = corporate[0]
         verb = "looks like an organisation" if len(corporate) == 1 else "look like organisations"
         yield entry_finding(
-            snapshot, CORPORATE, ref, f"'{ref.key}': {field} {names} {verb} but not braced, "
-            "so BibTeX splits it into first and last names", field=field,
+            snapshot,
+            CORPORATE,
+            ref,
+            f"'{ref.key}': {field} {names} {verb} but not braced, "
+            "so BibTeX splits it into first and last names",
+            field=field,
             hint=f"brace the whole name: {{{example}}} (a lone name: {field} = {{{{{example}}}}})",
-        )  # fmt: skip
+        )
     if joined:
         yield entry_finding(
-            snapshot, COMMAS, ref, f"'{ref.key}': {field} '{joined[0]}' looks like several names "
-            "joined by commas; BibTeX reads it as one", field=field,
+            snapshot,
+            COMMAS,
+            ref,
+            f"'{ref.key}': {field} '{joined[0]}' looks like several names "
+            "joined by commas; BibTeX reads it as one",
+            field=field,
             hint="separate names with ' and '",
-        )  # fmt: skip
+        )
 
 
 def mask_braces(text: str) -> str:

@@ -40,9 +40,15 @@ def entry_finding(
     if fix_value is not None and field is not None and field in ref.field_lines:
         fix = Fix(ref.span.path, ref.key, field, fix_value, bare)
     return Finding(
-        rule.code, rule.severity, message, snapshot.field_span(ref, field), hint=hint,
-        key=ref.key, related=related, fix=fix,
-    )  # fmt: skip
+        rule.code,
+        rule.severity,
+        message,
+        snapshot.field_span(ref, field),
+        hint=hint,
+        key=ref.key,
+        related=related,
+        fix=fix,
+    )
 
 
 def entries(snapshot: Snapshot) -> Iterator[Reference]:

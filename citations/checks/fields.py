@@ -42,51 +42,76 @@ def run(snapshot: Snapshot) -> Iterator[Finding]:
 
 
 def check_entry(snapshot: Snapshot, ref: Reference) -> Iterator[Finding]:
-    raw = ref.raw
-    blank = {name for name, value in raw.items() if not value.strip(_BLANK)}
+    blank = {name for name, value in ref.raw.items() if not value.strip(_BLANK)}
     # Fields a missing-* finding already names are not reported again as empty.
     covered: set[str] = set()
+    yield from _type_findings(snapshot, ref, blank, covered)
+    yield from _field_findings(snapshot, ref, blank, covered)
+
+
+def _type_findings(
+    snapshot: Snapshot, ref: Reference, blank: set[str], covered: set[str]
+) -> Iterator[Finding]:
+    """An unknown type, or the required and recommended fields its type lacks."""
+    raw = ref.raw
     rule = ENTRY_TYPES.get(ref.type)
     if rule is None:
         close = _closest(ref.type, _TYPES_SORTED)
         yield entry_finding(
-            snapshot, UNKNOWN_TYPE, ref, f"unknown entry type '@{ref.type}'",
+            snapshot,
+            UNKNOWN_TYPE,
+            ref,
+            f"unknown entry type '@{ref.type}'",
             hint=f"did you mean '@{close}'?" if close else "use a BibTeX or biblatex type",
-        )  # fmt: skip
-    else:
-        required, recommended = rule
-        for group in required:
+        )
+        return
+    required, recommended = rule
+    checks = ((required, MISSING, "needs"), (recommended, MISSING_RECOMMENDED, "should have"))
+    for groups, code, verb in checks:
+        for group in groups:
             if not _satisfied(group, raw, blank):
                 covered.update(group)
-                yield entry_finding(
-                    snapshot, MISSING, ref, f"@{ref.type} '{ref.key}' needs {_names(group)}",
-                    hint=_state(group, raw),
-                )  # fmt: skip
-        for group in recommended:
-            if not _satisfied(group, raw, blank):
-                covered.update(group)
-                yield entry_finding(
-                    snapshot, MISSING_RECOMMENDED, ref,
-                    f"@{ref.type} '{ref.key}' should have {_names(group)}", hint=_state(group, raw),
-                )  # fmt: skip
+                message = f"@{ref.type} '{ref.key}' {verb} {_names(group)}"
+                yield entry_finding(snapshot, code, ref, message, hint=_state(group, raw))
+
+
+def _field_findings(
+    snapshot: Snapshot, ref: Reference, blank: set[str], covered: set[str]
+) -> Iterator[Finding]:
+    """A web page without its access date, empty fields, and misspelt field names."""
+    raw = ref.raw
     if _is_web_page(ref, blank) and ("urldate" not in raw or "urldate" in blank):
         covered.add("urldate")
         yield entry_finding(
-            snapshot, MISSING_URLDATE, ref, f"web page '{ref.key}' has no urldate",
-            field="url", hint="add the date you visited it: urldate = {YYYY-MM-DD}",
-        )  # fmt: skip
+            snapshot,
+            MISSING_URLDATE,
+            ref,
+            f"web page '{ref.key}' has no urldate",
+            field="url",
+            hint="add the date you visited it: urldate = {YYYY-MM-DD}",
+        )
     # Only the entry's own fields: inherited ones are reported at their parent.
     for name in ref.field_lines:
         if name in blank and name not in covered:
-            yield entry_finding(snapshot, EMPTY, ref, f"'{name}' is empty", field=name,
-                                hint="fill it in or remove it")  # fmt: skip
+            yield entry_finding(
+                snapshot,
+                EMPTY,
+                ref,
+                f"'{name}' is empty",
+                field=name,
+                hint="fill it in or remove it",
+            )
         if name not in KNOWN_FIELDS:
             close = _closest(name, _KNOWN_SORTED)
             if close:
                 yield entry_finding(
-                    snapshot, UNKNOWN_FIELD, ref, f"unknown field '{name}'", field=name,
+                    snapshot,
+                    UNKNOWN_FIELD,
+                    ref,
+                    f"unknown field '{name}'",
+                    field=name,
                     hint=f"did you mean '{close}'?",
-                )  # fmt: skip
+                )
 
 
 def _satisfied(group: Group, raw: Mapping[str, str], blank: set[str]) -> bool:

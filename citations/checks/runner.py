@@ -33,5 +33,10 @@ def run_checks(snapshot: Snapshot, settings: CheckSettings | None = None) -> lis
 
 def _order(f: Finding) -> tuple[str, int, int, str, str]:
     span = f.span
-    return (span.path if span else "", span.line if span else 0, span.column if span else 0,
-            f.code, f.message)  # fmt: skip
+    return (
+        span.path if span else "",
+        span.line if span else 0,
+        span.column if span else 0,
+        f.code,
+        f.message,
+    )

@@ -22,9 +22,11 @@ MONTH_MACRO = Rule(
 )
 PAGES = Rule("invalid-pages", "error", "a page range that is malformed or runs backwards")
 PAGES_HYPHEN = Rule(
-    "pages-single-hyphen", "warning", "a page range joined by `-` or `–` instead of `--`",
+    "pages-single-hyphen",
+    "warning",
+    "a page range joined by `-` or `–` instead of `--`",
     fixable=True,
-)  # fmt: skip
+)
 VOLUME = Rule("invalid-volume", "warning", "a volume or issue with a label or an issue in it")
 BRACES = Rule("unbalanced-braces", "error", "a field value whose braces do not balance")
 CAPS = Rule("title-all-caps", "warning", "an all-capitals title word not protected by braces")
@@ -86,9 +88,13 @@ def run(snapshot: Snapshot) -> Iterator[Finding]:
                 continue  # empty: the fields check reports it
             if ("{" in value or "}" in value) and not balanced(value):
                 yield entry_finding(
-                    snapshot, BRACES, ref, f"the braces in '{name}' do not balance", field=name,
+                    snapshot,
+                    BRACES,
+                    ref,
+                    f"the braces in '{name}' do not balance",
+                    field=name,
                     hint="every { needs a matching } inside the value",
-                )  # fmt: skip
+                )
                 continue
             checker = _CHECKERS.get(name)
             if checker is not None:
@@ -110,8 +116,16 @@ class _Field:
     def finding(
         self, rule: Rule, message: str, hint: str, fix_value: str | None = None, bare: bool = False
     ) -> Finding:
-        return entry_finding(self.snapshot, rule, self.ref, message, field=self.name, hint=hint,
-                             fix_value=fix_value, bare=bare)  # fmt: skip
+        return entry_finding(
+            self.snapshot,
+            rule,
+            self.ref,
+            message,
+            field=self.name,
+            hint=hint,
+            fix_value=fix_value,
+            bare=bare,
+        )
 
 
 def balanced(value: str) -> bool:
@@ -130,9 +144,10 @@ def _year(f: _Field) -> Finding | None:
     if _YEAR.fullmatch(text) and 1000 <= int(text) <= f.latest:
         return None
     return f.finding(
-        YEAR, f"year '{text}' is not a year between 1000 and {f.latest}",
+        YEAR,
+        f"year '{text}' is not a year between 1000 and {f.latest}",
         "a four-digit year; give a full date in 'date' (YYYY-MM-DD)",
-    )  # fmt: skip
+    )
 
 
 def _date(f: _Field) -> Finding | None:
@@ -141,9 +156,10 @@ def _date(f: _Field) -> Finding | None:
     if m is not None and text.strip("/") and _valid_days(m.groups(), f.latest):
         return None
     return f.finding(
-        YEAR, f"'{f.name}' is not an ISO 8601 date up to {f.latest}: '{text}'",
+        YEAR,
+        f"'{f.name}' is not an ISO 8601 date up to {f.latest}: '{text}'",
         "YYYY, YYYY-MM or YYYY-MM-DD, or a range YYYY/YYYY",
-    )  # fmt: skip
+    )
 
 
 def _valid_days(groups: tuple[str | None, ...], latest: int) -> bool:
@@ -169,10 +185,12 @@ def _month(f: _Field) -> Finding | None:
         return None
     macro = _MACROS[number - 1]
     return f.finding(
-        MONTH_MACRO, f"month '{text}' is written as text, not as a macro",
+        MONTH_MACRO,
+        f"month '{text}' is written as text, not as a macro",
         f"write month = {macro} (no braces), which every style understands",
-        fix_value=macro, bare=True,
-    )  # fmt: skip
+        fix_value=macro,
+        bare=True,
+    )
 
 
 def month_number(text: str) -> int | None:
@@ -215,8 +233,12 @@ def _pages(f: _Field) -> Finding | None:
         return None
     fixed = _RANGE_DASH.sub("--", text)
     # With braces inside, rewriting the value is not obviously safe: hint only.
-    return f.finding(PAGES_HYPHEN, f"page range '{text}' is not joined by '--'",
-                     f"write {fixed}", fix_value=fixed if text == plain else None)  # fmt: skip
+    return f.finding(
+        PAGES_HYPHEN,
+        f"page range '{text}' is not joined by '--'",
+        f"write {fixed}",
+        fix_value=fixed if text == plain else None,
+    )
 
 
 def _backwards(start: str, end: str) -> str:
@@ -263,9 +285,10 @@ def _capitals(f: _Field) -> Finding | None:
     if not words:
         return None
     return f.finding(
-        CAPS, f"'{f.name}' has words in capitals without braces: {', '.join(words)}",
+        CAPS,
+        f"'{f.name}' has words in capitals without braces: {', '.join(words)}",
         f"a sentence-case style lowercases them; protect them: {{{words[0]}}}",
-    )  # fmt: skip
+    )
 
 
 def capital_words(value: str) -> list[str]:
@@ -282,9 +305,10 @@ def capital_words(value: str) -> list[str]:
             break
     text = _UNPROTECTED.sub(" ", text)
     found = [
-        w for w in _WORD.findall(text)
+        w
+        for w in _WORD.findall(text)
         if w.isupper() and sum(c.isalpha() for c in w) >= 2 and not _SMALL_ROMAN.fullmatch(w)
-    ]  # fmt: skip
+    ]
     return list(dict.fromkeys(found))
 
 

@@ -65,9 +65,11 @@ class CheckSettings:
         articles = table.get("articles", [])
         articles = [articles] if isinstance(articles, str) else articles
         return cls(
-            severity=severity, paths=tuple(path_rules),
-            articles=tuple(root / a for a in articles), root=root,
-        )  # fmt: skip
+            severity=severity,
+            paths=tuple(path_rules),
+            articles=tuple(root / a for a in articles),
+            root=root,
+        )
 
     def level(self, finding: Finding) -> str:
         """The severity this finding gets here, or "off"."""

@@ -75,8 +75,14 @@ PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("review-pattern", "narrative-review", re.compile(r"\breview\b|\boverview\b", re.I)),
 )  # fmt: skip
 PATTERN_FIELDS = ("title", "subtitle", "titleaddon", "journal", "journaltitle", "booktitle")
-RULES = ("evidence-field", "keywords", "institutional-guideline", "web-entry",
-         *(name for name, _, _ in PATTERNS), "default")  # fmt: skip
+RULES = (
+    "evidence-field",
+    "keywords",
+    "institutional-guideline",
+    "web-entry",
+    *(name for name, _, _ in PATTERNS),
+    "default",
+)
 
 
 @dataclass(frozen=True, slots=True)

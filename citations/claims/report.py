@@ -105,8 +105,11 @@ def text_report(report: ClaimsReport) -> str:
     lines: list[str] = []
     for part in report.index.articles:
         count = len(part.numbering.numbers)
-        lines += [f"{part.article.path}: {plural(len(part.claims), 'claim')} citing "
-                  f"{plural(count, 'reference')}", ""]  # fmt: skip
+        lines += [
+            f"{part.article.path}: {plural(len(part.claims), 'claim')} citing "
+            f"{plural(count, 'reference')}",
+            "",
+        ]
         for claim in part.claims:
             lines.append(f"{claim.number:>2}. {claim.text}")
             section = f" — section: {claim.section}" if claim.section else ""
@@ -153,10 +156,15 @@ def _article_dict(part: ArticleClaims, position: dict[int, int]) -> dict[str, An
 
 def _claim_dict(claim: Claim) -> dict[str, Any]:
     return {
-        "article": claim.article, "number": claim.number, "line": claim.span.line,
-        "column": claim.span.column, "text": claim.text, "keys": list(claim.keys),
-        "numbers": list(claim.numbers), "section": claim.section,
-    }  # fmt: skip
+        "article": claim.article,
+        "number": claim.number,
+        "line": claim.span.line,
+        "column": claim.span.column,
+        "text": claim.text,
+        "keys": list(claim.keys),
+        "numbers": list(claim.numbers),
+        "section": claim.section,
+    }
 
 
 def _reference_dict(report: ClaimsReport, key: str, claims: list[int]) -> dict[str, Any]:
@@ -170,10 +178,11 @@ def _reference_dict(report: ClaimsReport, key: str, claims: list[int]) -> dict[s
         "numbers": numbers,
         "in_library": ev is not None,
         "short": source.short,
-        "evidence": None if ev is None else
-        {"type": ev.type, "label": ev.label, "rule": ev.rule, "detail": ev.detail},
+        "evidence": None
+        if ev is None
+        else {"type": ev.type, "label": ev.label, "rule": ev.rule, "detail": ev.detail},
         "claims": claims,
-    }  # fmt: skip
+    }
 
 
 def markdown_report(report: ClaimsReport) -> str:
@@ -186,8 +195,10 @@ def markdown_report(report: ClaimsReport) -> str:
         out += ["| # | Claim | Section | Line | Sources |", "|---:|---|---|---:|---|"]
         for claim in part.claims:
             cited = "<br>".join(_md(describe(report.sources[k], n)) for k, n in _cited(claim))
-            out.append(f"| {claim.number} | {_md(claim.text)} | {_md(claim.section)} | "
-                       f"{claim.span.line} | {cited} |")  # fmt: skip
+            out.append(
+                f"| {claim.number} | {_md(claim.text)} | {_md(claim.section)} | "
+                f"{claim.span.line} | {cited} |"
+            )
         out.append("")
     out += ["## Reverse index", "", "| Reference | Evidence | Cited by |", "|---|---|---|"]
     for key, indexes in report.index.citing.items():
@@ -216,22 +227,31 @@ def html_report(report: ClaimsReport) -> str:
     def claim_view(claim: Claim) -> dict[str, Any]:
         i = position[id(claim)]
         return {
-            "id": f"claim-{i + 1}", "claim": claim,
+            "id": f"claim-{i + 1}",
+            "claim": claim,
             "sources": [(report.sources[k], n, source_ids[k]) for k, n in _cited(claim)],
             "flags": [f for f, c in flagged.items() if c == i],
-        }  # fmt: skip
+        }
 
     articles = [(a.article.path, [claim_view(c) for c in a.claims]) for a in index.articles]
     references = [
-        {"id": source_ids[key], "source": report.sources[key], "number": report.numbers(key),
-         "claims": [(f"claim-{i + 1}", index.claims[i]) for i in claims]}
+        {
+            "id": source_ids[key],
+            "source": report.sources[key],
+            "number": report.numbers(key),
+            "claims": [(f"claim-{i + 1}", index.claims[i]) for i in claims],
+        }
         for key, claims in index.citing.items()
-    ]  # fmt: skip
+    ]
     flags = [(f, f"claim-{flagged[f] + 1}" if f in flagged else "") for f in report.flags]
     context = {
-        "version": report.version, "summary": summary(report.flags), "articles": articles,
-        "references": references, "flags": flags, "claims": len(index.claims),
-    }  # fmt: skip
+        "version": report.version,
+        "summary": summary(report.flags),
+        "articles": articles,
+        "references": references,
+        "flags": flags,
+        "claims": len(index.claims),
+    }
     return Templates().render("claims.html", context)
 
 

@@ -15,10 +15,43 @@ from ..render.markers import OutsideRanges
 # Words whose period is not a sentence end ("et al." is seen as "al"). "etc." is not here:
 # it ends sentences as often as not, so the next word's case decides, as for any word.
 ABBREVIATIONS = frozenset(
-    {"al", "e.g", "i.e", "dr", "mr", "mrs", "ms", "prof", "vs", "v", "p", "pp", "fig", "figs",
-     "vol", "vols", "ca", "approx", "cf", "eq", "eqs", "ed", "eds", "ch", "sec", "st", "jr", "sr",
-     "viz", "resp", "incl", "suppl", "dept", "univ"}
-)  # fmt: skip
+    {
+        "al",
+        "e.g",
+        "i.e",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "prof",
+        "vs",
+        "v",
+        "p",
+        "pp",
+        "fig",
+        "figs",
+        "vol",
+        "vols",
+        "ca",
+        "approx",
+        "cf",
+        "eq",
+        "eqs",
+        "ed",
+        "eds",
+        "ch",
+        "sec",
+        "st",
+        "jr",
+        "sr",
+        "viz",
+        "resp",
+        "incl",
+        "suppl",
+        "dept",
+        "univ",
+    }
+)
 BEFORE_NUMBER = frozenset({"no", "nos"})  # "No. 5", but "the answer was no. Then"
 _TOKEN = re.compile(r"(?<![\w.])[A-Za-z][A-Za-z.]*$")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # U.S, e.g, a.m
@@ -40,11 +73,54 @@ _CELL_RULE = re.compile(r"\s*:?-+:?\s*")
 _TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)[^<>]*>")
 _OPAQUE = re.compile(r"(?si)<!--.*?-->|<(code|pre|script|style|kbd|samp|textarea)\b.*?</\1\s*>")
 _BLOCK_TAGS = frozenset(
-    {"address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details",
-     "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
-     "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "li", "main", "nav", "ol", "p", "pre",
-     "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul"}
-)  # fmt: skip
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "br",
+        "caption",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "header",
+        "hr",
+        "html",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "title",
+        "tr",
+        "ul",
+    }
+)
 
 # Markdown syntax reduced to its text, in this order (a link's text may hold emphasis).
 _REDUCE = (
@@ -143,9 +219,13 @@ def _markdown_units(view: str, article: Article) -> Iterator[tuple[int, int, str
         if bullet and unit and paragraph and re.match(r"\s*(?:[02-9]|1\d)", line):
             bullet = None  # only `1.` may interrupt a paragraph: `2023. The` continues it
         ends = bool(
-            not line.strip() or _RULE.match(line) or _DIV_FENCE.match(line)
-            or _LINK_DEFINITION.match(line) or heading or table
-        )  # fmt: skip
+            not line.strip()
+            or _RULE.match(line)
+            or _DIV_FENCE.match(line)
+            or _LINK_DEFINITION.match(line)
+            or heading
+            or table
+        )
         if unit and (ends or bullet):
             yield unit[0], unit[1], section
             unit = []

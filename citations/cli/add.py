@@ -15,22 +15,43 @@ from .base import Session, cli
 
 @cli.command()
 @click.argument("ids", nargs=-1, metavar="ID...")
-@click.option("--from", "sources", multiple=True, metavar="FILE",
-              type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
-              help="Also add every reference of a reference list as printed (numbered, or one "
-                   "a paragraph); - reads standard input. Repeatable.")  # fmt: skip
-@click.option("--to", "to", type=click.Path(path_type=Path, dir_okay=False),
-              help="Append to this .bib file (default: [add] to, else the first .bib file "
-                   "under refs/, else refs/added.bib).")  # fmt: skip
-@click.option("--refs", "refs", multiple=True, type=click.Path(path_type=Path),
-              help="Look for duplicates here: .bib files or folders. Default: refs/.")  # fmt: skip
+@click.option(
+    "--from",
+    "sources",
+    multiple=True,
+    metavar="FILE",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Also add every reference of a reference list as printed (numbered, or one "
+    "a paragraph); - reads standard input. Repeatable.",
+)
+@click.option(
+    "--to",
+    "to",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Append to this .bib file (default: [add] to, else the first .bib file "
+    "under refs/, else refs/added.bib).",
+)
+@click.option(
+    "--refs",
+    "refs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Look for duplicates here: .bib files or folders. Default: refs/.",
+)
 @click.option("--dry-run", is_flag=True, help="Print the entries; write nothing.")
-@click.option("--accessed", metavar="YYYY-MM[-DD]",
-              help="When the web pages were read: their urldate (default: today). A reference "
-                   "that prints its access date keeps that one.")  # fmt: skip
-@click.option("--sentence-case/--keep-case", "sentence_case", default=None,
-              help="Lower Title Case titles to sentence case (default: [add] sentence-case, "
-                   "else keep the registry's case).")  # fmt: skip
+@click.option(
+    "--accessed",
+    metavar="YYYY-MM[-DD]",
+    help="When the web pages were read: their urldate (default: today). A reference "
+    "that prints its access date keeps that one.",
+)
+@click.option(
+    "--sentence-case/--keep-case",
+    "sentence_case",
+    default=None,
+    help="Lower Title Case titles to sentence case (default: [add] sentence-case, "
+    "else keep the registry's case).",
+)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the registry cache.")
 @click.pass_obj
 def add(session: Session, /, ids: Sequence[str], **options: Any) -> None:

@@ -35,10 +35,12 @@ class Session:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="citations")
 @click.option(
-    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
     help="Settings file (default: citations.toml, or pyproject.toml with [tool.citations], "
     "in this folder or the nearest parent up to the project's top).",
-)  # fmt: skip
+)
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None) -> None:
     """Cite by key, number citations in order of appearance, and check every reference."""
@@ -128,7 +130,8 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         click.echo(traceback.format_exc(), err=True)
         click.echo(
             "citations: internal error: this is a bug in citations, please report it "
-            "with the lines above.", err=True,
-        )  # fmt: skip
+            "with the lines above.",
+            err=True,
+        )
         sys.exit(EXIT_INTERNAL)
     sys.exit(EXIT_OK)

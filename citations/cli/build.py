@@ -15,18 +15,36 @@ from .base import Session, cli, parse_options, parse_shard, report_findings
 
 @cli.command()
 @click.argument("src", required=False, type=click.Path(path_type=Path, file_okay=False))
-@click.option("-o", "--out", type=click.Path(path_type=Path, file_okay=False),
-              help="Output folder (default: [build] out, else _site).")  # fmt: skip
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output folder (default: [build] out, else _site).",
+)
 @click.option(
     "--to", "to", type=click.Choice(["html", "md"]), help="Output format (default: html)."
 )
-@click.option("--refs", "refs", multiple=True, type=click.Path(path_type=Path),
-              help="A .bib file or a folder of them (repeatable). Default: refs/.")  # fmt: skip
+@click.option(
+    "--refs",
+    "refs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A .bib file or a folder of them (repeatable). Default: refs/.",
+)
 @click.option("--style", help="Citation style for every article without its own.")
-@click.option("-O", "--style-option", "style_options", multiple=True, metavar="NAME=VALUE",
-              help="Set a style option (repeatable).")  # fmt: skip
-@click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
-              help="A folder of templates that override the defaults.")  # fmt: skip
+@click.option(
+    "-O",
+    "--style-option",
+    "style_options",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Set a style option (repeatable).",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A folder of templates that override the defaults.",
+)
 @click.option("--force", is_flag=True, help="Rebuild every output, changed or not.")
 @click.option(
     "--check",
@@ -35,12 +53,22 @@ from .base import Session, cli, parse_options, parse_shard, report_findings
     help="Write nothing; fail if an output would change or a key is missing.",
 )
 @click.option("--strict", is_flag=True, help="Warnings fail the build too.")
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
-              help="Worker processes (default: one per core).")  # fmt: skip
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Worker processes (default: one per core).",
+)
 @click.option("--shard", metavar="K/N", help="Build only the K-th of N parts (CI matrices).")
 @click.option("--merge", is_flag=True, help="Merge the shards' manifests in OUT and stop.")
-@click.option("--report", "report_format", type=click.Choice(["text", "json"]), default="text",
-              help="How to print what was built.")  # fmt: skip
+@click.option(
+    "--report",
+    "report_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="How to print what was built.",
+)
 @click.option("--no-cache", is_flag=True, help="Parse the library afresh; do not use the cache.")
 @click.pass_obj
 def build(session: Session, /, src: Path | None, out: Path | None, **options: Any) -> None:

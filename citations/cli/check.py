@@ -15,21 +15,40 @@ from .base import Session, cli, emit_report
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--refs", "refs", multiple=True, type=click.Path(path_type=Path),
-              help="A .bib file or a folder of them (repeatable). Default: refs/.")  # fmt: skip
-@click.option("-f", "--format", "report_format", default="text", show_default=True,
-              type=click.Choice(["text", "json", "junit", "sarif", "github"]),
-              help="Report format.")  # fmt: skip
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the report here instead of to standard output.")  # fmt: skip
+@click.option(
+    "--refs",
+    "refs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A .bib file or a folder of them (repeatable). Default: refs/.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "report_format",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json", "junit", "sarif", "github"]),
+    help="Report format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report here instead of to standard output.",
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--fix", is_flag=True, help="Apply the safe, mechanical fixes to the .bib files.")
 @click.option(
     "--diff", "show_diff", is_flag=True, help="Show what --fix would change; write nothing."
 )
 @click.option("--no-cache", is_flag=True, help="Parse the library afresh; do not use the cache.")
-@click.option("--claims", "with_claims", is_flag=True,
-              help="Also flag claims: uncited appeals to research, web-only support.")  # fmt: skip
+@click.option(
+    "--claims",
+    "with_claims",
+    is_flag=True,
+    help="Also flag claims: uncited appeals to research, web-only support.",
+)
 @click.pass_obj
 def check(
     session: Session,
@@ -51,10 +70,15 @@ def check(
 
     config = session.config
     run = CheckRun.from_config(
-        config, paths=paths, refs=refs, report_format=report_format,
-        cache_dir=None if no_cache else config.cache_folder(), fix=fix, diff=show_diff,
+        config,
+        paths=paths,
+        refs=refs,
+        report_format=report_format,
+        cache_dir=None if no_cache else config.cache_folder(),
+        fix=fix,
+        diff=show_diff,
         claims=with_claims,
-    )  # fmt: skip
+    )
     outcome = run_check(run)
     if outcome.diff:
         click.echo(outcome.diff, nl=False)

@@ -14,21 +14,37 @@ from .base import Session, cli, emit_report
 
 @cli.command()
 @click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--refs", "refs", multiple=True, type=click.Path(path_type=Path),
-              help="A .bib file or a folder of them (repeatable). Default: refs/.")  # fmt: skip
-@click.option("-f", "--format", "report_format", default="text", show_default=True,
-              type=click.Choice(["text", "json", "markdown", "html"]),
-              help="Report format; html is one self-contained file.")  # fmt: skip
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the report here instead of to standard output.")  # fmt: skip
+@click.option(
+    "--refs",
+    "refs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A .bib file or a folder of them (repeatable). Default: refs/.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "report_format",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json", "markdown", "html"]),
+    help="Report format; html is one self-contained file.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report here instead of to standard output.",
+)
 @click.option(
     "--cache",
     type=click.Path(path_type=Path, dir_okay=False),
     help="The cache of link results and verify's verdicts to read (never written). "
     "Default: the user cache.",
 )
-@click.option("--no-cache", is_flag=True,
-              help="Read no cache: broken or unverified sources are not flagged.")  # fmt: skip
+@click.option(
+    "--no-cache", is_flag=True, help="Read no cache: broken or unverified sources are not flagged."
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.pass_obj
 def claims(
@@ -53,9 +69,14 @@ def claims(
     if cache is not None and no_cache:
         raise click.UsageError("--cache and --no-cache do not go together")
     run = ClaimsRun.from_config(
-        session.config, articles, refs=refs, report_format=report_format, cache=cache,
-        no_cache=no_cache, strict=strict,
-    )  # fmt: skip
+        session.config,
+        articles,
+        refs=refs,
+        report_format=report_format,
+        cache=cache,
+        no_cache=no_cache,
+        strict=strict,
+    )
     outcome = run_claims(run)
     for line in outcome.notes:
         click.echo(line, err=True)

@@ -15,10 +15,20 @@ from .base import Session, cli, emit_report
 
 
 @cli.command()
-@click.option("--articles", "articles", multiple=True, type=click.Path(path_type=Path),
-              help="Also check links in these articles (files or folders).")  # fmt: skip
-@click.option("--refs", "refs", multiple=True, type=click.Path(path_type=Path),
-              help="A .bib file or a folder of them (repeatable). Default: refs/.")  # fmt: skip
+@click.option(
+    "--articles",
+    "articles",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Also check links in these articles (files or folders).",
+)
+@click.option(
+    "--refs",
+    "refs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A .bib file or a folder of them (repeatable). Default: refs/.",
+)
 @click.option(
     "-f",
     "--format",
@@ -27,10 +37,17 @@ from .base import Session, cli, emit_report
     show_default=True,
     type=click.Choice(["text", "json", "junit", "sarif", "github", "markdown", "html"]),
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the report here instead of to standard output.")  # fmt: skip
-@click.option("--cache", type=click.Path(path_type=Path, dir_okay=False),
-              help="The results cache (SQLite). Default: the user cache folder.")  # fmt: skip
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report here instead of to standard output.",
+)
+@click.option(
+    "--cache",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The results cache (SQLite). Default: the user cache folder.",
+)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the results cache.")
 @click.option("--concurrency", type=click.IntRange(min=1), help="Requests at once (32).")
 @click.option("--per-host", type=click.IntRange(min=1), help="Requests at once to one host (4).")
@@ -39,16 +56,27 @@ from .base import Session, cli, emit_report
 @click.option("--user-agent", help="The User-Agent header.")
 @click.option("--exclude", multiple=True, metavar="REGEX", help="Skip matching URLs (repeatable).")
 @click.option("--accept", metavar="CODES", help="Accepted status codes, e.g. 200-299,403.")
-@click.option("--no-private", is_flag=True,
-              help="Refuse loopback, private and link-local hosts.")  # fmt: skip
-@click.option("--fail-on", metavar="OUTCOMES",
-              help="Outcomes that fail the run, comma-separated (default: broken).")  # fmt: skip
-@click.option("--fail-after", type=click.IntRange(min=1),
-              help="transient/blocked fail only after N consecutive failing runs.")  # fmt: skip
-@click.option("--changed-since", metavar="GIT_REV",
-              help="Only entries whose content changed since this git revision.")  # fmt: skip
-@click.option("--ca-bundle", type=click.Path(path_type=Path, dir_okay=False),
-              help="Trust the certificates in this file too.")  # fmt: skip
+@click.option("--no-private", is_flag=True, help="Refuse loopback, private and link-local hosts.")
+@click.option(
+    "--fail-on",
+    metavar="OUTCOMES",
+    help="Outcomes that fail the run, comma-separated (default: broken).",
+)
+@click.option(
+    "--fail-after",
+    type=click.IntRange(min=1),
+    help="transient/blocked fail only after N consecutive failing runs.",
+)
+@click.option(
+    "--changed-since",
+    metavar="GIT_REV",
+    help="Only entries whose content changed since this git revision.",
+)
+@click.option(
+    "--ca-bundle",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Trust the certificates in this file too.",
+)
 @click.pass_obj
 def links(session: Session, /, **options: Any) -> None:
     """Check every URL and DOI of the library (and of --articles): fast, polite, honest."""

@@ -15,16 +15,34 @@ from .base import Session, cli, finish, parse_options
 
 @cli.command()
 @click.argument("article", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--refs", "refs", multiple=True, type=click.Path(path_type=Path),
-              help="A .bib file or a folder of them (repeatable). Default: refs/.")  # fmt: skip
+@click.option(
+    "--refs",
+    "refs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A .bib file or a folder of them (repeatable). Default: refs/.",
+)
 @click.option("--to", "to", type=click.Choice(FORMATS), help="Output format (default: html).")
 @click.option("--style", help="Citation style: ama (default) or vancouver.")
-@click.option("-O", "--style-option", "style_options", multiple=True, metavar="NAME=VALUE",
-              help="Set a style option, e.g. -O et-al-min=6 (repeatable).")  # fmt: skip
-@click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
-              help="A folder of templates that override the defaults.")  # fmt: skip
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write here (atomically) instead of to standard output.")  # fmt: skip
+@click.option(
+    "-O",
+    "--style-option",
+    "style_options",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Set a style option, e.g. -O et-al-min=6 (repeatable).",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A folder of templates that override the defaults.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write here (atomically) instead of to standard output.",
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings too (e.g. uncited entries).")
 @click.option("--no-cache", is_flag=True, help="Parse the library afresh; do not use the cache.")
 @click.pass_obj
@@ -45,10 +63,14 @@ def render(
 
     config = session.config
     settings = RenderSettings.from_config(
-        config, refs=refs or None, to=to, style=style,
-        style_options=parse_options(style_options), templates=templates,
+        config,
+        refs=refs or None,
+        to=to,
+        style=style,
+        style_options=parse_options(style_options),
+        templates=templates,
         cache_dir=None if no_cache else config.cache_folder(),
-    )  # fmt: skip
+    )
     result = render_file(article, settings)
     if output is not None:
         from ..files import atomic_write_text
@@ -74,9 +96,13 @@ def styles() -> None:
     for name, cls in STYLES.items():
         click.echo(f"{name}: {cls.description}")
         defaults = cls.Options()
-        rows = [(f"{f.name.replace('_', '-')} = {_toml(getattr(defaults, f.name))}",
-                 ("" if f.name in shared else f"({name} only) ") + option_help(cls.Options, f.name))
-                for f in fields(defaults)]  # fmt: skip
+        rows = [
+            (
+                f"{f.name.replace('_', '-')} = {_toml(getattr(defaults, f.name))}",
+                ("" if f.name in shared else f"({name} only) ") + option_help(cls.Options, f.name),
+            )
+            for f in fields(defaults)
+        ]
         width = max(len(setting) for setting, _ in rows)
         for setting, text in rows:
             click.echo(f"  {setting:<{width}}  {text}".rstrip())

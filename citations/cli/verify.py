@@ -16,30 +16,54 @@ from .base import Session, cli, emit_report
 
 @cli.command()
 @click.argument("keys", nargs=-1)
-@click.option("--refs", "refs", multiple=True, type=click.Path(path_type=Path),
-              help="A .bib file or a folder of them (repeatable). Default: refs/.")  # fmt: skip
-@click.option("-f", "--format", "report_format", default="text", show_default=True,
-              type=click.Choice(["text", "json", "junit", "sarif", "github"]),
-              help="Report format; json is verify's own (schema citations-verify).")  # fmt: skip
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the report here instead of to standard output.")  # fmt: skip
-@click.option("--offline", is_flag=True,
-              help="Answer from the registry cache only; send no request.")  # fmt: skip
-@click.option("--fix", is_flag=True,
-              help="Take the registry's values for differing fields (shows the diff).")  # fmt: skip
-@click.option("--diff", "show_diff", is_flag=True,
-              help="Show what --fix would change; write nothing.")  # fmt: skip
-@click.option("--fields", metavar="LIST",
-              help="Only these fields for --fix/--diff, e.g. year,pages.")  # fmt: skip
-@click.option("--strict", is_flag=True,
-              help="Fail on mismatches, corrections and expressions of concern too.")  # fmt: skip
-@click.option("--cache", type=click.Path(path_type=Path, dir_okay=False),
-              help="The cache of registry answers and verdicts (SQLite). "
-                   "Default: the user cache folder.")  # fmt: skip
-@click.option("--no-cache", is_flag=True,
-              help="Neither read nor write the cache: no verdicts kept for `claims`.")  # fmt: skip
-@click.option("--mailto", metavar="EMAIL",
-              help="Your e-mail for the registries' polite pools.")  # fmt: skip
+@click.option(
+    "--refs",
+    "refs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A .bib file or a folder of them (repeatable). Default: refs/.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "report_format",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json", "junit", "sarif", "github"]),
+    help="Report format; json is verify's own (schema citations-verify).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report here instead of to standard output.",
+)
+@click.option(
+    "--offline", is_flag=True, help="Answer from the registry cache only; send no request."
+)
+@click.option(
+    "--fix", is_flag=True, help="Take the registry's values for differing fields (shows the diff)."
+)
+@click.option(
+    "--diff", "show_diff", is_flag=True, help="Show what --fix would change; write nothing."
+)
+@click.option(
+    "--fields", metavar="LIST", help="Only these fields for --fix/--diff, e.g. year,pages."
+)
+@click.option(
+    "--strict", is_flag=True, help="Fail on mismatches, corrections and expressions of concern too."
+)
+@click.option(
+    "--cache",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The cache of registry answers and verdicts (SQLite). Default: the user cache folder.",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Neither read nor write the cache: no verdicts kept for `claims`.",
+)
+@click.option("--mailto", metavar="EMAIL", help="Your e-mail for the registries' polite pools.")
 @click.pass_obj
 def verify(session: Session, /, **options: Any) -> None:
     """Check entries (KEYS; default: all) against the registries, field by field.

@@ -36,11 +36,14 @@ def build_settings(
         where = config.span_of("numbering", "build")
         raise ConfigError("build.numbering must be 'article' or 'continuous'", where)
     render = RenderSettings.from_config(
-        config, refs=options.get("refs") or None, to=options.get("to") or table.get("to"),
-        style=options.get("style"), style_options=options.get("style_options") or {},
+        config,
+        refs=options.get("refs") or None,
+        to=options.get("to") or table.get("to"),
+        style=options.get("style"),
+        style_options=options.get("style_options") or {},
         templates=options.get("templates"),
         cache_dir=None if options.get("no_cache") else config.cache_folder(),
-    )  # fmt: skip
+    )
     if render.to not in ("html", "md"):
         where = config.span_of("to", "build") if "to" in table else config.span_of("to")
         raise ConfigError(f"build writes html or md, not '{render.to}'", where)

@@ -117,8 +117,7 @@ def read_caches(
                 opened[where] = Cache.open(path)
             chosen.append(opened[where])
         if given and not opened:
-            notes.append(f"no cache at {given}: broken links and verify's verdicts "
-                         "are not flagged")  # fmt: skip
+            notes.append(f"no cache at {given}: broken links and verify's verdicts are not flagged")
         yield chosen[0], chosen[1]
     finally:
         for cache in opened.values():

@@ -15,11 +15,27 @@ from ..model import Span
 from ..version import __version__
 from ..wording import plural
 
-_KEYS = frozenset({
-    "concurrency", "per-host", "host-interval", "timeout", "connect-timeout", "deadline",
-    "user-agent", "exclude", "accept", "fail-on", "fail-after", "headers", "hosts", "cache",
-    "private", "retries", "max-redirects",
-})  # fmt: skip
+_KEYS = frozenset(
+    {
+        "concurrency",
+        "per-host",
+        "host-interval",
+        "timeout",
+        "connect-timeout",
+        "deadline",
+        "user-agent",
+        "exclude",
+        "accept",
+        "fail-on",
+        "fail-after",
+        "headers",
+        "hosts",
+        "cache",
+        "private",
+        "retries",
+        "max-redirects",
+    }
+)
 
 
 @dataclass

@@ -30,12 +30,28 @@ if TYPE_CHECKING:
 _KEYS = {"cache", "concurrency", "strict"}
 DEFAULT_CONCURRENCY = 4
 # --fields names: the entry's own field names, and a few words for them.
-FIELD_NAMES = frozenset({"title", "author", "year", "date", "journal", "journaltitle",
-                         "booktitle", "volume", "number", "issue", "pages", "doi"})  # fmt: skip
+FIELD_NAMES = frozenset(
+    {
+        "title",
+        "author",
+        "year",
+        "date",
+        "journal",
+        "journaltitle",
+        "booktitle",
+        "volume",
+        "number",
+        "issue",
+        "pages",
+        "doi",
+    }
+)
 FIELD_ALIASES = {
-    "authors": {"author"}, "container": {"journal", "journaltitle", "booktitle"},
-    "issue": {"number", "issue"}, "number": {"number", "issue"},
-}  # fmt: skip
+    "authors": {"author"},
+    "container": {"journal", "journaltitle", "booktitle"},
+    "issue": {"number", "issue"},
+    "number": {"number", "issue"},
+}
 # Fixes take the registry's value only for the same work, never for another or for none.
 FIXABLE_VERDICTS = frozenset({"verified", "mismatch", "retracted", "corrected", "concern"})
 
@@ -96,8 +112,9 @@ class VerifyRun:
         table = _table(config)
         report_format = options.get("report_format") or "text"
         if report_format not in FORMATS:
-            raise UsageError(f"unknown report format '{report_format}'",
-                             hint=f"known: {', '.join(FORMATS)}")  # fmt: skip
+            raise UsageError(
+                f"unknown report format '{report_format}'", hint=f"known: {', '.join(FORMATS)}"
+            )
         fix, diff = bool(options.get("fix")), bool(options.get("diff"))
         fields = parse_fields(options.get("fields"))
         if fields and not (fix or diff):
@@ -239,10 +256,9 @@ def _apply_fixes(
     # Judge the written entries again against the records already fetched: no requests.
     library = load_library(run.refs, run.parse_cache)
     results = [
-        judge(library[r.key], r.resolution)
-        if r.resolution is not None and r.key in library else r
+        judge(library[r.key], r.resolution) if r.resolution is not None and r.key in library else r
         for r in results
-    ]  # fmt: skip
+    ]
     return results, library
 
 

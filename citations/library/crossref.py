@@ -9,18 +9,49 @@ from ..model import Reference, Span
 
 # Never inherited: they identify or configure the parent itself.
 _NOT_INHERITED = frozenset(
-    {"ids", "crossref", "xref", "entryset", "entrysubtype", "execute", "label", "options",
-     "related", "relatedoptions", "relatedtype", "relatedstring", "sortkey", "sortname",
-     "shorthand", "keywords"}
-)  # fmt: skip
+    {
+        "ids",
+        "crossref",
+        "xref",
+        "entryset",
+        "entrysubtype",
+        "execute",
+        "label",
+        "options",
+        "related",
+        "relatedoptions",
+        "relatedtype",
+        "relatedstring",
+        "sortkey",
+        "sortname",
+        "shorthand",
+        "keywords",
+    }
+)
 _CONTAINERS = frozenset(
-    {"book", "mvbook", "collection", "mvcollection", "proceedings", "mvproceedings",
-     "reference", "mvreference"}
-)  # fmt: skip
+    {
+        "book",
+        "mvbook",
+        "collection",
+        "mvcollection",
+        "proceedings",
+        "mvproceedings",
+        "reference",
+        "mvreference",
+    }
+)
 _PARTS = frozenset(
-    {"inbook", "bookinbook", "suppbook", "incollection", "suppcollection", "inproceedings",
-     "conference", "inreference"}
-)  # fmt: skip
+    {
+        "inbook",
+        "bookinbook",
+        "suppbook",
+        "incollection",
+        "suppcollection",
+        "inproceedings",
+        "conference",
+        "inreference",
+    }
+)
 # A part's container lends its title as the part's booktitle (biblatex's default data model).
 _AS_CONTAINER = {"title": "booktitle", "subtitle": "booksubtitle", "titleaddon": "booktitleaddon"}
 
@@ -43,10 +74,13 @@ def inherit_fields(
             line = child.field_lines.get("crossref", child.span.line)
             findings.append(
                 Finding(
-                    "unknown-crossref", "warning", f"crossref '{parent_key}' is not in the library",
-                    Span(child.span.path, line), key=key,
+                    "unknown-crossref",
+                    "warning",
+                    f"crossref '{parent_key}' is not in the library",
+                    Span(child.span.path, line),
+                    key=key,
                 )
-            )  # fmt: skip
+            )
             continue
         fields = dict(child.raw)
         as_part = parent.type in _CONTAINERS and child.type in _PARTS

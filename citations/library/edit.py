@@ -35,9 +35,15 @@ from .bibtext import (
 from .parse import parse_bibtex
 
 __all__ = [
-    "FileChangedError", "FileEdit", "append_entry", "lock_path", "locked", "plan_fixes",
-    "unified_diff", "write_edits",
-]  # fmt: skip
+    "FileChangedError",
+    "FileEdit",
+    "append_entry",
+    "lock_path",
+    "locked",
+    "plan_fixes",
+    "unified_diff",
+    "write_edits",
+]
 
 LOCK_TIMEOUT = 10.0  # seconds to wait for another run's lock before giving up
 BOM = "\ufeff"

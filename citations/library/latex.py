@@ -124,9 +124,15 @@ def has_latex(text: str) -> bool:
     """True when `text` holds anything decode_latex would change (the fast-path test)."""
     # str scans beat one regex alternation by 3x; a lone ' or - is text, only the pairs count.
     return (
-        "\\" in text or "{" in text or "}" in text or "~" in text or "$" in text
-        or "--" in text or "``" in text or "''" in text
-    )  # fmt: skip
+        "\\" in text
+        or "{" in text
+        or "}" in text
+        or "~" in text
+        or "$" in text
+        or "--" in text
+        or "``" in text
+        or "''" in text
+    )
 
 
 def decode_latex(text: str) -> str:

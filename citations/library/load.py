@@ -93,11 +93,16 @@ def load_library(paths: Iterable[Path], cache_dir: Path | None = None) -> Librar
             if first is not None:
                 findings.append(
                     Finding(
-                        "duplicate-key", "error", f"key '{key}' is defined twice; "
-                        f"the first definition at {first.span} is used", span,
-                        hint="rename or remove one of them", key=key, related=(first.span,),
+                        "duplicate-key",
+                        "error",
+                        f"key '{key}' is defined twice; "
+                        f"the first definition at {first.span} is used",
+                        span,
+                        hint="rename or remove one of them",
+                        key=key,
+                        related=(first.span,),
                     )
-                )  # fmt: skip
+                )
                 continue
             references[key] = _reference(key, type_, span, raw, lines)
     merged, crossref_findings = inherit_fields(references)
@@ -125,11 +130,14 @@ def _load_file(
         column = exc.start - (content.rfind(b"\n", 0, exc.start) + 1) + 1
         findings.append(
             Finding(
-                "bib-encoding", "error", f"not UTF-8 text: byte 0x{content[exc.start]:02x} "
-                "cannot be decoded; the file is skipped", Span(str(path), line, column),
+                "bib-encoding",
+                "error",
+                f"not UTF-8 text: byte 0x{content[exc.start]:02x} "
+                "cannot be decoded; the file is skipped",
+                Span(str(path), line, column),
                 hint="save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)",
             )
-        )  # fmt: skip
+        )
         return None
     text = text.replace("\r\n", "\n")
     if folder is None:

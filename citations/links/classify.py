@@ -65,16 +65,26 @@ ERRORS: dict[str, tuple[Outcome, str]] = {
     "tls": ("tls-error", "TLS: the handshake failed"),
 }
 BLOCKED = {
-    401: "authentication required", 403: "the server refuses robots",
-    407: "proxy authentication required", 412: "the server refuses robots",
-    418: "the server refuses robots", 451: "unavailable for legal reasons",
+    401: "authentication required",
+    403: "the server refuses robots",
+    407: "proxy authentication required",
+    412: "the server refuses robots",
+    418: "the server refuses robots",
+    451: "unavailable for legal reasons",
     999: "the server refuses robots",
-}  # fmt: skip
+}
 CHALLENGE_MARKERS = (
-    b"cf-browser-verification", b"challenge-platform", b"cf_chl_", b"<title>just a moment",
-    b"attention required! | cloudflare", b"ddos-guard", b"_incapsula_resource", b"px-captcha",
-    b"captcha-delivery.com", b"/cdn-cgi/challenge",
-)  # fmt: skip
+    b"cf-browser-verification",
+    b"challenge-platform",
+    b"cf_chl_",
+    b"<title>just a moment",
+    b"attention required! | cloudflare",
+    b"ddos-guard",
+    b"_incapsula_resource",
+    b"px-captcha",
+    b"captcha-delivery.com",
+    b"/cdn-cgi/challenge",
+)
 
 _SUBJECT = r"(?:page|file|document|article|resource|content|url|item|record|post|doi)"
 SOFT_404 = re.compile(
@@ -154,8 +164,10 @@ def _https_upgrade(url: str, redirects: tuple[tuple[int, str], ...]) -> bool:
         return False
     before, after = urlsplit(url), urlsplit(redirects[0][1])
     return (before.scheme, after.scheme) == ("http", "https") and (
-        before.hostname, before.path or "/", before.query,
-    ) == (after.hostname, after.path or "/", after.query)  # fmt: skip
+        before.hostname,
+        before.path or "/",
+        before.query,
+    ) == (after.hostname, after.path or "/", after.query)
 
 
 def _chain(url: str, redirects: tuple[tuple[int, str], ...]) -> str:

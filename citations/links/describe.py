@@ -14,8 +14,14 @@ from .model import Outcome, Result
 
 # Worst first: the order of the reports and of the HTML table's outcome column.
 SEVERITY_ORDER: tuple[Outcome, ...] = (
-    "broken", "tls-error", "transient", "blocked", "ok-with-warning", "ok", "excluded",
-)  # fmt: skip
+    "broken",
+    "tls-error",
+    "transient",
+    "blocked",
+    "ok-with-warning",
+    "ok",
+    "excluded",
+)
 QUIET = frozenset({"ok", "excluded"})  # listed in summaries, not line by line
 
 

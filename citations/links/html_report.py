@@ -97,9 +97,10 @@ def html_report(results: Sequence[Result], meta: ReportMeta) -> str:
     head = "".join(f'<th scope="col">{COLUMNS[n]}</th>' for n in shown)
     rows = "\n".join(
         f'<tr class="o-{escape(result.outcome)}">'
-        + "".join(_td(COLUMNS[n], *cells[n]) for n in shown) + "</tr>"
+        + "".join(_td(COLUMNS[n], *cells[n]) for n in shown)
+        + "</tr>"
         for result, cells in zip(ordered, table, strict=True)
-    )  # fmt: skip
+    )
     version = f" {escape(meta.version)}" if meta.version else ""
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -136,13 +137,19 @@ def _cells(result: Result) -> list[tuple[str, str, str | None]]:
         (_link(result), result.url, None),
         (status, status, str(result.status or 0)),
         (_list([result.detail, hint(result)]), result.detail or hint(result), None),
-        (_list([f"{status} → {url}" for status, url in result.redirects]),
-         " ".join(url for _, url in result.redirects), None),
-        (_list([_place(p.path, p.line, p.column, p.key) for p in result.places]),
-         " ".join(p.path for p in result.places), None),
+        (
+            _list([f"{status} → {url}" for status, url in result.redirects]),
+            " ".join(url for _, url in result.redirects),
+            None,
+        ),
+        (
+            _list([_place(p.path, p.line, p.column, p.key) for p in result.places]),
+            " ".join(p.path for p in result.places),
+            None,
+        ),
         (history, history, str(result.recent_failures)),
         ("cached" if result.from_cache else "", "cached" if result.from_cache else "", None),
-    ]  # fmt: skip
+    ]
 
 
 def _td(column: str, html: str, text: str, sort: str | None) -> str:

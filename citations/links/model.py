@@ -9,8 +9,14 @@ Outcome = Literal[
     "ok", "ok-with-warning", "broken", "blocked", "transient", "tls-error", "excluded"
 ]
 OUTCOMES: tuple[Outcome, ...] = (
-    "ok", "ok-with-warning", "broken", "blocked", "transient", "tls-error", "excluded",
-)  # fmt: skip
+    "ok",
+    "ok-with-warning",
+    "broken",
+    "blocked",
+    "transient",
+    "tls-error",
+    "excluded",
+)
 Kind = Literal["url", "doi"]
 NO_NETWORK = "no network: no host name could be resolved"
 
@@ -96,22 +102,36 @@ class LinkSettings:
 def result_to_dict(result: Result) -> dict[str, Any]:
     """A JSON-able dict of a result (the cache stores it; reporters read it)."""
     return {
-        "url": result.url, "kind": result.kind, "outcome": result.outcome,
-        "status": result.status, "detail": result.detail,
-        "redirects": [list(hop) for hop in result.redirects], "final_url": result.final_url,
-        "permanent_redirect": result.permanent_redirect, "attempts": result.attempts,
-        "elapsed": result.elapsed, "checked_at": result.checked_at, "note": result.note,
-    }  # fmt: skip
+        "url": result.url,
+        "kind": result.kind,
+        "outcome": result.outcome,
+        "status": result.status,
+        "detail": result.detail,
+        "redirects": [list(hop) for hop in result.redirects],
+        "final_url": result.final_url,
+        "permanent_redirect": result.permanent_redirect,
+        "attempts": result.attempts,
+        "elapsed": result.elapsed,
+        "checked_at": result.checked_at,
+        "note": result.note,
+    }
 
 
 def result_from_dict(data: dict[str, Any], places: tuple[Place, ...] = ()) -> Result:
     """The inverse of result_to_dict; unknown keys are ignored (older or newer caches)."""
     return Result(
-        url=str(data["url"]), kind=data["kind"], outcome=data["outcome"],
-        status=data.get("status"), detail=str(data.get("detail") or ""),
+        url=str(data["url"]),
+        kind=data["kind"],
+        outcome=data["outcome"],
+        status=data.get("status"),
+        detail=str(data.get("detail") or ""),
         redirects=[(int(s), str(u)) for s, u in data.get("redirects") or []],
-        final_url=data.get("final_url"), permanent_redirect=data.get("permanent_redirect"),
-        attempts=int(data.get("attempts") or 1), elapsed=float(data.get("elapsed") or 0.0),
-        checked_at=float(data.get("checked_at") or 0.0), note=str(data.get("note") or ""),
-        from_cache=True, places=places,
-    )  # fmt: skip
+        final_url=data.get("final_url"),
+        permanent_redirect=data.get("permanent_redirect"),
+        attempts=int(data.get("attempts") or 1),
+        elapsed=float(data.get("elapsed") or 0.0),
+        checked_at=float(data.get("checked_at") or 0.0),
+        note=str(data.get("note") or ""),
+        from_cache=True,
+        places=places,
+    )

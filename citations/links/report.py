@@ -75,9 +75,15 @@ def link_findings(results: Sequence[Result]) -> list[Finding]:
         for place in places:
             span = Span(place.path, place.line, place.column) if place else None
             findings.append(
-                Finding(code, _SEVERITY[code], message, span, hint=hint(result),
-                        key=place.key if place else None)
-            )  # fmt: skip
+                Finding(
+                    code,
+                    _SEVERITY[code],
+                    message,
+                    span,
+                    hint=hint(result),
+                    key=place.key if place else None,
+                )
+            )
     return findings
 
 

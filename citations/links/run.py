@@ -39,14 +39,22 @@ class ResultCache(Protocol):
 def http_config(settings: LinkSettings) -> HttpConfig:
     """The network layer's settings for a link check."""
     return HttpConfig(
-        user_agent=settings.user_agent, connect_timeout=settings.connect_timeout,
-        read_timeout=settings.read_timeout, concurrency=settings.concurrency,
-        per_host=settings.per_host, host_interval=settings.host_interval,
-        host_limits=settings.host_limits, host_headers=settings.host_headers,
-        retries=settings.retries, backoff=settings.backoff, backoff_max=settings.backoff_max,
-        retry_after_max=settings.retry_after_max, max_body=settings.max_body,
-        verify=settings.ca_bundle or settings.verify_tls, public_only=not settings.allow_private,
-    )  # fmt: skip
+        user_agent=settings.user_agent,
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
+        concurrency=settings.concurrency,
+        per_host=settings.per_host,
+        host_interval=settings.host_interval,
+        host_limits=settings.host_limits,
+        host_headers=settings.host_headers,
+        retries=settings.retries,
+        backoff=settings.backoff,
+        backoff_max=settings.backoff_max,
+        retry_after_max=settings.retry_after_max,
+        max_body=settings.max_body,
+        verify=settings.ca_bundle or settings.verify_tls,
+        public_only=not settings.allow_private,
+    )
 
 
 def check_targets(
@@ -196,9 +204,13 @@ def _excluded(target: Target, settings: LinkSettings) -> Result | None:
     for pattern in settings.exclude:
         if re.search(pattern, target.url):
             return Result(
-                url=target.url, kind=target.kind, outcome="excluded", attempts=0,
-                detail=f"excluded by the pattern {pattern!r}", checked_at=time.time(),
-            )  # fmt: skip
+                url=target.url,
+                kind=target.kind,
+                outcome="excluded",
+                attempts=0,
+                detail=f"excluded by the pattern {pattern!r}",
+                checked_at=time.time(),
+            )
     return None
 
 

@@ -19,9 +19,13 @@ HISTORY_KEEP = 50  # history rows kept per URL: enough for "failed N of the last
 
 # Seconds a result stays fresh, per outcome. "excluded" is never stored.
 TTL: dict[str, float] = {
-    "ok": 7 * 86400, "ok-with-warning": 3 * 86400, "broken": 86400, "blocked": 86400,
-    "tls-error": 86400, "transient": 3600,
-}  # fmt: skip
+    "ok": 7 * 86400,
+    "ok-with-warning": 3 * 86400,
+    "broken": 86400,
+    "blocked": 86400,
+    "tls-error": 86400,
+    "transient": 3600,
+}
 
 
 class Cache:
@@ -97,8 +101,9 @@ class Cache:
             status = payload["status"] if isinstance(payload.get("status"), int) else None
             text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
             checked_at = float(payload.get("checked_at") or at)
-            rows.append((payload["kind"], payload["url"], text, payload["outcome"], status,
-                         checked_at))  # fmt: skip
+            rows.append(
+                (payload["kind"], payload["url"], text, payload["outcome"], status, checked_at)
+            )
         if not rows:
             return
 

@@ -74,17 +74,25 @@ def describe_error(exc: BaseException) -> NetError:
             and not isinstance(e, urllib3.exceptions.NewConnectionError)
         ):
             return NetError("connect-timeout")
-    broken = (ConnectionError, http.client.HTTPException, urllib3.exceptions.ProtocolError,
-              requests.exceptions.ChunkedEncodingError)  # fmt: skip
+    broken = (
+        ConnectionError,
+        http.client.HTTPException,
+        urllib3.exceptions.ProtocolError,
+        requests.exceptions.ChunkedEncodingError,
+    )
     timeouts = (TimeoutError, requests.ReadTimeout, urllib3.exceptions.ReadTimeoutError)
     if any(isinstance(e, timeouts) for e in chain):
         return NetError("read-timeout")
     for e in chain[::-1]:  # the innermost says most: "[Errno 104] Connection reset by peer"
         if isinstance(e, broken):
             return NetError("reset", str(e))
-    invalid = (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-               requests.exceptions.InvalidSchema, urllib3.exceptions.LocationParseError,
-               UnicodeError)  # fmt: skip
+    invalid = (
+        requests.exceptions.InvalidURL,
+        requests.exceptions.MissingSchema,
+        requests.exceptions.InvalidSchema,
+        urllib3.exceptions.LocationParseError,
+        UnicodeError,
+    )
     if any(isinstance(e, invalid) for e in chain):
         return NetError("invalid-url", str(exc))
     return NetError("other", f"{type(exc).__name__}: {exc}")

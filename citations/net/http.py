@@ -22,9 +22,17 @@ from .settings import HttpConfig
 WALL_FACTOR = 2.0
 CHUNK = 16384
 TRANSIENT_ERRORS = frozenset(
-    {"dns-temporary", "dns", "unreachable", "reset", "connect-timeout", "read-timeout", "timeout",
-     "other"}
-)  # fmt: skip
+    {
+        "dns-temporary",
+        "dns",
+        "unreachable",
+        "reset",
+        "connect-timeout",
+        "read-timeout",
+        "timeout",
+        "other",
+    }
+)
 DNS_ERRORS = frozenset({"dns-nxdomain", "dns-temporary", "dns"})
 # Failures that come after a host name was resolved to an address: the resolver worked.
 _RESOLVED_ERRORS = frozenset({"refused", "reset", "read-timeout", "private"})
@@ -259,9 +267,14 @@ class Client:
         bound.until, bound.public_only = until, config.public_only
         try:
             resp = self.session.request(
-                method, url, headers=merged, allow_redirects=False, stream=True,
-                timeout=timeout, verify=config.verify,
-            )  # fmt: skip
+                method,
+                url,
+                headers=merged,
+                allow_redirects=False,
+                stream=True,
+                timeout=timeout,
+                verify=config.verify,
+            )
         except Exception as exc:  # every failure of one request is a value
             return self._cut(until) if WATCHDOG.disarm(token) else describe_error(exc)
         finally:
@@ -278,10 +291,15 @@ class Client:
         if fired:
             body_error = self._cut(until).message or "the run's deadline passed"
         return Response(
-            url=url, status=resp.status_code, reason=resp.reason or "",
-            headers={k.lower(): v for k, v in resp.headers.items()}, body=body,
-            truncated=truncated, body_error=body_error, elapsed=time.monotonic() - started,
-        )  # fmt: skip
+            url=url,
+            status=resp.status_code,
+            reason=resp.reason or "",
+            headers={k.lower(): v for k, v in resp.headers.items()},
+            body=body,
+            truncated=truncated,
+            body_error=body_error,
+            elapsed=time.monotonic() - started,
+        )
 
     def _cut(self, until: float) -> NetError:
         if self.deadline is not None and until >= self.deadline:

@@ -91,9 +91,14 @@ def describe(exchange: Exchange) -> str:
     """Why an exchange got no answer, for a person: "timed out after 2 attempts"."""
     error = exchange.error
     kind = error.kind if error else "no answer"
-    text = {"timeout": "timed out", "read-timeout": "timed out", "refused": "connection refused",
-            "connect-timeout": "timed out connecting", "dns-nxdomain": "no such host",
-            "deadline": "the run's deadline passed"}.get(kind, kind.replace("-", " "))  # fmt: skip
+    text = {
+        "timeout": "timed out",
+        "read-timeout": "timed out",
+        "refused": "connection refused",
+        "connect-timeout": "timed out connecting",
+        "dns-nxdomain": "no such host",
+        "deadline": "the run's deadline passed",
+    }.get(kind, kind.replace("-", " "))
     if error and error.message and kind not in ("timeout", "refused"):
         text += f" ({error.message})"
     if exchange.attempts > 1:

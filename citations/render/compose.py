@@ -53,9 +53,11 @@ def render_article(
     fmt = options.to
     if numbering is None:
         numbering = number_citations(
-            article.markers, library.references,
-            collapse=style.options.collapse_ranges, range_min=style.options.range_min,
-        )  # fmt: skip
+            article.markers,
+            library.references,
+            collapse=style.options.collapse_ranges,
+            range_min=style.options.range_min,
+        )
     entries = {key: _reference_view(library, style, key, numbering) for key in numbering.order}
     snippets = [
         templates.render(f"citation.{fmt}", {"c": _citation_view(c, library, style, fmt, entries)})
@@ -212,9 +214,14 @@ def _citation_view(
     )
     items = c.marker.items
     return CitationView(
-        c.index, c.keys, labels, tuple(i.key for i in c.missing), author,
-        tuple(i.prefix for i in items), tuple(i.suffix for i in items),
-    )  # fmt: skip
+        c.index,
+        c.keys,
+        labels,
+        tuple(i.key for i in c.missing),
+        author,
+        tuple(i.prefix for i in items),
+        tuple(i.suffix for i in items),
+    )
 
 
 def _reference_view(
@@ -227,9 +234,14 @@ def _reference_view(
         Backlink(index, letter_label(i)) for i, index in enumerate(numbering.cited_at.get(key, []))
     )
     return ReferenceView(
-        numbering.numbers[key], key, Markup(to_html(rich)), to_markdown(rich), plain(rich),
-        library[key], backlinks,
-    )  # fmt: skip
+        numbering.numbers[key],
+        key,
+        Markup(to_html(rich)),
+        to_markdown(rich),
+        plain(rich),
+        library[key],
+        backlinks,
+    )
 
 
 def _title(article: Article) -> str:

@@ -23,19 +23,26 @@ def unknown_keys(markers: Iterable[Marker], library: Library) -> Iterator[Findin
             close = library.suggest(item.key)
             hint = f"did you mean {', '.join(repr(k) for k in close)}?" if close else ""
             yield Finding(
-                UNKNOWN_KEY.code, UNKNOWN_KEY.severity,
-                f"citation key '{item.key}' is not in the library", item.span, hint=hint,
+                UNKNOWN_KEY.code,
+                UNKNOWN_KEY.severity,
+                f"citation key '{item.key}' is not in the library",
+                item.span,
+                hint=hint,
                 key=item.key,
-            )  # fmt: skip
+            )
 
 
 def uncited(library: Library, cited: set[str], where: str) -> Iterator[Finding]:
     for ref in library:
         if ref.key not in cited:
             yield Finding(
-                UNCITED.code, UNCITED.severity, f"'{ref.key}' is not cited by {where}",
-                ref.span, key=ref.key, hint="cite it, or remove it from the library",
-            )  # fmt: skip
+                UNCITED.code,
+                UNCITED.severity,
+                f"'{ref.key}' is not cited by {where}",
+                ref.span,
+                key=ref.key,
+                hint="cite it, or remove it from the library",
+            )
 
 
 def uncited_summary(library: Library, cited: set[str], where: str) -> list[Finding]:
@@ -47,8 +54,10 @@ def uncited_summary(library: Library, cited: set[str], where: str) -> list[Findi
     first = missing[0]
     return [
         Finding(
-            UNCITED.code, UNCITED.severity,
-            f"{plural(len(missing), 'library entry')} are not cited by {where}", first.span,
+            UNCITED.code,
+            UNCITED.severity,
+            f"{plural(len(missing), 'library entry')} are not cited by {where}",
+            first.span,
             hint=f"`citations check {where}` lists them",
         )
-    ]  # fmt: skip
+    ]

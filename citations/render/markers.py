@@ -40,10 +40,11 @@ _LOCATOR_TERMS = {
 _PART = r"(?:\d[\w.:]*|[ivxlcdmIVXLCDM]+\b)"
 _VALUE = rf"{_PART}(?:\s*[\-–—]+\s*{_PART})?"
 _TERM_RE = re.compile(
-    r"\s*(?P<term>" + "|".join(sorted(map(re.escape, _LOCATOR_TERMS), key=len, reverse=True))
+    r"\s*(?P<term>"
+    + "|".join(sorted(map(re.escape, _LOCATOR_TERMS), key=len, reverse=True))
     + rf")\.?\s*(?P<value>{_VALUE}(?:\s*(?:,|&|and)\s*{_VALUE})*)",
     re.IGNORECASE,
-)  # fmt: skip
+)
 _NUMBER_LOCATOR_RE = re.compile(rf"\s*(?P<value>\d[\w.:]*(?:\s*[\-–—,]\s*{_PART})*)(?=\s*(?:,|$))")
 
 
@@ -95,8 +96,15 @@ def find_markers(text: str, path: str, masked: list[tuple[int, int]]) -> list[Ma
         if after and text[end + after.end() : end + after.end() + 1] not in ("(", "["):
             label, locator, suffix = _split_locator(after.group(1).strip(), leading_comma=False)
             end += after.end()
-        item = CiteItem(key, lines.span(path, m.start(2) - 1), "", locator, label, suffix,
-                        suppress_author=bool(m.group(1)))  # fmt: skip
+        item = CiteItem(
+            key,
+            lines.span(path, m.start(2) - 1),
+            "",
+            locator,
+            label,
+            suffix,
+            suppress_author=bool(m.group(1)),
+        )
         markers.append(Marker((item,), at, end, lines.span(path, at), in_text=True))
     markers.sort(key=lambda marker: marker.start)
     return markers
@@ -171,9 +179,16 @@ def _parse_group(text: str, start: int, end: int, path: str, lines: _Lines) -> l
             label, locator, suffix = _split_locator(rest, leading_comma=True)
         at = offset + m.start(2) - 1
         items.append(
-            CiteItem(key, lines.span(path, at), " ".join(prefix.split()), locator, label,
-                     " ".join(suffix.split()), suppress_author=bool(m.group(1)))
-        )  # fmt: skip
+            CiteItem(
+                key,
+                lines.span(path, at),
+                " ".join(prefix.split()),
+                locator,
+                label,
+                " ".join(suffix.split()),
+                suppress_author=bool(m.group(1)),
+            )
+        )
         offset += len(part) + 1
     return items
 

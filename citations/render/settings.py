@@ -115,6 +115,8 @@ class RenderSettings:
             exc.span = config.span_of(option, "style-options")
             owners = [n for n, c in STYLES.items() if option.replace("-", "_") in c.option_names()]
             if owners and exc.message.startswith("unknown option"):
-                exc.hint = (f"it is an option of {' and '.join(owners)} only: "
-                            f"put it under [style-options.{owners[0]}]")  # fmt: skip
+                exc.hint = (
+                    f"it is an option of {' and '.join(owners)} only: "
+                    f"put it under [style-options.{owners[0]}]"
+                )
         return exc

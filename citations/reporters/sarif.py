@@ -54,10 +54,14 @@ def _numbered(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _rules(findings: Sequence[Finding], meta: ReportMeta) -> list[dict[str, Any]]:
     """A reportingDescriptor per catalog code, then one per code a finding has beyond it."""
     rules = [
-        _descriptor(code, getattr(rule, "severity", "warning"), getattr(rule, "summary", code),
-                    fixable=bool(getattr(rule, "fixable", False)))
+        _descriptor(
+            code,
+            getattr(rule, "severity", "warning"),
+            getattr(rule, "summary", code),
+            fixable=bool(getattr(rule, "fixable", False)),
+        )
         for code, rule in meta.rules.items()
-    ]  # fmt: skip
+    ]
     known = set(meta.rules)
     for finding in findings:
         if finding.code not in known:

@@ -11,11 +11,23 @@ from ..registries.model import Update
 from .compare import Comparison, FieldDiff, Verdict, compare, decide, notices
 from .resolve import Resolution, Resolver, identifiers
 
-REGISTRY_NAMES = {"crossref": "Crossref", "datacite": "DataCite", "doi": "doi.org",
-                  "ncbi": "PubMed", "arxiv": "arXiv", "openlibrary": "Open Library"}  # fmt: skip
+REGISTRY_NAMES = {
+    "crossref": "Crossref",
+    "datacite": "DataCite",
+    "doi": "doi.org",
+    "ncbi": "PubMed",
+    "arxiv": "arXiv",
+    "openlibrary": "Open Library",
+}
 _UNVERIFIABLE = {"unavailable", "unindexed", "ambiguous"}
-_ID_NAMES = {"doi": "DOI", "pmid": "PMID", "pmcid": "PMCID", "arxiv": "arXiv id", "isbn": "ISBN",
-             "search": "title"}  # fmt: skip
+_ID_NAMES = {
+    "doi": "DOI",
+    "pmid": "PMID",
+    "pmcid": "PMCID",
+    "arxiv": "arXiv id",
+    "isbn": "ISBN",
+    "search": "title",
+}
 
 
 @dataclass(frozen=True)
@@ -40,9 +52,15 @@ class Result:
 def judge(ref: Reference, resolution: Resolution) -> Result:
     """The verdict on `ref` given where looking for its record ended (pure: no network)."""
     base = Result(
-        ref.key, "unverifiable", ref.span, source=resolution.source, detail=resolution.detail,
-        identifier=identifiers(ref).as_dict(), how=resolution.how, resolution=resolution,
-    )  # fmt: skip
+        ref.key,
+        "unverifiable",
+        ref.span,
+        source=resolution.source,
+        detail=resolution.detail,
+        identifier=identifiers(ref).as_dict(),
+        how=resolution.how,
+        resolution=resolution,
+    )
     record = resolution.record
     if resolution.status in _UNVERIFIABLE or (resolution.status == "found" and record is None):
         return base
@@ -50,19 +68,24 @@ def judge(ref: Reference, resolution: Resolution) -> Result:
         return replace(base, verdict="not-found")
     comparison = compare(ref, record)
     if resolution.bad_doi and not any(d.field == "doi" for d in comparison.diffs):
-        dead = FieldDiff("doi", ref.get("doi"), record.doi, "not registered with any agency",
-                         record.doi or None)  # fmt: skip
+        dead = FieldDiff(
+            "doi", ref.get("doi"), record.doi, "not registered with any agency", record.doi or None
+        )
         comparison = replace(comparison, diffs=(*comparison.diffs, dead))
     own = notices(record)
     # A second registry's notice of a kind already known adds nothing but noise.
     updates = own + tuple(u for u in resolution.updates if u.kind not in {o.kind for o in own})
     verdict = decide(comparison, updates)
     return replace(
-        base, verdict=verdict, fields=comparison.diffs, missing=comparison.missing,
-        registry=record.registry, confidence=comparison.confidence,
+        base,
+        verdict=verdict,
+        fields=comparison.diffs,
+        missing=comparison.missing,
+        registry=record.registry,
+        confidence=comparison.confidence,
         detail=_detail(verdict, comparison, resolution, updates),
         updates=updates if verdict != "different-work" else (),
-    )  # fmt: skip
+    )
 
 
 def _detail(
@@ -77,8 +100,10 @@ def _detail(
     extra = f"; {resolution.detail}" if resolution.detail and resolution.how != "search" else ""
     if verdict == "different-work":
         who = record.authors[0].family or record.authors[0].literal if record.authors else "?"
-        return (f"{registry} has another work under this {_ID_NAMES[resolution.how]}: "
-                f"“{record.title}” ({who}, {record.year or 'no year'}){extra}")  # fmt: skip
+        return (
+            f"{registry} has another work under this {_ID_NAMES[resolution.how]}: "
+            f"“{record.title}” ({who}, {record.year or 'no year'}){extra}"
+        )
     if verdict in ("retracted", "concern", "corrected"):
         return "; ".join(_notice(u) for u in updates) + extra
     if verdict == "mismatch":
@@ -96,8 +121,15 @@ def _notice(update: Update) -> str:
         "other": "updated",
     }
     text = words[update.kind]
-    facts = [f for f in (update.doi and f"notice {update.doi}", update.date,
-                         update.source and f"source: {update.source}") if f]  # fmt: skip
+    facts = [
+        f
+        for f in (
+            update.doi and f"notice {update.doi}",
+            update.date,
+            update.source and f"source: {update.source}",
+        )
+        if f
+    ]
     return f"{text} ({', '.join(facts)})" if facts else text
 
 

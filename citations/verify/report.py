@@ -22,8 +22,13 @@ FORMATS = ("text", "json", "junit", "sarif", "github")
 FAILING: frozenset[Verdict] = frozenset({"not-found", "different-work", "retracted"})
 STRICT_FAILING: frozenset[Verdict] = FAILING | {"mismatch", "corrected", "concern"}
 
-MISMATCH = Rule("verify-mismatch", "warning", "a field differs from the registry's record "
-                "(title, authors, year, journal, volume, issue, pages)", fixable=True)  # fmt: skip
+MISMATCH = Rule(
+    "verify-mismatch",
+    "warning",
+    "a field differs from the registry's record "
+    "(title, authors, year, journal, volume, issue, pages)",
+    fixable=True,
+)
 DIFFERENT_WORK = Rule(
     "verify-different-work", "error", "the entry's DOI, PMID or arXiv id belongs to another work"
 )
@@ -43,12 +48,22 @@ RETRACTED = Rule("verify-retracted", "error", "the work has been retracted or wi
 CORRECTED = Rule("verify-corrected", "warning", "the work has a correction (erratum)")
 CONCERN = Rule("verify-concern", "warning", "the work has an expression of concern")
 RULES: tuple[Rule, ...] = (
-    MISMATCH, DIFFERENT_WORK, NOT_FOUND, UNVERIFIABLE, RETRACTED, CORRECTED, CONCERN,
-)  # fmt: skip
+    MISMATCH,
+    DIFFERENT_WORK,
+    NOT_FOUND,
+    UNVERIFIABLE,
+    RETRACTED,
+    CORRECTED,
+    CONCERN,
+)
 _VERDICT_RULES: dict[str, Rule] = {
-    "different-work": DIFFERENT_WORK, "not-found": NOT_FOUND, "unverifiable": UNVERIFIABLE,
-    "retracted": RETRACTED, "corrected": CORRECTED, "concern": CONCERN,
-}  # fmt: skip
+    "different-work": DIFFERENT_WORK,
+    "not-found": NOT_FOUND,
+    "unverifiable": UNVERIFIABLE,
+    "retracted": RETRACTED,
+    "corrected": CORRECTED,
+    "concern": CONCERN,
+}
 
 
 def failed(results: Sequence[Result], *, strict: bool = False) -> bool:
@@ -72,9 +87,15 @@ def verify_findings(results: Sequence[Result], snapshot: Snapshot) -> list[Findi
             message = f"'{result.key}': {result.detail}" if result.detail else f"'{result.key}'"
             extra = _NOT_FOUND_HINT if result.verdict == "not-found" else ""
             findings.append(
-                Finding(rule.code, rule.severity, message, span,
-                        hint="; ".join(h for h in (hint, extra) if h), key=result.key)
-            )  # fmt: skip
+                Finding(
+                    rule.code,
+                    rule.severity,
+                    message,
+                    span,
+                    hint="; ".join(h for h in (hint, extra) if h),
+                    key=result.key,
+                )
+            )
         if result.verdict in ("different-work", "not-found", "unverifiable"):
             continue
         registry = REGISTRY_NAMES.get(result.registry or "", result.registry or "the registry")
@@ -87,13 +108,16 @@ def verify_findings(results: Sequence[Result], snapshot: Snapshot) -> list[Findi
             fix_hint = f"`citations verify --fix --fields {diff.field}` takes {registry}'s value"
             findings.append(
                 Finding(
-                    MISMATCH.code, MISMATCH.severity,
+                    MISMATCH.code,
+                    MISMATCH.severity,
                     f"'{result.key}': {diff.field} is “{diff.ours}”, {registry} has "
-                    f"“{diff.theirs}”{note}", where,
+                    f"“{diff.theirs}”{note}",
+                    where,
                     hint="; ".join(h for h in (hint, fix_hint if fix else "") if h),
-                    key=result.key, fix=fix,
+                    key=result.key,
+                    fix=fix,
                 )
-            )  # fmt: skip
+            )
     return findings
 
 

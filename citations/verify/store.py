@@ -22,10 +22,26 @@ TTL = 30 * 86400.0  # fresh for as long as registry answers; readers that only f
 # any of them (or the entry type, which decides whether "nobody indexes it" means fabricated)
 # gives the entry a new fingerprint, and the verdict stored for the old one no longer applies.
 IDENTIFYING = (
-    "doi", "pmid", "pmcid", "eprint", "eprinttype", "archiveprefix", "arxiv", "title", "author",
-    "year", "date", "journal", "journaltitle", "booktitle", "volume", "number", "issue", "pages",
+    "doi",
+    "pmid",
+    "pmcid",
+    "eprint",
+    "eprinttype",
+    "archiveprefix",
+    "arxiv",
+    "title",
+    "author",
+    "year",
+    "date",
+    "journal",
+    "journaltitle",
+    "booktitle",
+    "volume",
+    "number",
+    "issue",
+    "pages",
     "isbn",
-)  # fmt: skip
+)
 # "unverifiable" says nothing about the work (a registry down, an offline run missing an answer,
 # a book nobody indexes): storing it would replace a real verdict with a worse-informed one.
 UNSTORED = frozenset({"unverifiable"})
@@ -81,8 +97,13 @@ def store_verdicts(
         url = verdict_url(ref)
         if offline and cache.get_result(KIND, url, allow_stale=True) is not None:
             continue
-        extra = {"kind": KIND, "url": url, "outcome": result.verdict, "checked_at": at,
-                 "offline": offline}  # fmt: skip
+        extra = {
+            "kind": KIND,
+            "url": url,
+            "outcome": result.verdict,
+            "checked_at": at,
+            "offline": offline,
+        }
         payloads.append({**result_to_dict(result), **extra})
     cache.put_results(payloads, TTL, at)  # one transaction for the run
     return len(payloads)

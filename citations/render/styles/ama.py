@@ -27,8 +27,18 @@ from .casing import is_english, title_case
 
 _THESIS = {"phdthesis": "Dissertation", "mastersthesis": "Master's thesis"}
 _WEB = {"online", "electronic", "www", "webpage"}
-_BOOKS = {"book", "mvbook", "collection", "mvcollection", "proceedings", "mvproceedings",
-          "reference", "mvreference", "booklet", "manual"}  # fmt: skip
+_BOOKS = {
+    "book",
+    "mvbook",
+    "collection",
+    "mvcollection",
+    "proceedings",
+    "mvproceedings",
+    "reference",
+    "mvreference",
+    "booklet",
+    "manual",
+}
 _PARTS = {"inbook", "incollection", "bookinbook", "suppbook", "inreference", "suppcollection"}
 _REPORTS = {"report", "techreport"}
 _PAPERS = {"inproceedings", "conference"}
@@ -249,9 +259,14 @@ class AmaStyle(Style):
         return out
 
     templates = template_table(
-        ({"article"}, _article), (_WEB, _web), (_PARTS | _PAPERS, _part), (_BOOKS, _book),
-        (_REPORTS, _report), ({*_THESIS, "thesis"}, _thesis), default=_misc,
-    )  # fmt: skip
+        ({"article"}, _article),
+        (_WEB, _web),
+        (_PARTS | _PAPERS, _part),
+        (_BOOKS, _book),
+        (_REPORTS, _report),
+        ({*_THESIS, "thesis"}, _thesis),
+        default=_misc,
+    )
 
 
 def _date(date: Date | None) -> str:

@@ -15,11 +15,50 @@ from __future__ import annotations
 import re
 
 # Articles, coordinating conjunctions, prepositions of three letters or fewer, infinitive `to`.
-MINOR = frozenset({"a", "an", "the", "and", "or", "for", "nor", "but", "yet", "so", "as",
-                   "at", "by", "in", "of", "off", "on", "out", "per", "to", "up", "via", "vs",
-                   "v"})  # fmt: skip
-ENGLISH = frozenset({"", "english", "american", "british", "canadian", "australian",
-                     "newzealand", "usenglish", "ukenglish", "en", "en-us", "en-gb"})  # fmt: skip
+MINOR = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "for",
+        "nor",
+        "but",
+        "yet",
+        "so",
+        "as",
+        "at",
+        "by",
+        "in",
+        "of",
+        "off",
+        "on",
+        "out",
+        "per",
+        "to",
+        "up",
+        "via",
+        "vs",
+        "v",
+    }
+)
+ENGLISH = frozenset(
+    {
+        "",
+        "english",
+        "american",
+        "british",
+        "canadian",
+        "australian",
+        "newzealand",
+        "usenglish",
+        "ukenglish",
+        "en",
+        "en-us",
+        "en-gb",
+    }
+)
 _TOKEN = re.compile(r"\S+")
 _LEAD = re.compile(r"^[\"'“‘(\[¿¡]*")
 _SUBTITLE_END = (":", "?", "!", ".")

@@ -25,8 +25,16 @@ from .base import (
 )
 
 _WEB = {"online", "electronic", "www", "webpage"}
-_PARTS = {"inbook", "incollection", "bookinbook", "suppbook", "inreference", "suppcollection",
-          "inproceedings", "conference"}  # fmt: skip
+_PARTS = {
+    "inbook",
+    "incollection",
+    "bookinbook",
+    "suppbook",
+    "inreference",
+    "suppcollection",
+    "inproceedings",
+    "conference",
+}
 _THESIS = {"phdthesis": "dissertation", "mastersthesis": "master's thesis"}
 _PAPERS = {"inproceedings", "conference"}
 
@@ -62,8 +70,13 @@ class VancouverStyle(Style):
         pages = self._pages(ref.get("pages") or ref.get("eid"))
         if pages:
             text += f":{pages}" if text else pages
-        return [self._authors(ref), block(ref.get("title")), block(journal), block(text),
-                *self._links(ref, with_doi=False)]  # fmt: skip
+        return [
+            self._authors(ref),
+            block(ref.get("title")),
+            block(journal),
+            block(text),
+            *self._links(ref, with_doi=False),
+        ]
 
     def _web(self, ref: Reference) -> list[Block | None]:
         site = ref.get("organization") or ref.get("publisher") or ref.get("howpublished")
@@ -120,8 +133,12 @@ class VancouverStyle(Style):
         paper = ref.type in _PAPERS
         if paper and not container and ref.get("eventtitle"):
             where = "; ".join(p for p in (ref.get("eventtitle"), *_meeting(ref, True)) if p)
-            return [self._authors(ref), block(ref.get("title")),
-                    block(f"Presented at: {where}"), *self._links(ref)]  # fmt: skip
+            return [
+                self._authors(ref),
+                block(ref.get("title")),
+                block(f"Presented at: {where}"),
+                *self._links(ref),
+            ]
         online = self._url_shown(ref)
         if container and online:
             container = f"{container} [Internet]"
