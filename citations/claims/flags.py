@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from ..checks.base import Rule, Snapshot
 from ..findings import Finding
+from ..identifiers import bare_doi
 from ..library import Library
-from ..links.collect import normalise_doi
 from ..render.article import Article
 from .evidence import EVIDENCE_TYPES, WEAK_TYPES, Evidence, classify
 from .index import Claim, ClaimIndex, find_claims
@@ -156,7 +156,7 @@ def _broken_links(
     broken: dict[str, str] = {}
     for key in evidence:
         ref = library[key]
-        for kind, value in (("doi", normalise_doi(ref.raw.get("doi", ""))),
+        for kind, value in (("doi", bare_doi(ref.raw.get("doi", ""))),
                             ("url", ref.raw.get("url", "").strip())):  # fmt: skip
             if not value:
                 continue

@@ -13,6 +13,7 @@ from concurrent.futures import wait as futures_wait
 from typing import Any, Protocol
 from urllib.parse import quote, urljoin, urlsplit
 
+from ..identifiers import valid_doi
 from ..net.cache import TTL
 from ..net.connections import is_public
 from ..net.errors import describe_error
@@ -37,7 +38,6 @@ OTHER_SCHEMES = frozenset(
     {"ftp", "ftps", "sftp", "file", "mailto", "tel", "data", "javascript", "news", "nntp",
      "gopher", "irc", "ssh", "git", "svn", "urn", "s3", "magnet"}
 )  # fmt: skip
-DOI = re.compile(r"^10\.\d+(?:\.\d+)*/\S+$")
 OK = frozenset({"ok", "ok-with-warning"})
 FAILING = frozenset({"broken", "blocked", "transient", "tls-error"})
 HISTORY_RUNS = 10
@@ -383,7 +383,7 @@ def _check_url(client: Client, url: str, settings: LinkSettings) -> Result:
 
 def _check_doi(client: Client, doi: str, settings: LinkSettings) -> Result:
     """Whether the DOI is registered, from the handle API: the publisher's page is never fetched."""
-    if not DOI.match(doi):
+    if not valid_doi(doi):
         return Result(url=doi, kind="doi", outcome="broken", detail="invalid DOI", attempts=0)
     api = f"{settings.doi_base.rstrip('/')}/api/handles/{quote(doi, safe='/')}"
     exchange = client.request("GET", api, headers={"Accept": "application/json"})
