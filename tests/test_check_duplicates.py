@@ -8,15 +8,9 @@ import pytest
 
 from citations.checks import duplicates
 from citations.checks.base import Snapshot
-from citations.checks.duplicates import (
-    CHECK,
-    differ_in_substance,
-    normalise_arxiv,
-    normalise_doi,
-    normalise_title,
-    run,
-)
+from citations.checks.duplicates import CHECK, differ_in_substance, normalise_title, run
 from citations.findings import Finding
+from citations.identifiers import normalise_arxiv, normalise_doi
 from citations.library import load_library
 
 from conftest import FIXTURES, ROOT
