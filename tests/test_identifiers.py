@@ -1,9 +1,15 @@
-"""Identifiers read, checked and compared: DOI, arXiv id, PMID, PMCID, ISBN, ISSN and URL."""
+"""Identifiers read, checked and compared; and every command reading one spelling the same way."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
+from citations.add.identify import Identifier, identify
+from citations.checks import duplicates
+from citations.checks.base import Snapshot
 from citations.identifiers import (
     bare_doi,
     find_arxiv,
@@ -24,6 +30,14 @@ from citations.identifiers import (
     valid_arxiv,
     valid_doi,
 )
+from citations.library import load_library
+from citations.links.collect import collect_targets
+from citations.net.cache import Cache
+from citations.registries.client import Registries
+from citations.registries.model import Lookup
+from citations.verify.resolve import identifiers
+
+from fakeregistry import FakeRegistry
 
 PLOS = "10.1371/journal.pone.0150367"
 SICI = "10.1002/(SICI)1097-4636(199911)47:2<155::AID-JBM4>3.0.CO;2-T"
@@ -334,3 +348,107 @@ def test_url_problem(url: str, valid: bool, scheme: str) -> None:
 )
 def test_normalise_url(url: str, expected: str) -> None:
     assert normalise_url(url) == expected
+
+
+# --- one spelling, one answer, whichever command reads it -------------------------------------
+
+# The same DOI, arXiv id and PMID as people write them; every command must read each as one.
+DOI_SPELLINGS = (
+    PLOS,
+    f"https://doi.org/{PLOS}",
+    f"http://dx.doi.org/{PLOS}",
+    f"https://www.doi.org/{PLOS}",
+    f"doi:{PLOS}",
+    f"DOI: {PLOS.upper()}",
+    "https://doi.org/10.1371%2Fjournal.pone.0150367",
+)
+ARXIV_SPELLINGS = (
+    "1706.03762",
+    "1706.03762v5",
+    "arXiv:1706.03762v5",
+    "https://arxiv.org/abs/1706.03762v5",
+    "https://arxiv.org/pdf/1706.03762v1.pdf",
+)
+PMID_SPELLINGS = ("26959661", "PMID: 26959661", "pmid:26959661", "PMID 26959661")
+
+
+def _ask_doi(registries: Registries, spelling: str) -> Lookup:
+    return registries.crossref_work(spelling)
+
+
+def _ask_arxiv(registries: Registries, spelling: str) -> Lookup:
+    return registries.arxiv(spelling)
+
+
+def _ask_pmid(registries: Registries, spelling: str) -> Lookup:
+    return registries.pubmed([spelling])[spelling]
+
+
+Ask = Callable[[Registries, str], Lookup]
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "spellings", "normalise", "ask", "expected"),
+    [
+        pytest.param("doi", "doi = {%s}", DOI_SPELLINGS, normalise_doi, _ask_doi, PLOS, id="doi"),
+        pytest.param(
+            "arxiv", "eprinttype = {arxiv}, eprint = {%s}", ARXIV_SPELLINGS, normalise_arxiv,
+            _ask_arxiv, "1706.03762", id="arxiv",
+        ),
+        pytest.param(
+            "pmid", "pmid = {%s}", PMID_SPELLINGS, normalise_pmid, _ask_pmid, "26959661",
+            id="pmid",
+        ),
+    ],
+)  # fmt: skip
+def test_every_command_reads_every_spelling_as_one_identifier(
+    tmp_path: Path,
+    fake: FakeRegistry,
+    kind: str,
+    fields: str,
+    spellings: tuple[str, ...],
+    normalise: Callable[[str], str],
+    ask: Ask,
+    expected: str,
+) -> None:
+    """check (duplicates), links (collect), verify (identifiers), add (identify) and the
+    registries client, fed the same spellings, all arrive at one normalised identifier."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "".join(
+            f"@misc{{e{i}, author = {{Author{chr(65 + i)}, A.}}, title = {{Work {chr(65 + i)}}},"
+            f" year = {{2017}}, {fields % spelling}}}\n"
+            for i, spelling in enumerate(spellings)
+        ),
+        "utf-8",
+    )
+    library = load_library([bib])
+    refs = list(library)
+    assert [ref.raw[kind if kind != "arxiv" else "eprint"] for ref in refs] == list(spellings)
+
+    # check: each later entry is reported as a duplicate of the first, by this identifier
+    found = list(duplicates.run(Snapshot(library)))
+    assert sorted((f.key, f.code) for f in found) == [
+        (r.key, f"duplicate-{kind}") for r in refs[1:]
+    ]
+    assert {f.related for f in found} == {(refs[0].span,)}
+
+    answers: dict[str, set[str]] = {}
+    answers["verify"] = {normalise(getattr(identifiers(ref), kind)) for ref in refs}
+    added = [identify(spelling) for spelling in spellings]
+    assert all(isinstance(i, Identifier) and i.kind == kind for i in added), added
+    answers["add"] = {normalise(i.value) for i in added if isinstance(i, Identifier)}
+    if kind == "doi":  # links checks url and doi fields only
+        targets = [t for t in collect_targets(library) if t.kind == "doi"]
+        assert all(valid_doi(t.url) for t in targets)  # requested bare, shown in its own case
+        answers["links"] = {normalise(t.url) for t in targets}
+    with (
+        Cache.open(tmp_path / "cache.sqlite") as cache,
+        Registries(fake.settings(), cache) as registries,
+    ):
+        records = [ask(registries, spelling).record for spelling in spellings]
+        requests = registries.requests_made()
+    answers["registries"] = {normalise(getattr(r, kind)) if r else "" for r in records}
+    assert answers == {path: {expected} for path in answers}
+    if kind != "arxiv":  # arXiv versions are different documents, each asked for
+        assert requests == 1  # the others were answered from the cache, under one key
