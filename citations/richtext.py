@@ -6,7 +6,8 @@ import html
 import re
 from dataclasses import dataclass
 from typing import Union
-from urllib.parse import urlsplit
+
+from .identifiers import is_http_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +19,7 @@ class Emph:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A URL shown as itself. Backends make it a link only when `is_web_url` allows."""
+    """A URL shown as itself. Backends make it a link only when `is_http_url` allows."""
 
     url: str
     text: str = ""
@@ -26,15 +27,6 @@ class Link:
 
 Part = Union[str, Emph, Link]  # noqa: UP007 - a runtime alias; `|` needs 3.10 types
 Rich = tuple[Part, ...]
-
-
-def is_web_url(url: str) -> bool:
-    """Only http(s) URLs with a host become links: never javascript:, data:, file: ..."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def plain(rich: Rich) -> str:
@@ -60,7 +52,7 @@ def to_html(rich: Rich) -> str:
             out.append(f"<i>{to_html(part.parts)}</i>")
         else:
             text = html.escape(part.text or part.url, quote=False)
-            if is_web_url(part.url):
+            if is_http_url(part.url):
                 out.append(f'<a href="{html.escape(part.url.strip(), quote=True)}">{text}</a>')
             else:
                 out.append(text)
@@ -81,9 +73,9 @@ def to_markdown(rich: Rich) -> str:
             out.append(escape_markdown(part))
         elif isinstance(part, Emph):
             out.append(f"*{to_markdown(part.parts)}*")
-        elif is_web_url(part.url) and not part.text:
+        elif is_http_url(part.url) and not part.text:
             out.append(f"<{part.url.strip().replace('>', '%3E').replace(' ', '%20')}>")
-        elif is_web_url(part.url):
+        elif is_http_url(part.url):
             target = part.url.strip().replace(")", "%29").replace(" ", "%20")
             out.append(f"[{escape_markdown(part.text)}]({target})")
         else:

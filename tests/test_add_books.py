@@ -8,9 +8,10 @@ import pytest
 
 from citations.commands.add import AddOutcome, run_add_command
 from citations.config import load_config
+from citations.identifiers import normalise_isbn as isbn13
 from citations.library import load_library
 from citations.registries.client import Registries
-from citations.registries.openlibrary import isbn13, parse_books
+from citations.registries.openlibrary import parse_books
 from citations.render.styles import get_style
 from citations.richtext import plain
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from citations.add.entry import names, page_entry, pages, record_entry, title_text
-from citations.add.identify import BadIdentifier, Identifier, identify, normalise_doi
+from citations.add.identify import BadIdentifier, Identifier, identify
 from citations.add.keys import (
     DEFAULT_KEY_PATTERN,
     KeyParts,
@@ -18,6 +18,7 @@ from citations.add.keys import (
     title_words,
 )
 from citations.add.webpage import WebPage, person, read_page
+from citations.identifiers import normalise_doi
 from citations.library import load_library
 from citations.registries.model import Person, Record
 

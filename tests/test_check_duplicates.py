@@ -7,15 +7,9 @@ from pathlib import Path
 import pytest
 
 from citations.checks import duplicates
-from citations.checks.duplicates import (
-    CHECK,
-    differ_in_substance,
-    normalise_arxiv,
-    normalise_doi,
-    normalise_title,
-    run,
-)
+from citations.checks.duplicates import CHECK, differ_in_substance, normalise_title, run
 from citations.findings import Finding
+from citations.identifiers import normalise_arxiv, normalise_doi
 from citations.library import load_library
 from citations.snapshot import Snapshot
 

@@ -13,8 +13,9 @@ PACKAGE = ROOT / "citations"
 
 # Bottom to top. A module may import its own package, and anything in a lower layer.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("model", "folding", "wording", "files", "richtext", "version"),  # values and helpers
-    ("errors", "findings", "identifiers"),  # the shared vocabulary
+    # values and helpers, standard library only
+    ("model", "folding", "wording", "files", "identifiers", "richtext", "version"),
+    ("errors", "findings"),  # the shared vocabulary
     ("config", "library", "net", "reporters"),  # settings, the .bib files, HTTP, output formats
     ("render", "registries"),  # the render pipeline; the registries' clients
     ("snapshot",),  # what checks and reports read

@@ -10,9 +10,16 @@ from typing import TYPE_CHECKING
 
 from ..config import web_map
 from ..folding import fold
+from ..identifiers import (
+    find_doi,
+    normalise_doi,
+    normalise_pmid,
+    parse_arxiv,
+    split_arxiv_version,
+)
 from ..registries.model import Lookup, Record
 from .citation import choose, fit, vancouver_fields
-from .identify import Identifier, Kind, clean_doi, identify, normalise_doi
+from .identify import Identifier, Kind, identify
 from .reflist import accessed_date
 from .webpage import WebPage, fetch_page
 
@@ -22,7 +29,6 @@ if TYPE_CHECKING:
     from ..registries.client import Registries
     from ..registries.settings import RegistrySettings
 
-_DOI_IN_TEXT = re.compile(r"(?i)(?:doi:\s*|doi\.org/)(10\.\d{4,9}/\S+)")
 _PMID_IN_TEXT = re.compile(r"\bPMID:?\s*(\d{1,8})\b")
 _URL_IN_TEXT = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 Find = Callable[[str, str], str]  # (kind, value) → the key of the library's entry, or ""
@@ -107,7 +113,7 @@ def resolve(given: str, find: Find, lookups: Lookups) -> Resolved:
     if isinstance(record, str):
         return Resolved(failure=record)
     notes = []
-    if record.registry == "arxiv" and record.doi and not record.doi.startswith("10.48550/"):
+    if record.registry == "arxiv" and record.doi and not parse_arxiv(record.doi):
         notes.append(f"arXiv says it was published as doi:{record.doi}; "
                      f"add that DOI for the published version")  # fmt: skip
         record = replace(record, doi="")  # the preprint's entry is the preprint's
@@ -136,12 +142,12 @@ def _citation(ident: Identifier, find: Find, lookups: Lookups) -> Resolved:
     each accepted only if its title, first author and year are in the text; else the web page
     whose URL it prints (with the access date it prints)."""
     text, registries = ident.value, lookups.registries
-    named_ids: tuple[tuple[Kind, re.Pattern[str]], ...] = (
-        ("doi", _DOI_IN_TEXT), ("pmid", _PMID_IN_TEXT)
-    )  # fmt: skip
-    for kind, pattern in named_ids:
-        named = pattern.search(text)
-        value = (clean_doi(named[1]) if kind == "doi" else named[1]) if named else None
+    named_pmid = _PMID_IN_TEXT.search(text)
+    named_ids: tuple[tuple[Kind, str], ...] = (
+        ("doi", find_doi(text, named=True)),
+        ("pmid", normalise_pmid(named_pmid[1]) if named_pmid else ""),
+    )
+    for kind, value in named_ids:
         if value:
             record = _record(Identifier(kind, value, ident.given), registries)
             label = "DOI" if kind == "doi" else "PMID"
@@ -208,9 +214,8 @@ def _record(ident: Identifier, registries: Registries) -> Record | str:
         lookup = registries.arxiv(ident.value)
         if lookup.record is None:
             return _why(lookup, f"arXiv has no {ident.value}")
-        version = re.search(r"v\d+$", ident.value)  # the version cited, if one was
-        arxiv_id = lookup.record.arxiv or re.sub(r"v\d+$", "", ident.value)
-        return replace(lookup.record, arxiv=arxiv_id + (version[0] if version else ""))
+        arxiv_id, version = split_arxiv_version(ident.value)  # the version cited, if one was
+        return replace(lookup.record, arxiv=(lookup.record.arxiv or arxiv_id) + version)
     pmid = ident.value
     if ident.kind == "pmcid":
         pmid = registries.pmc_to_pmid(ident.value)

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from ..identifiers import bare_doi
 from ..net.http import Client
 from ..registries.model import Person
 
@@ -124,9 +125,7 @@ def read_page(html: str, url: str) -> WebPage:
             or _ld_text(ld, "dateModified")
         ),
         reviewed=_iso(_ld_text(ld, "lastReviewed")),
-        doi=re.sub(
-            r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", first("citation_doi"), flags=re.I
-        ),
+        doi=bare_doi(first("citation_doi")),
         journal=first("citation_journal_title"),
         volume=first("citation_volume"),
         issue=first("citation_issue"),

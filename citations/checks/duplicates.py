@@ -11,6 +11,7 @@ from rapidfuzz import fuzz, process
 
 from ..findings import Finding, Rule
 from ..folding import fold, strip_accents
+from ..identifiers import find_arxiv, normalise_arxiv, normalise_doi, normalise_pmid
 from ..model import Reference
 from ..snapshot import Snapshot
 from .authors import first_author
@@ -36,10 +37,6 @@ _PRIORITY = (DOI, PMID, ARXIV, TITLE, PREPRINT)
 SIMILARITY = 92.0  # rapidfuzz ratio (0-100) of normalised titles; typos and punctuation pass
 _BIG_BLOCK = 500  # past this, fuzzy matching in a block is only within a title start
 
-_DOI_PREFIX = re.compile(r"^(?:(?:https?://)?(?:dx\.|www\.)?doi\.org/|doi:)", re.I)
-_ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(?:v\d+)?", re.I)
-_ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+)", re.I)
-_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
 _PREPRINT_VENUE = re.compile(
     r"(?i)\b(?:arxiv|biorxiv|medrxiv|chemrxiv|psyarxiv|ssrn|research\s*square|preprints)\b"
 )
@@ -196,37 +193,22 @@ def _identifiers(ref: Reference) -> Ids:
     where = "pmid"
     if not pmid and kind == "pubmed":
         pmid, where = eprint, "eprint"
+    pmid = normalise_pmid(pmid)
     if pmid:
-        pmid = pmid.lower().removeprefix("pmid:").strip().lstrip("0")
-        if pmid.isdigit():
-            out[PMID.code] = (pmid, where)
+        out[PMID.code] = (pmid, where)
     arxiv = ""
     if eprint and (kind == "arxiv" or eprint[:6].lower() == "arxiv:"):
         arxiv, where = normalise_arxiv(eprint), "eprint"
     if not arxiv and "arxiv" in ref.raw:
         arxiv, where = normalise_arxiv(_own(ref, "arxiv")), "arxiv"
-    if not arxiv and doi.startswith("10.48550/") and (m := _ARXIV_DOI.match(doi)):
-        arxiv, where = normalise_arxiv(m.group(1)), "doi"
-    url = _own(ref, "url")
-    if not arxiv and "arxiv.org" in url and (m := _ARXIV_URL.search(url)):
-        arxiv, where = normalise_arxiv(m.group(1)), "url"
+    if not arxiv and doi:  # arXiv's own DOI, 10.48550/arXiv.2101.00001
+        arxiv, where = normalise_arxiv(doi), "doi"
+    if not arxiv:
+        arxiv, where = normalise_arxiv(find_arxiv(_own(ref, "url"))), "url"
     if arxiv:
         out[ARXIV.code] = (arxiv, where)
     out.preprint = _is_preprint(ref, out)
     return out
-
-
-def normalise_doi(text: str) -> str:
-    """`https://doi.org/10.1/ABC` → `10.1/abc`; '' if it is not a DOI."""
-    doi = _DOI_PREFIX.sub("", "".join(text.split())).lower().replace("\\_", "_")
-    return doi if doi.startswith("10.") and "/" in doi else ""
-
-
-def normalise_arxiv(text: str) -> str:
-    """`arXiv:2101.00001v2` → `2101.00001`; '' if it is not an arXiv id."""
-    text = text.strip().lower().removeprefix("arxiv:").removesuffix(".pdf")
-    m = _ARXIV_ID.fullmatch(text)
-    return m.group(1) if m else ""
 
 
 def _is_preprint(ref: Reference, ids: Ids) -> bool:

@@ -1,12 +1,22 @@
-"""Identifier syntax: DOI, ISBN and ISSN checksums, PMID, PMCID, arXiv ids and URLs (no network)."""
+"""The identifiers check: findings for DOI, ISBN, ISSN, PMID, PMCID, arXiv and URL fields."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from urllib.parse import urlsplit
 
 from ..findings import Finding, Rule
+from ..identifiers import (
+    bare_doi,
+    isbn_problem,
+    issn_problem,
+    normalise_pmcid,
+    normalise_pmid,
+    parse_arxiv,
+    url_problem,
+    valid_arxiv,
+    valid_doi,
+)
 from ..model import Reference
 from ..snapshot import Snapshot
 from .base import Check, entry_finding
@@ -24,22 +34,7 @@ URL = Rule("invalid-url", "error", "a URL that cannot be parsed, has no host, or
 URL_SCHEME = Rule("url-not-http", "warning", "a URL whose scheme is not http or https")
 RULES = (DOI, DOI_FORM, ISBN, ISSN, PMID, PMCID, ARXIV, URL, URL_SCHEME)
 
-_DOI = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+")
-_DOI_PREFIX = re.compile(r"(?:https?://)?(?:dx\.|www\.)?doi\.org/|doi:\s*|doi\s+", re.I)
-_ISBN_SEPARATORS = re.compile(r"[-\s]")
-_ISBN_10 = re.compile(r"\d{9}[\dX]")
-_ISBN_13 = re.compile(r"97[89]\d{10}")
-_ISSN = re.compile(r"(\d{4})[- ]?(\d{3}[\dX])")
 _LIST = re.compile(r"\s*[,;]\s*")
-_PMID = re.compile(r"\d{1,8}")
-_PMID_LABEL = re.compile(r"pmid:?\s*(\d{1,8})", re.I)
-_PMCID = re.compile(r"PMC\d{1,9}")
-# New style (2007 on): YYMM.NNNN until 1412, YYMM.NNNNN from 1501; old: archive[.SC]/YYMMNNN.
-_ARXIV_NEW = re.compile(r"(\d{2})(\d{2})\.(\d{4,5})(?:v\d+)?")
-_ARXIV_OLD = re.compile(r"[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?")
-_HOST = re.compile(
-    r"[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)*\.?|[0-9a-f]*:[0-9a-f:.]*"
-)
 
 
 def run(snapshot: Snapshot) -> Iterator[Finding]:
@@ -55,9 +50,8 @@ def run(snapshot: Snapshot) -> Iterator[Finding]:
 
 
 def _doi(snapshot: Snapshot, ref: Reference, name: str, value: str) -> Iterator[Finding]:
-    prefix = _DOI_PREFIX.match(value)
-    bare = value[prefix.end() :].strip() if prefix else value
-    if not _DOI.fullmatch(bare):
+    bare = bare_doi(value)
+    if not valid_doi(bare):
         yield entry_finding(
             snapshot, DOI, ref, f"'{value}' is not a DOI", field=name,
             hint="a DOI looks like 10.1371/journal.pone.0150367, with no spaces",
@@ -78,18 +72,6 @@ def _isbn(snapshot: Snapshot, ref: Reference, name: str, value: str) -> Iterator
             return
 
 
-def isbn_problem(text: str) -> str:
-    """Why `text` is not an ISBN-10 or ISBN-13, or ""."""
-    digits = _ISBN_SEPARATORS.sub("", text).upper()
-    if _ISBN_10.fullmatch(digits):
-        total = sum((10 - i) * (10 if c == "X" else int(c)) for i, c in enumerate(digits))
-        return "" if total % 11 == 0 else "has a wrong check digit"
-    if _ISBN_13.fullmatch(digits):
-        total = sum((3 if i % 2 else 1) * int(c) for i, c in enumerate(digits))
-        return "" if total % 10 == 0 else "has a wrong check digit"
-    return "is not 10 or 13 digits (978/979...)"
-
-
 def _issn(snapshot: Snapshot, ref: Reference, name: str, value: str) -> Iterator[Finding]:
     for item in _LIST.split(value):
         problem = issn_problem(item)
@@ -99,33 +81,21 @@ def _issn(snapshot: Snapshot, ref: Reference, name: str, value: str) -> Iterator
             return
 
 
-def issn_problem(text: str) -> str:
-    """Why `text` is not an ISSN, or ""."""
-    m = _ISSN.fullmatch(text.upper())
-    if m is None:
-        return "is not of the form NNNN-NNNC"
-    digits = m[1] + m[2]
-    total = sum((8 - i) * int(c) for i, c in enumerate(digits[:7]))
-    check = (11 - total % 11) % 11
-    return "" if digits[7] == ("X" if check == 10 else str(check)) else "has a wrong check digit"
-
-
 def _pmid(snapshot: Snapshot, ref: Reference, name: str, value: str) -> Iterator[Finding]:
-    if _PMID.fullmatch(value):
+    pmid = normalise_pmid(value)
+    if pmid and value.isdigit():
         return
-    label = _PMID_LABEL.fullmatch(value)
-    hint = f"write only the number: {label[1]}" if label else "a PMID is 1 to 8 digits"
+    hint = f"write only the number: {pmid}" if pmid else "a PMID is 1 to 8 digits"
     yield entry_finding(snapshot, PMID, ref, f"'{value}' is not a PMID", field=name, hint=hint)
 
 
 def _pmcid(snapshot: Snapshot, ref: Reference, name: str, value: str) -> Iterator[Finding]:
-    if _PMCID.fullmatch(value):
+    pmcid = normalise_pmcid(value)
+    if pmcid == value:
         return
     hint = "a PMCID is PMC followed by digits, e.g. PMC4784927"
-    if value.isdigit():
-        hint = f"add the prefix: PMC{value}"
-    elif value.upper().startswith("PMC") and value[3:].isdigit():
-        hint = f"write PMC in capitals: PMC{value[3:]}"
+    if pmcid:
+        hint = f"add the prefix: {pmcid}" if value.isdigit() else f"write PMC in capitals: {pmcid}"
     yield entry_finding(snapshot, PMCID, ref, f"'{value}' is not a PMCID", field=name, hint=hint)
 
 
@@ -134,23 +104,14 @@ def _arxiv(snapshot: Snapshot, ref: Reference, name: str, value: str) -> Iterato
         kind = ref.raw.get("eprinttype") or ref.raw.get("archiveprefix") or ""
         if kind.strip().lower() != "arxiv":
             return
-    if arxiv_valid(value):
+    if valid_arxiv(value):
         return
+    bare = parse_arxiv(value)
     hint = "new style 2101.00001 (v2), old style hep-th/9901001"
-    if value.lower().startswith("arxiv:"):
-        hint = f"write only the id: {value[6:].strip()}"
+    if bare and bare != value:
+        hint = f"write only the id: {bare}"
     yield entry_finding(snapshot, ARXIV, ref, f"'{value}' is not an arXiv id", field=name,
                         hint=hint)  # fmt: skip
-
-
-def arxiv_valid(text: str) -> bool:
-    m = _ARXIV_NEW.fullmatch(text)
-    if m is not None:
-        year, month, number = int(m[1]), int(m[2]), m[3]
-        if not 1 <= month <= 12 or (year, month) < (7, 4):
-            return False
-        return len(number) == (4 if year < 15 else 5)
-    return _ARXIV_OLD.fullmatch(text) is not None
 
 
 def _url(snapshot: Snapshot, ref: Reference, name: str, value: str) -> Iterator[Finding]:
@@ -165,32 +126,6 @@ def _url(snapshot: Snapshot, ref: Reference, name: str, value: str) -> Iterator[
             snapshot, URL_SCHEME, ref, f"URL '{value}' is not an http(s) address", field=name,
             hint="readers' browsers open http and https links; is there a web address?",
         )  # fmt: skip
-
-
-def url_problem(text: str) -> tuple[str, str]:
-    """(why `text` is not a URL or "", its lower-case scheme)."""
-    if any(c.isspace() for c in text):
-        return "it contains spaces (write them as %20)", ""
-    if "\\" in text:
-        return "it contains a backslash (the field is verbatim: write _ and %, not \\_ and \\%)", ""
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return "it cannot be parsed (an unclosed [ in the host?)", ""
-    try:
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-    except ValueError:
-        return "its port is not a number", ""
-    scheme = parts.scheme.lower()
-    if not scheme or "." in scheme:  # `example.org:8080/x` reads as scheme "example.org"
-        return "it has no scheme (start it with https://)", ""
-    if scheme in ("http", "https", "ftp", "ftps"):
-        host = parts.hostname or ""
-        if not host:
-            return "it has no host", scheme
-        if not _HOST.fullmatch(host):
-            return f"'{host}' is not a host name", scheme
-    return "", scheme
 
 
 Checker = Callable[[Snapshot, Reference, str, str], Iterator[Finding]]

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ..findings import Finding, Rule
+from ..identifiers import bare_doi
 from ..library import Library
-from ..links.collect import normalise_doi
 from ..render.article import Article
 from ..snapshot import Snapshot
 from .evidence import EVIDENCE_TYPES, WEAK_TYPES, Evidence, classify
@@ -156,7 +156,7 @@ def _broken_links(
     broken: dict[str, str] = {}
     for key in evidence:
         ref = library[key]
-        for kind, value in (("doi", normalise_doi(ref.raw.get("doi", ""))),
+        for kind, value in (("doi", bare_doi(ref.raw.get("doi", ""))),
                             ("url", ref.raw.get("url", "").strip())):  # fmt: skip
             if not value:
                 continue

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..add.entry import Entry, entry_type, page_entry, record_entry
-from ..add.identify import normalise_doi
 from ..add.keys import (
     DEFAULT_KEY_PATTERN,
     make_key,
@@ -30,9 +29,16 @@ from ..add.webpage import WebPage
 from ..config import Config
 from ..errors import CitationsError, ConfigError
 from ..files import shown
+from ..identifiers import (
+    normalise_arxiv,
+    normalise_doi,
+    normalise_isbn,
+    normalise_pmcid,
+    normalise_pmid,
+    normalise_url,
+)
 from ..library import Library, find_bib_files, load_library
 from ..registries.model import Record
-from ..registries.openlibrary import isbn13
 
 if TYPE_CHECKING:
     from ..registries.client import Registries
@@ -256,20 +262,21 @@ def _index(library: Library) -> _Known:
 
 
 def _norm(kind: str, value: str) -> str:
-    """Identifiers as compared: DOIs without case, PMCIDs without PMC, arXiv ids without
-    their version, URLs without scheme, www. or a final slash."""
-    value = value.strip()
-    if kind == "doi":
-        return normalise_doi(value)
-    if kind == "pmcid":
-        return value.upper().removeprefix("PMC")
-    if kind == "arxiv":
-        return re.sub(r"v\d+$", "", value.lower().removeprefix("arxiv:"))
-    if kind == "url":
-        return re.sub(r"^https?://(?:www\.)?", "", value.lower()).rstrip("/")
-    if kind == "isbn":
-        return isbn13(value)
-    return value.lstrip("0") if value.isdigit() else value
+    """An identifier as compared (DOIs without case, PMCIDs with PMC, arXiv ids without their
+    version, URLs without scheme, www. or a final slash, ISBNs as ISBN-13); one that cannot be
+    read, as written, so it still matches itself."""
+    normalise = _NORMALISERS.get(kind)
+    return (normalise(value) if normalise else "") or value.strip()
+
+
+_NORMALISERS: dict[str, Callable[[str], str]] = {
+    "doi": normalise_doi,
+    "pmid": normalise_pmid,
+    "pmcid": normalise_pmcid,
+    "arxiv": normalise_arxiv,
+    "url": normalise_url,
+    "isbn": normalise_isbn,
+}
 
 
 def _entry(found: Record | WebPage, settings: AddSettings, known: _Known) -> Entry | str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import socket
 import time
 from urllib.parse import quote, urljoin, urlsplit
 
+from ..identifiers import valid_doi
 from ..net.connections import is_public
 from ..net.errors import describe_error
 from ..net.http import DNS_ERRORS, Client, Exchange, Response, default_retry
@@ -27,7 +27,6 @@ OTHER_SCHEMES = frozenset(
     {"ftp", "ftps", "sftp", "file", "mailto", "tel", "data", "javascript", "news", "nntp",
      "gopher", "irc", "ssh", "git", "svn", "urn", "s3", "magnet"}
 )  # fmt: skip
-DOI = re.compile(r"^10\.\d+(?:\.\d+)*/\S+$")
 OK = frozenset({"ok", "ok-with-warning"})
 
 
@@ -195,7 +194,7 @@ def _check_url(client: Client, url: str, settings: LinkSettings) -> Result:
 
 def _check_doi(client: Client, doi: str, settings: LinkSettings) -> Result:
     """Whether the DOI is registered, from the handle API: the publisher's page is never fetched."""
-    if not DOI.match(doi):
+    if not valid_doi(doi):
         return Result(url=doi, kind="doi", outcome="broken", detail="invalid DOI", attempts=0)
     api = f"{settings.doi_base.rstrip('/')}/api/handles/{quote(doi, safe='/')}"
     exchange = client.request("GET", api, headers={"Accept": "application/json"})

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..errors import CitationsError
+from ..identifiers import bare_doi
 from ..library import Library
 from ..library.parse import parse_bibtex
 from ..model import Reference
@@ -20,12 +21,6 @@ from .model import Kind, Place, Target
 _URL_RE = re.compile(r"\bhttps?://[^\s<>\"'`\\]+", re.IGNORECASE)
 _HREF_RE = re.compile(r"""\b(?:href|src)\s*=\s*(["'])(https?://[^"'\s]+)\1""", re.IGNORECASE)
 _TRAILING = ".,;:!?*_~"
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-
-
-def normalise_doi(doi: str) -> str:
-    """`https://doi.org/10.1/X`, `doi:10.1/X` → `10.1/X` (DOIs compare case-insensitively)."""
-    return _DOI_PREFIX.sub("", doi.strip()).strip()
 
 
 def collect_targets(
@@ -60,7 +55,8 @@ def _entry_links(ref: Reference, snapshot: Snapshot) -> Iterable[tuple[Kind, str
             continue
         span = snapshot.field_span(ref, name)
         place = Place(span.path, span.line, span.column, ref.key)
-        yield ("doi", normalise_doi(value), place) if kind == "doi" else ("url", value, place)
+        # A DOI keeps its case: it is shown, cached and requested as the entry writes it.
+        yield ("doi", bare_doi(value), place) if kind == "doi" else ("url", value, place)
 
 
 def article_links(article: Article) -> Iterable[tuple[str, Place]]:

@@ -6,24 +6,12 @@ import re
 import xml.etree.ElementTree as ET
 from urllib.parse import urlencode
 
+from ..identifiers import split_arxiv_version
 from .crossref import clean
 from .model import Lookup, Person, Record
 
 NS = {"atom": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/atom"}
-NEW_ID = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
-OLD_ID = re.compile(r"^[a-z][a-z-]*(\.[A-Za-z]{2})?/\d{7}(v\d+)?$")
-_PREFIX = re.compile(r"^(?:arxiv:|https?://(?:export\.)?arxiv\.org/(?:abs|pdf)/)", re.IGNORECASE)
-_VERSION = re.compile(r"v\d+$")
 _PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "da", "di", "du", "la", "le"}
-
-
-def normalise(arxiv_id: str) -> str:
-    """The bare id of "arXiv:1706.03762v5" or an abs/pdf URL: "1706.03762v5"."""
-    return _PREFIX.sub("", arxiv_id.strip()).removesuffix(".pdf")
-
-
-def is_arxiv_id(arxiv_id: str) -> bool:
-    return bool(NEW_ID.match(arxiv_id) or OLD_ID.match(arxiv_id))
 
 
 def query_url(base: str, arxiv_id: str) -> str:
@@ -74,7 +62,7 @@ def parse_feed(body: bytes, source_url: str) -> Lookup:
         publisher="arXiv",
         type="posted-content",
         doi=_text(entry, "arxiv:doi"),
-        arxiv=_VERSION.sub("", entry_id.rsplit("/abs/", 1)[-1]),
+        arxiv=split_arxiv_version(entry_id.rsplit("/abs/", 1)[-1])[0],
         url=link,
     )
     return Lookup("found", record, detail=f"journal_ref: {journal_ref}" if journal_ref else "")

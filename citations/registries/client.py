@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from urllib.parse import unquote
 
+from ..identifiers import bare_doi, normalise_doi, normalise_isbn, parse_arxiv, valid_doi
 from ..net.cache import Cache
 from ..net.settings import HttpConfig
 from . import arxiv, crossref, doiorg, openlibrary
@@ -17,14 +16,8 @@ from .transport import OFFLINE, Answer, Transport, polite_user_agent
 
 MAX_REDIRECTS = 5
 MAX_BODY = 8 << 20  # a Crossref work with a long reference list runs to a few hundred KB
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 
 
-def clean_doi(doi: str) -> str:
-    """`https://doi.org/10.1/x%3Cy`, `doi:10.1/x` → `10.1/x...`: the bare DOI."""
-    text = doi.strip()
-    bare = _DOI_PREFIX.sub("", text)
-    return unquote(bare) if bare != text and text.lower().startswith("http") else bare
 
 
 class Registries(PubMedQuestions):
@@ -84,8 +77,8 @@ class Registries(PubMedQuestions):
 
     def crossref_work(self, doi: str) -> Lookup:
         """`/works/{doi}`; 404 is not-found, which means "not a Crossref DOI", nothing more."""
-        doi = clean_doi(doi)
-        if not doi.startswith("10."):
+        doi = bare_doi(doi)
+        if not valid_doi(doi):
             return Lookup("not-found", detail=f"Crossref: {doi!r} is not a DOI")
         base, mailto = self.settings.urls["crossref"], self.settings.mailto
         source = crossref.work_url(base, doi)
@@ -98,7 +91,7 @@ class Registries(PubMedQuestions):
             return crossref.parse_work(answer.body, source)
 
         url = crossref.work_url(base, doi, mailto)
-        key = f"crossref:work:{doi.lower()}"
+        key = f"crossref:work:{normalise_doi(doi)}"
         return self._lookup("crossref", key, url, parse, self._crossref_headers())
 
     def crossref_search(self, bibliographic: str, *, author: str = "", rows: int = 5) -> Lookup:
@@ -121,8 +114,8 @@ class Registries(PubMedQuestions):
 
     def doi_exists(self, doi: str) -> Lookup:
         """The handle API: found (detail: where the DOI points) or not-found; record None."""
-        doi = clean_doi(doi)
-        if not doi.startswith("10."):
+        doi = bare_doi(doi)
+        if not valid_doi(doi):
             return Lookup("not-found", detail=f"doi.org: {doi!r} is not a DOI")
 
         def parse(answer: Answer) -> Lookup:
@@ -132,14 +125,14 @@ class Registries(PubMedQuestions):
 
         url = doiorg.handle_url(self.settings.urls["doi"], doi)
         headers = {"Accept": "application/json"}
-        return self._lookup("doi", f"doi:handle:{doi.lower()}", url, parse, headers)
+        return self._lookup("doi", f"doi:handle:{normalise_doi(doi)}", url, parse, headers)
 
     def doi_agency(self, doi: str) -> str:
         """The registration agency: "Crossref", "DataCite", "mEDRA", ...; "" if none or unknown."""
-        doi = clean_doi(doi)
-        if not doi.startswith("10."):
+        doi = bare_doi(doi)
+        if not valid_doi(doi):
             return ""
-        key = f"doi:ra:{doi.lower()}"
+        key = f"doi:ra:{normalise_doi(doi)}"
         url = doiorg.ra_url(self.settings.urls["doi"], doi)
         answer = self._net.fetch("doi", key, url, {"Accept": "application/json"})
         if isinstance(answer, str) or not answer.ok:
@@ -147,13 +140,13 @@ class Registries(PubMedQuestions):
         agency, definitive = doiorg.parse_ra(answer.body)
         if definitive:
             self._net.keep(key, answer, found=bool(agency))
-            self._agencies[doi.lower()] = agency
+            self._agencies[normalise_doi(doi)] = agency
         return agency
 
     def doi_csl(self, doi: str) -> Lookup:
         """CSL-JSON by content negotiation at {doi}/{doi}: any agency's metadata (DataCite...)."""
-        doi = clean_doi(doi)
-        if not doi.startswith("10."):
+        doi = bare_doi(doi)
+        if not valid_doi(doi):
             return Lookup("not-found", detail=f"doi.org: {doi!r} is not a DOI")
 
         def parse(answer: Answer) -> Lookup:
@@ -163,21 +156,21 @@ class Registries(PubMedQuestions):
                 return Lookup("unavailable", detail="doi.org: the agency offers no CSL-JSON")
             if not answer.ok:
                 return Lookup("unavailable", detail=f"doi.org: {answer.problem()}")
-            known = self._agencies.get(doi.lower(), "")
+            known = self._agencies.get(normalise_doi(doi), "")
             return doiorg.parse_csl(answer.body, answer.url, known)
 
         url = doiorg.csl_url(self.settings.urls["doi"], doi)
         headers = {"Accept": doiorg.CSL_ACCEPT}
-        key = f"doi:csl:{doi.lower()}"
+        key = f"doi:csl:{normalise_doi(doi)}"
         return self._lookup("doi", key, url, parse, headers, follow=MAX_REDIRECTS)
 
     # -- arXiv -----------------------------------------------------------------------------
 
     def arxiv(self, arxiv_id: str) -> Lookup:
         """`query?id_list=`: the preprint (its `arxiv` field without the version)."""
-        arxiv_id = arxiv.normalise(arxiv_id)
-        if not arxiv.is_arxiv_id(arxiv_id):
-            return Lookup("not-found", detail=f"arXiv: {arxiv_id!r} is not an arXiv id")
+        given, arxiv_id = arxiv_id.strip(), parse_arxiv(arxiv_id)
+        if not arxiv_id:
+            return Lookup("not-found", detail=f"arXiv: {given!r} is not an arXiv id")
         url = arxiv.query_url(self.settings.urls["arxiv"], arxiv_id)
 
         def parse(answer: Answer) -> Lookup:
@@ -192,7 +185,9 @@ class Registries(PubMedQuestions):
 
     def book(self, isbn: str) -> Lookup:
         """An ISBN's book from Open Library's Books API (ISBN-10s are asked as ISBN-13s)."""
-        isbn = openlibrary.isbn13(isbn)
+        given, isbn = isbn.strip(), normalise_isbn(isbn)  # ISBN-10s are asked as ISBN-13s
+        if not isbn:
+            return Lookup("not-found", detail=f"Open Library: {given!r} is not an ISBN")
         url = openlibrary.books_url(self.settings.urls["openlibrary"], isbn)
 
         def parse(answer: Answer) -> Lookup:

@@ -8,6 +8,7 @@ import re
 from typing import Any, Literal
 from urllib.parse import quote, urlencode
 
+from ..identifiers import normalise_doi
 from .model import Lookup, Person, Record, RegistryName, Update
 
 # Fields a search asks for: every one is in Crossref's list of valid `select` values, and
@@ -163,7 +164,7 @@ def updates_of(m: dict[str, Any], doi: str) -> tuple[Update, ...]:
             if not isinstance(item, dict):
                 continue
             target = clean(item.get("DOI"))
-            if own and target.lower() != doi.lower():
+            if own and normalise_doi(target) != normalise_doi(doi):
                 continue
             kind = UPDATE_KINDS.get(clean(item.get("type")).lower().replace("-", "_"), "other")
             date = iso_date(date_parts(item.get("updated")))
@@ -173,11 +174,11 @@ def updates_of(m: dict[str, Any], doi: str) -> tuple[Update, ...]:
 
 def notice_of(m: dict[str, Any]) -> str:
     """What the work is a notice of, e.g. "a retraction notice for 10.x/y"; "" for a work."""
-    doi = clean(m.get("DOI")).lower()
+    doi = clean(m.get("DOI"))
     notes = [
         f"a {clean(item.get('type')).replace('_', ' ') or 'update'} notice for {item['DOI']}"
         for item in m.get("update-to") or []
-        if isinstance(item, dict) and str(item.get("DOI", doi)).lower() != doi
+        if isinstance(item, dict) and normalise_doi(str(item.get("DOI", doi))) != normalise_doi(doi)
     ]
     return "; ".join(notes)
 

@@ -8,11 +8,11 @@ in batches too.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..identifiers import normalise_pmcid, normalise_pmid
 from . import crossref, pubmed
 from .model import Lookup
 from .transport import OFFLINE, Answer, Transport
@@ -29,10 +29,7 @@ class PubMedQuestions:
 
     def pubmed(self, pmids: Sequence[str]) -> dict[str, Lookup]:
         """esummary for each PMID (keys as given), asking for at most 200 ids at a time."""
-        wanted: dict[str, list[str]] = {}
-        for raw in pmids:
-            if raw.strip().isdigit():
-                wanted.setdefault(raw.strip(), []).append(raw)
+        wanted = dict.fromkeys(pmid for raw in pmids if (pmid := normalise_pmid(raw)))
         found: dict[str, Lookup] = {}
         todo = []
         for pmid in wanted:
@@ -48,7 +45,7 @@ class PubMedQuestions:
             found.update(self._esummary(todo[start : start + pubmed.BATCH]))
         not_pmid = "PubMed: {!r} is not a PMID"
         return {
-            raw: found.get(raw.strip()) or Lookup("not-found", detail=not_pmid.format(raw))
+            raw: found.get(normalise_pmid(raw)) or Lookup("not-found", detail=not_pmid.format(raw))
             for raw in pmids
         }
 
@@ -85,8 +82,8 @@ class PubMedQuestions:
         esummary for up to 200 ids at a time: NCBI allows few requests a second."""
         digits_of = {}
         for raw in pmcids:
-            digits = re.sub(r"^pmc", "", raw.strip(), flags=re.IGNORECASE)
-            if digits.isdigit():
+            digits = normalise_pmcid(raw).removeprefix("PMC")
+            if digits:
                 digits_of[raw] = digits
         found: dict[str, str] = {}
         todo = []
@@ -121,8 +118,8 @@ class PubMedQuestions:
 
     def pmc_to_pmid(self, pmcid: str) -> str:
         """The PMID of a PMC article, from PMC's esummary; "" when unknown or unanswered."""
-        digits = re.sub(r"^pmc", "", pmcid.strip(), flags=re.IGNORECASE)
-        if not digits.isdigit():
+        digits = normalise_pmcid(pmcid).removeprefix("PMC")
+        if not digits:
             return ""
         key = f"ncbi:pmc:PMC{digits}"
         url = pubmed.esummary_url(self.settings.urls["ncbi"], "pmc", [digits], self._ncbi_params())

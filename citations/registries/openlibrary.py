@@ -12,6 +12,7 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
+from ..identifiers import normalise_isbn
 from ..library.names import parse_names
 from .crossref import clean, load_json
 from .model import Lookup, Person, Record
@@ -26,16 +27,6 @@ _CORPORATE = frozenset({"organization", "organisation", "association", "society"
 def books_url(base: str, isbn: str) -> str:
     query = {"bibkeys": f"ISBN:{isbn}", "format": "json", "jscmd": "data"}
     return f"{base}/api/books?{urlencode(query, safe=':')}"
-
-
-def isbn13(isbn: str) -> str:
-    """An ISBN-10 as its ISBN-13 (978 prefix, new check digit); an ISBN-13 as given."""
-    digits = re.sub(r"[-\s]", "", isbn).upper()
-    if len(digits) != 10:
-        return digits
-    body = "978" + digits[:9]
-    check = (10 - sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(body)) % 10) % 10
-    return body + str(check)
 
 
 def parse_books(body: bytes, isbn: str, source_url: str) -> Lookup:
@@ -69,7 +60,7 @@ def read_book(item: dict[str, Any], isbn: str, source_url: str) -> Record:
         month=month if year else None,
         publisher=next((clean(p.get("name")) for p in _dicts(item.get("publishers"))), ""),
         type="book",
-        isbn=tuple(dict.fromkeys([isbn13(isbn), *isbns])),
+        isbn=tuple(dict.fromkeys([normalise_isbn(isbn) or isbn, *isbns])),
         url=clean(item.get("url")),
     )
 

@@ -11,6 +11,7 @@ from typing import Literal
 from rapidfuzz import fuzz
 
 from ..folding import fold, strip_accents
+from ..identifiers import normalise_doi
 from ..model import Name, Reference
 from ..registries.model import Person, Record, Update
 
@@ -345,7 +346,7 @@ def compare(ref: Reference, record: Record) -> Comparison:
     # An arXiv record's DOI is the published version's, not the preprint's.
     if record.doi and ref.get("doi") and record.registry != "arxiv":
         ours = ref.get("doi")
-        same = _bare_doi(ours) == _bare_doi(record.doi)
+        same = normalise_doi(ours) == normalise_doi(record.doi)
         outcome("doi", None if same else FieldDiff("doi", ours, record.doi, fix=record.doi))
 
     total = sum(WEIGHTS[k] for k in scores)
@@ -354,10 +355,6 @@ def compare(ref: Reference, record: Record) -> Comparison:
         tuple(diffs), tuple(missing), tuple(agreed), similarity, first_author, year_gap,
         round(confidence, 2),
     )  # fmt: skip
-
-
-def _bare_doi(text: str) -> str:
-    return re.sub(r"(?i)^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", text.strip()).casefold()
 
 
 # --- verdicts ------------------------------------------------------------------------------

@@ -7,7 +7,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
-from ..checks.identifiers import isbn_problem
+from ..identifiers import (
+    bare_doi,
+    find_arxiv,
+    normalise_pmcid,
+    normalise_pmid,
+    parse_arxiv,
+    parse_isbn,
+    split_arxiv_version,
+    valid_doi,
+)
 from ..model import Reference
 from ..registries.model import Lookup, Record, Update
 from .compare import TITLE_FAR, TITLE_SAME, same_person, title_similarity
@@ -23,15 +32,6 @@ SEARCHABLE = frozenset({"article", "inproceedings", "conference", "incollection"
 # conference paper nobody has heard of may be fabricated; a book chapter may just be unindexed.
 FABRICABLE = frozenset({"article", "inproceedings", "conference"})
 
-_DOI_PREFIX = re.compile(r"(?i)^(?:https?://(?:dx\.|www\.)?doi\.org/|doi:\s*)")
-_DOI = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+")
-_ARXIV_DOI = re.compile(r"(?i)^10\.48550/arxiv\.(.+)$")
-_ARXIV_ID = re.compile(r"(?i)(?:arxiv:\s*|arxiv\.org/(?:abs|pdf)/)?"
-                       r"(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(?:v\d+)?(?:\.pdf)?")  # fmt: skip
-_ARXIV_IN_TEXT = re.compile(r"(?i)(?:arxiv:\s*|arxiv\.org/(?:abs|pdf)/)(\d{4}\.\d{4,5}|"
-                            r"[a-z][a-z.-]*/\d{7})")  # fmt: skip
-_PMID = re.compile(r"\d{1,8}")
-_PMCID = re.compile(r"(?i)(?:pmc)?(\d{1,9})")
 _SEARCH_WORD = re.compile(r"[^\W_]+")
 SEARCH_LEAD = 1.5  # a search's top hit must score this many times the runner-up's
 
@@ -84,29 +84,24 @@ def identifiers(ref: Reference) -> Identifiers:
     raw = {name: value.strip() for name, value in ref.raw.items()}
     kind = (raw.get("eprinttype") or raw.get("archiveprefix") or "").lower()
     eprint = raw.get("eprint", "")
-    doi = _DOI_PREFIX.sub("", raw.get("doi", ""))
-    doi = doi if _DOI.fullmatch(doi) else ""
+    doi = bare_doi(raw.get("doi", ""))
+    doi = doi if valid_doi(doi) else ""
     pmid = raw.get("pmid", "") or (eprint if kind in ("pubmed", "pmid") else "")
     pmcid = raw.get("pmcid", "") or (eprint if kind in ("pmc", "pmcid") else "")
-    pmc = _PMCID.fullmatch(pmcid)
     arxiv = raw.get("arxiv", "") or (eprint if kind == "arxiv" else "")
-    found = _ARXIV_ID.fullmatch(arxiv)
-    arxiv_id = found.group(1) if found else ""
-    if not arxiv_id and (m := _ARXIV_DOI.match(doi)):
-        arxiv_id = m.group(1)
+    # Without its version: the registry answers with the latest, and that is the work.
+    arxiv_id = split_arxiv_version(parse_arxiv(arxiv) or parse_arxiv(doi))[0]
     if not arxiv_id and not doi:  # `journal = {arXiv preprint arXiv:1706.03762}` and the like
         for name in ("journal", "journaltitle", "note", "howpublished", "url"):
-            if m := _ARXIV_IN_TEXT.search(raw.get(name, "")):
-                arxiv_id = m.group(1)
+            if found := find_arxiv(raw.get(name, "")):
+                arxiv_id = split_arxiv_version(found)[0]
                 break
     isbn = ""
     if ref.type in BOOKS:
-        first = re.split(r"[,;]\s*|\s{2,}", raw.get("isbn", ""))[0]
-        isbn = re.sub(r"[-\s]", "", first).upper()
-        isbn = isbn if isbn and not isbn_problem(isbn) else ""
+        isbn = parse_isbn(re.split(r"[,;]\s*|\s{2,}", raw.get("isbn", ""))[0])
     return Identifiers(
-        doi=doi, pmid=pmid if _PMID.fullmatch(pmid) else "",
-        pmcid=f"PMC{pmc.group(1)}" if pmc else "", arxiv=arxiv_id, isbn=isbn,
+        doi=doi, pmid=normalise_pmid(pmid), pmcid=normalise_pmcid(pmcid), arxiv=arxiv_id,
+        isbn=isbn,
     )  # fmt: skip
 
 
@@ -142,7 +137,7 @@ class Resolver:
     def resolve(self, ref: Reference) -> Resolution:
         ids = identifiers(ref)
         tried: list[Resolution] = []
-        if ids.doi and not _ARXIV_DOI.match(ids.doi):
+        if ids.doi and not parse_arxiv(ids.doi):  # arXiv's DOI: asked of arXiv, below
             found = self._by_doi(ids.doi)
             if found.status == "found":
                 return self._with_pubmed_notices(found, ids.pmid)

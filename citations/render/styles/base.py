@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, ClassVar
 
 from ...errors import StyleError
+from ...identifiers import bare_doi
 from ...library.names import initials
 from ...model import Name, NameList, Reference
 from ...richtext import Link, Part, Rich
@@ -301,7 +302,7 @@ def _ends_with_stop(parts: Rich) -> bool:
 
 
 def doi_link(doi: str) -> Link:
-    doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi.strip(), flags=re.I)
+    doi = bare_doi(doi)
     return Link(f"https://doi.org/{doi}", f"doi:{doi}")
 
 
