@@ -14,8 +14,8 @@ PACKAGE = ROOT / "citations"
 # Bottom to top. A module may import its own package, and anything in a lower layer.
 LAYERS: tuple[tuple[str, ...], ...] = (
     # values and helpers, standard library only
-    ("model", "folding", "wording", "files", "identifiers", "richtext", "version"),
-    ("errors", "findings"),  # the shared vocabulary
+    ("model", "folding", "wording", "files", "identifiers", "version"),
+    ("errors", "findings", "richtext"),  # the shared vocabulary: problems, formatted text
     ("config", "library", "net", "reporters"),  # settings, the .bib files, HTTP, output formats
     ("render", "registries"),  # the render pipeline; the registries' clients
     ("snapshot",),  # what checks and reports read
