@@ -32,8 +32,11 @@ if TYPE_CHECKING:
 _PMID_IN_TEXT = re.compile(r"\bPMID:?\s*(\d{1,8})\b")
 _URL_IN_TEXT = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 Find = Callable[[str, str], str]  # (kind, value) → the key of the library's entry, or ""
-_WARNED = {"retraction": "retracted", "withdrawal": "withdrawn",
-           "expression-of-concern": "under an expression of concern"}  # fmt: skip
+_WARNED = {
+    "retraction": "retracted",
+    "withdrawal": "withdrawn",
+    "expression-of-concern": "under an expression of concern",
+}
 
 
 @dataclass
@@ -92,8 +95,9 @@ class Lookups:
             from ..registries.settings import RegistrySettings
 
             agent = RegistrySettings.user_agent
-            self._web = Client(HttpConfig(agent, connect_timeout=5.0, read_timeout=10.0,
-                                          retries=1, backoff=0.5))  # fmt: skip
+            self._web = Client(
+                HttpConfig(agent, connect_timeout=5.0, read_timeout=10.0, retries=1, backoff=0.5)
+            )
         return fetch_page(self._web, url, mapped_url(url))
 
 
@@ -114,8 +118,10 @@ def resolve(given: str, find: Find, lookups: Lookups) -> Resolved:
         return Resolved(failure=record)
     notes = []
     if record.registry == "arxiv" and record.doi and not parse_arxiv(record.doi):
-        notes.append(f"arXiv says it was published as doi:{record.doi}; "
-                     f"add that DOI for the published version")  # fmt: skip
+        notes.append(
+            f"arXiv says it was published as doi:{record.doi}; "
+            f"add that DOI for the published version"
+        )
         record = replace(record, doi="")  # the preprint's entry is the preprint's
     return Resolved(record, notes=notes + _warnings(record))
 
@@ -154,8 +160,7 @@ def _citation(ident: Identifier, find: Find, lookups: Lookups) -> Resolved:
             if isinstance(record, str):
                 return Resolved(failure=f"the {label} in it: {record}")
             if fit(text, record) is None:
-                return Resolved(failure=f"its {label} {value} names another work: "
-                                        f"{record.title!r}")  # fmt: skip
+                return Resolved(failure=f"its {label} {value} names another work: {record.title!r}")
             return Resolved(_as_printed(text, record), notes=_warnings(record))
     lookup = registries.crossref_search(text, rows=5)
     chosen = choose(text, lookup.candidates) if lookup.status == "found" else ""
@@ -179,8 +184,9 @@ def _citation(ident: Identifier, find: Find, lookups: Lookups) -> Resolved:
         return page
     if down:
         return Resolved(failure=f"could not be looked up: {lookup.detail or 'no answer'}")
-    return Resolved(failure=f"no registry record matches this reference ({why}); "
-                            "add it by its DOI or PMID")  # fmt: skip
+    return Resolved(
+        failure=f"no registry record matches this reference ({why}); add it by its DOI or PMID"
+    )
 
 
 def _as_printed(text: str, record: Record) -> Record:

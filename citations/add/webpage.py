@@ -17,17 +17,66 @@ from ..registries.model import Person
 MAX_REDIRECTS = 5
 MAX_PAGE = 2 << 20  # a page's metadata sits in its head: two megabytes is plenty
 # Words that make an author line an organisation rather than a person.
-_ORG_WORDS = frozenset({
-    "academy", "agency", "association", "board", "center", "centre", "clinic", "college",
-    "committee", "council", "department", "editors", "editorial", "foundation", "group",
-    "hospital", "inc", "institute", "library", "ltd", "ministry", "network", "news", "office",
-    "organisation", "organization", "press", "program", "programme", "project", "service",
-    "services", "society", "staff", "team", "trust", "university"
-})  # fmt: skip
-_PARTICLES = frozenset({
-    "van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "dos", "la", "le", "ten",
-    "ter"
-})  # fmt: skip
+_ORG_WORDS = frozenset(
+    {
+        "academy",
+        "agency",
+        "association",
+        "board",
+        "center",
+        "centre",
+        "clinic",
+        "college",
+        "committee",
+        "council",
+        "department",
+        "editors",
+        "editorial",
+        "foundation",
+        "group",
+        "hospital",
+        "inc",
+        "institute",
+        "library",
+        "ltd",
+        "ministry",
+        "network",
+        "news",
+        "office",
+        "organisation",
+        "organization",
+        "press",
+        "program",
+        "programme",
+        "project",
+        "service",
+        "services",
+        "society",
+        "staff",
+        "team",
+        "trust",
+        "university",
+    }
+)
+_PARTICLES = frozenset(
+    {
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "du",
+        "dos",
+        "la",
+        "le",
+        "ten",
+        "ter",
+    }
+)
 _ISO = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?")
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ")
 

@@ -24,9 +24,10 @@ DOI = Rule("duplicate-doi", "error", "two entries with the same DOI")
 PMID = Rule("duplicate-pmid", "error", "two entries with the same PubMed id")
 ARXIV = Rule("duplicate-arxiv", "error", "two entries with the same arXiv id (any version)")
 TITLE = Rule(
-    "similar-title", "warning", "two entries with the same or a near-identical title, "
-    "first author and year",
-)  # fmt: skip
+    "similar-title",
+    "warning",
+    "two entries with the same or a near-identical title, first author and year",
+)
 PREPRINT = Rule(
     "related-preprint", "info", "a preprint and its published version: related, not duplicates"
 )
@@ -48,9 +49,18 @@ _PREPRINT_SERVERS = frozenset({"arxiv", "biorxiv", "medrxiv", "ssrn", "chemrxiv"
 _VENUE_FIELDS = ("journal", "journaltitle", "publisher", "howpublished", "organization")
 # Types whose preprint status comes from where they point (an eprint, a URL) when no journal.
 _LOOSE_TYPES = frozenset(
-    {"misc", "unpublished", "online", "electronic", "www", "preprint", "article", "report",
-     "techreport"}
-)  # fmt: skip
+    {
+        "misc",
+        "unpublished",
+        "online",
+        "electronic",
+        "www",
+        "preprint",
+        "article",
+        "report",
+        "techreport",
+    }
+)
 _ASCII_PUNCT = str.maketrans(
     dict.fromkeys("".join(chr(c) for c in range(128) if not chr(c).isalnum()), " ")
 )
@@ -60,9 +70,21 @@ _YEAR = re.compile(r"\d{4}")
 _NON_WORD = re.compile(r"[\W_]+")
 # Titles that recur by design: two letters titled "Reply" by one author in a year are two works.
 _GENERIC_TITLES = frozenset(
-    {"reply", "response", "editorial", "commentary", "introduction", "preface", "foreword",
-     "index", "untitled", "letter", "in reply", "authors reply"}
-)  # fmt: skip
+    {
+        "reply",
+        "response",
+        "editorial",
+        "commentary",
+        "introduction",
+        "preface",
+        "foreword",
+        "index",
+        "untitled",
+        "letter",
+        "in reply",
+        "authors reply",
+    }
+)
 # A notice about another article carries its title: `Correction: <title>` is not a duplicate.
 _NOTICE = re.compile(
     r"(?i)\W*(?:(?:erratum|errata|corrigendum|retraction|retracted|expression of concern)\b"
@@ -119,10 +141,14 @@ def _key_case(snapshot: Snapshot, refs: list[Reference]) -> Iterator[Finding]:
         earlier = first.setdefault(ref.key.casefold(), ref)
         if earlier is not ref:
             yield entry_finding(
-                snapshot, KEY_CASE, ref, f"key '{ref.key}' differs only in case from "
+                snapshot,
+                KEY_CASE,
+                ref,
+                f"key '{ref.key}' differs only in case from "
                 f"'{earlier.key}' ({earlier.span}); BibTeX treats them as the same key",
-                hint="rename one of them (or remove the duplicate)", related=(earlier.span,),
-            )  # fmt: skip
+                hint="rename one of them (or remove the duplicate)",
+                related=(earlier.span,),
+            )
 
 
 def _finding(snapshot: Snapshot, ref: Reference, earlier: Reference, cand: _Candidate) -> Finding:
@@ -253,9 +279,12 @@ def _match_titles(refs: list[Reference], ids: list[Ids], pairs: Pairs) -> None:
             continue
         published = [j for j in by_author[author] if not ids[j].preprint and titles(j)]
         matches = process.extract(
-            titles(i), [titles(j) for j in published], scorer=fuzz.ratio,
-            score_cutoff=SIMILARITY, limit=None,
-        )  # fmt: skip
+            titles(i),
+            [titles(j) for j in published],
+            scorer=fuzz.ratio,
+            score_cutoff=SIMILARITY,
+            limit=None,
+        )
         for _, score, k in matches:
             if titles.agree(i, published[k]):
                 later, earlier = max(i, published[k]), min(i, published[k])

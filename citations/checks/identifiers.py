@@ -53,22 +53,37 @@ def _doi(snapshot: Snapshot, ref: Reference, name: str, value: str) -> Iterator[
     bare = bare_doi(value)
     if not valid_doi(bare):
         yield entry_finding(
-            snapshot, DOI, ref, f"'{value}' is not a DOI", field=name,
+            snapshot,
+            DOI,
+            ref,
+            f"'{value}' is not a DOI",
+            field=name,
             hint="a DOI looks like 10.1371/journal.pone.0150367, with no spaces",
-        )  # fmt: skip
+        )
     elif bare != value:
         yield entry_finding(
-            snapshot, DOI_FORM, ref, f"DOI '{value}' is not written bare", field=name,
-            hint=f"write doi = {{{bare}}}; styles add the link", fix_value=bare,
-        )  # fmt: skip
+            snapshot,
+            DOI_FORM,
+            ref,
+            f"DOI '{value}' is not written bare",
+            field=name,
+            hint=f"write doi = {{{bare}}}; styles add the link",
+            fix_value=bare,
+        )
 
 
 def _isbn(snapshot: Snapshot, ref: Reference, name: str, value: str) -> Iterator[Finding]:
     for item in _LIST.split(value):
         problem = isbn_problem(item)
         if problem:
-            yield entry_finding(snapshot, ISBN, ref, f"ISBN '{item}' {problem}", field=name,
-                                hint="hyphens and spaces are fine; check the digits")  # fmt: skip
+            yield entry_finding(
+                snapshot,
+                ISBN,
+                ref,
+                f"ISBN '{item}' {problem}",
+                field=name,
+                hint="hyphens and spaces are fine; check the digits",
+            )
             return
 
 
@@ -76,8 +91,14 @@ def _issn(snapshot: Snapshot, ref: Reference, name: str, value: str) -> Iterator
     for item in _LIST.split(value):
         problem = issn_problem(item)
         if problem:
-            yield entry_finding(snapshot, ISSN, ref, f"ISSN '{item}' {problem}", field=name,
-                                hint="an ISSN looks like 1932-6203")  # fmt: skip
+            yield entry_finding(
+                snapshot,
+                ISSN,
+                ref,
+                f"ISSN '{item}' {problem}",
+                field=name,
+                hint="an ISSN looks like 1932-6203",
+            )
             return
 
 
@@ -110,22 +131,31 @@ def _arxiv(snapshot: Snapshot, ref: Reference, name: str, value: str) -> Iterato
     hint = "new style 2101.00001 (v2), old style hep-th/9901001"
     if bare and bare != value:
         hint = f"write only the id: {bare}"
-    yield entry_finding(snapshot, ARXIV, ref, f"'{value}' is not an arXiv id", field=name,
-                        hint=hint)  # fmt: skip
+    yield entry_finding(
+        snapshot, ARXIV, ref, f"'{value}' is not an arXiv id", field=name, hint=hint
+    )
 
 
 def _url(snapshot: Snapshot, ref: Reference, name: str, value: str) -> Iterator[Finding]:
     problem, scheme = url_problem(value)
     if problem:
         yield entry_finding(
-            snapshot, URL, ref, f"'{value}' is not a valid URL: {problem}", field=name,
+            snapshot,
+            URL,
+            ref,
+            f"'{value}' is not a valid URL: {problem}",
+            field=name,
             hint="write the address as the browser shows it",
-        )  # fmt: skip
+        )
     elif scheme not in ("http", "https"):
         yield entry_finding(
-            snapshot, URL_SCHEME, ref, f"URL '{value}' is not an http(s) address", field=name,
+            snapshot,
+            URL_SCHEME,
+            ref,
+            f"URL '{value}' is not an http(s) address",
+            field=name,
             hint="readers' browsers open http and https links; is there a web address?",
-        )  # fmt: skip
+        )
 
 
 Checker = Callable[[Snapshot, Reference, str, str], Iterator[Finding]]

@@ -20,18 +20,21 @@ if TYPE_CHECKING:
     from ..verify.store import StoredVerdict
 
 UNCITED_EVIDENCE = Rule(
-    "uncited-evidence-claim", "warning",
+    "uncited-evidence-claim",
+    "warning",
     "a sentence that appeals to research, proof or authority but cites nothing",
-)  # fmt: skip
+)
 WEB_ONLY = Rule("web-only-support", "info", "a claim whose every source is a web page")
 BROKEN = Rule(
-    "cites-broken-reference", "warning",
+    "cites-broken-reference",
+    "warning",
     "a claim citing a reference whose url or doi `citations links` recorded as broken",
-)  # fmt: skip
+)
 UNVERIFIED = Rule(
-    "cites-unverified-reference", "error",
+    "cites-unverified-reference",
+    "error",
     "a claim citing a reference that verification found retracted or not found",
-)  # fmt: skip
+)
 UNKNOWN_EVIDENCE = Rule(
     "unknown-evidence-type", "warning", "an `evidence` field that names no known evidence type"
 )
@@ -111,10 +114,12 @@ def _uncited(sentences: Iterable[Sentence]) -> Iterator[Finding]:
         m = EVIDENCE_LANGUAGE.search(sentence.text)
         if m:
             yield Finding(
-                UNCITED_EVIDENCE.code, UNCITED_EVIDENCE.severity,
-                f"'{m.group()}' with no citation: {_quote(sentence.text)}", sentence.span,
+                UNCITED_EVIDENCE.code,
+                UNCITED_EVIDENCE.severity,
+                f"'{m.group()}' with no citation: {_quote(sentence.text)}",
+                sentence.span,
                 hint="cite the research this sentence rests on, or reword it",
-            )  # fmt: skip
+            )
 
 
 def _claim_flags(
@@ -126,27 +131,34 @@ def _claim_flags(
     known = [key for key in claim.keys if key in evidence]
     if known and all(evidence[key].type in WEAK_TYPES for key in known):
         yield Finding(
-            WEB_ONLY.code, WEB_ONLY.severity,
+            WEB_ONLY.code,
+            WEB_ONLY.severity,
             f"supported only by web pages ({', '.join(known)}): {_quote(claim.text)}",
-            claim.span, hint="add a published study or a guideline, if one supports it",
+            claim.span,
+            hint="add a published study or a guideline, if one supports it",
             key=known[0],
-        )  # fmt: skip
+        )
     for item in claim.items:
         if item.key in broken:
             yield Finding(
-                BROKEN.code, BROKEN.severity,
-                f"cites '{item.key}', whose {broken[item.key]}", item.span,
-                hint="fix the entry's url or doi, or run `citations links` again", key=item.key,
-            )  # fmt: skip
+                BROKEN.code,
+                BROKEN.severity,
+                f"cites '{item.key}', whose {broken[item.key]}",
+                item.span,
+                hint="fix the entry's url or doi, or run `citations links` again",
+                key=item.key,
+            )
         stored = verified.get(item.key)
         if stored is not None and stored.verdict in UNVERIFIED_STATUSES:
             yield Finding(
-                UNVERIFIED.code, UNVERIFIED.severity,
+                UNVERIFIED.code,
+                UNVERIFIED.severity,
                 f"cites '{item.key}', which {UNVERIFIED_STATUSES[stored.verdict]} (recorded by "
-                f"citations verify on {stored.recorded_on})", item.span,
-                hint="cite another source, or correct the entry and run `citations verify` "
-                "again", key=item.key,
-            )  # fmt: skip
+                f"citations verify on {stored.recorded_on})",
+                item.span,
+                hint="cite another source, or correct the entry and run `citations verify` again",
+                key=item.key,
+            )
 
 
 def _broken_links(
@@ -156,8 +168,10 @@ def _broken_links(
     broken: dict[str, str] = {}
     for key in evidence:
         ref = library[key]
-        for kind, value in (("doi", bare_doi(ref.raw.get("doi", ""))),
-                            ("url", ref.raw.get("url", "").strip())):  # fmt: skip
+        for kind, value in (
+            ("doi", bare_doi(ref.raw.get("doi", ""))),
+            ("url", ref.raw.get("url", "").strip()),
+        ):
             if not value:
                 continue
             result = cache.get_result(kind, value, allow_stale=True)
@@ -176,11 +190,13 @@ def _unknown_evidence(library: Library, evidence: Mapping[str, Evidence]) -> Ite
         if found.ignored:
             ref = library[key]
             yield Finding(
-                UNKNOWN_EVIDENCE.code, UNKNOWN_EVIDENCE.severity,
+                UNKNOWN_EVIDENCE.code,
+                UNKNOWN_EVIDENCE.severity,
                 f"evidence type '{found.ignored}' is not known; inferred {found.type} instead",
-                snapshot.field_span(ref, "evidence"), key=key,
+                snapshot.field_span(ref, "evidence"),
+                key=key,
                 hint=f"use one of {', '.join(EVIDENCE_TYPES)}",
-            )  # fmt: skip
+            )
 
 
 def _quote(text: str, limit: int = 80) -> str:
@@ -189,5 +205,10 @@ def _quote(text: str, limit: int = 80) -> str:
 
 def _order(f: Finding) -> tuple[str, int, int, str, str]:
     span = f.span
-    return (span.path if span else "", span.line if span else 0, span.column if span else 0,
-            f.code, f.message)  # fmt: skip
+    return (
+        span.path if span else "",
+        span.line if span else 0,
+        span.column if span else 0,
+        f.code,
+        f.message,
+    )

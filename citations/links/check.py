@@ -24,18 +24,40 @@ HEAD_UNRELIABLE = frozenset({400, 403, 404, 405, 406, 409, 412, 418, 501, 503, 9
 HEAD_ERRORS = frozenset({"reset", "other"})
 ACCEPT_HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 OTHER_SCHEMES = frozenset(
-    {"ftp", "ftps", "sftp", "file", "mailto", "tel", "data", "javascript", "news", "nntp",
-     "gopher", "irc", "ssh", "git", "svn", "urn", "s3", "magnet"}
-)  # fmt: skip
+    {
+        "ftp",
+        "ftps",
+        "sftp",
+        "file",
+        "mailto",
+        "tel",
+        "data",
+        "javascript",
+        "news",
+        "nntp",
+        "gopher",
+        "irc",
+        "ssh",
+        "git",
+        "svn",
+        "urn",
+        "s3",
+        "magnet",
+    }
+)
 OK = frozenset({"ok", "ok-with-warning"})
 
 
 def deadline_result(target: Target) -> Result:
     """A target left unchecked when the run's deadline passed."""
     return Result(
-        url=target.url, kind=target.kind, outcome="transient", attempts=0,
-        detail="not checked: the run's deadline passed", checked_at=time.time(),
-    )  # fmt: skip
+        url=target.url,
+        kind=target.kind,
+        outcome="transient",
+        attempts=0,
+        detail="not checked: the run's deadline passed",
+        checked_at=time.time(),
+    )
 
 
 def check_one(client: Client, target: Target, settings: LinkSettings, deadline: float) -> Result:
@@ -63,12 +85,16 @@ def _unusable(url: str) -> tuple[Outcome, str] | None:
     if scheme in OTHER_SCHEMES:
         return "excluded", f"not checked: only http(s) URLs are checked, not {scheme}:"
     why = (
-        "empty, or with white space" if not url or any(c.isspace() for c in url)
-        else "no scheme (http:// or https://)" if not scheme
-        else f"unsupported scheme {scheme!r}" if scheme not in ("http", "https")
-        else "no host" if not parts.hostname
+        "empty, or with white space"
+        if not url or any(c.isspace() for c in url)
+        else "no scheme (http:// or https://)"
+        if not scheme
+        else f"unsupported scheme {scheme!r}"
+        if scheme not in ("http", "https")
+        else "no host"
+        if not parts.hostname
         else None
-    )  # fmt: skip
+    )
     return None if why is None else ("broken", f"invalid URL: {why}")
 
 
@@ -174,22 +200,35 @@ def _check_url(client: Client, url: str, settings: LinkSettings) -> Result:
     if error is None and exchange is not None and exchange.error is not None:
         error = (exchange.error.kind, exchange.error.message)
     seen = Seen(
-        url=url, status=response.status if response else None,
-        reason=response.reason if response else "", error=error[0] if error else None,
-        message=error[1] if error else "", redirects=tuple(redirects), final_url=current,
-        headers=response.headers if response else {}, body=response.body if response else b"",
-        attempts=max(attempts, 1), rate_limited=rate_limited,
+        url=url,
+        status=response.status if response else None,
+        reason=response.reason if response else "",
+        error=error[0] if error else None,
+        message=error[1] if error else "",
+        redirects=tuple(redirects),
+        final_url=current,
+        headers=response.headers if response else {},
+        body=response.body if response else b"",
+        attempts=max(attempts, 1),
+        rate_limited=rate_limited,
         gave_up=exchange.gave_up if exchange else "",
-    )  # fmt: skip
+    )
     verdict = classify(seen, settings.accept)
     if response is not None and response.body_error:
         note = "; ".join(filter(None, [note, f"the body stopped early: {response.body_error}"]))
     return Result(
-        url=url, kind="url", outcome=verdict.outcome, status=seen.status, detail=verdict.detail,
-        redirects=redirects, final_url=current, attempts=attempts, note=note,
+        url=url,
+        kind="url",
+        outcome=verdict.outcome,
+        status=seen.status,
+        detail=verdict.detail,
+        redirects=redirects,
+        final_url=current,
+        attempts=attempts,
+        note=note,
         permanent_redirect=permanent_redirect(redirects) if verdict.outcome in OK else None,
         dns_failure=error is not None and error[0] in DNS_ERRORS,
-    )  # fmt: skip
+    )
 
 
 def _check_doi(client: Client, doi: str, settings: LinkSettings) -> Result:
@@ -200,16 +239,23 @@ def _check_doi(client: Client, doi: str, settings: LinkSettings) -> Result:
     exchange = client.request("GET", api, headers={"Accept": "application/json"})
     response, error = exchange.response, exchange.error
     verdict, landing = classify_doi(
-        response.status if response else None, response.body if response else b"",
-        error.kind if error else None, error.message if error else "",
-    )  # fmt: skip
+        response.status if response else None,
+        response.body if response else b"",
+        error.kind if error else None,
+        error.message if error else "",
+    )
     note = ""
     if verdict.outcome == "ok":
         where = f" ({landing})" if landing else ""
         note = f"the landing page{where} is not visited: publishers often refuse robots"
     return Result(
-        url=doi, kind="doi", outcome=verdict.outcome, detail=verdict.detail,
-        status=response.status if response else None, final_url=landing,
-        attempts=max(exchange.attempts, 1), note=note,
+        url=doi,
+        kind="doi",
+        outcome=verdict.outcome,
+        detail=verdict.detail,
+        status=response.status if response else None,
+        final_url=landing,
+        attempts=max(exchange.attempts, 1),
+        note=note,
         dns_failure=error is not None and error.kind in DNS_ERRORS,
-    )  # fmt: skip
+    )

@@ -107,21 +107,31 @@ def _git_show(rev: str, path: Path) -> str | None:
     folder = path.resolve().parent
     try:
         top = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True,
-            check=True, timeout=30,
-        ).stdout.strip()  # fmt: skip
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        ).stdout.strip()
         verify = subprocess.run(
-            ["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], cwd=folder,
-            capture_output=True, text=True, timeout=30,
-        )  # fmt: skip
+            ["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     except (OSError, subprocess.SubprocessError):
         raise CitationsError("--changed-since needs git and a git checkout") from None
     if verify.returncode != 0:
         raise CitationsError(f"--changed-since: '{rev}' is not a commit in this repository")
     rel = path.resolve().relative_to(Path(top).resolve()).as_posix()
     shown = subprocess.run(
-        ["git", "show", f"{rev}:{rel}"], cwd=folder, capture_output=True, timeout=30,
-    )  # fmt: skip
+        ["git", "show", f"{rev}:{rel}"],
+        cwd=folder,
+        capture_output=True,
+        timeout=30,
+    )
     if shown.returncode != 0:
         return None
     return shown.stdout.decode("utf-8", "replace").replace("\r\n", "\n")

@@ -18,8 +18,6 @@ MAX_REDIRECTS = 5
 MAX_BODY = 8 << 20  # a Crossref work with a long reference list runs to a few hundred KB
 
 
-
-
 class Registries(PubMedQuestions):
     """Crossref, doi.org, NCBI and arXiv behind one thread-safe object: one per run.
 

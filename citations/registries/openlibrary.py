@@ -19,9 +19,25 @@ from .model import Lookup, Person, Record
 from .pubmed import MONTHS
 
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
-_CORPORATE = frozenset({"organization", "organisation", "association", "society", "institute",
-                        "council", "committee", "agency", "department", "university",
-                        "press", "staff", "clinic", "foundation", "group"})  # fmt: skip
+_CORPORATE = frozenset(
+    {
+        "organization",
+        "organisation",
+        "association",
+        "society",
+        "institute",
+        "council",
+        "committee",
+        "agency",
+        "department",
+        "university",
+        "press",
+        "staff",
+        "clinic",
+        "foundation",
+        "group",
+    }
+)
 
 
 def books_url(base: str, isbn: str) -> str:
@@ -47,8 +63,9 @@ def read_book(item: dict[str, Any], isbn: str, source_url: str) -> Record:
     isbns = [clean(i) for i in (ids or {}).get("isbn_13") or [] if clean(i)]
     date = clean(item.get("publish_date"))
     year = _YEAR.search(date)
-    month = next((MONTHS[w[:3]] for w in re.findall(r"[a-z]+", date.lower()) if w[:3] in MONTHS),
-                 None)  # fmt: skip
+    month = next(
+        (MONTHS[w[:3]] for w in re.findall(r"[a-z]+", date.lower()) if w[:3] in MONTHS), None
+    )
     title = clean(item.get("title"))
     subtitle = clean(item.get("subtitle"))
     return Record(

@@ -16,13 +16,25 @@ from ..model import Name, Reference
 from ..registries.model import Person, Record, Update
 
 Verdict = Literal[
-    "verified", "mismatch", "different-work", "not-found", "unverifiable", "retracted",
-    "corrected", "concern",
-]  # fmt: skip
+    "verified",
+    "mismatch",
+    "different-work",
+    "not-found",
+    "unverifiable",
+    "retracted",
+    "corrected",
+    "concern",
+]
 VERDICTS: tuple[Verdict, ...] = (
-    "verified", "mismatch", "different-work", "not-found", "unverifiable", "retracted",
-    "corrected", "concern",
-)  # fmt: skip
+    "verified",
+    "mismatch",
+    "different-work",
+    "not-found",
+    "unverifiable",
+    "retracted",
+    "corrected",
+    "concern",
+)
 
 TITLE_SAME = 90.0  # rapidfuzz ratio (0-100) of normalised titles at or above which they agree
 TITLE_FAR = 60.0  # below this, two titles name different works
@@ -40,8 +52,9 @@ _YEAR = re.compile(r"\d{4}")
 _PAGES_PREFIX = re.compile(r"(?i)^pp?(?:\.\s*|\s+)(?=\d)")
 _RANGE = re.compile(r"([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)")
 _PARENTHESES = re.compile(r"\([^()]*\)")
-_CONTAINER_STOP = frozenset({"of", "the", "and", "for", "in", "on", "de", "der", "und",
-                             "la", "le", "des", "du", "et"})  # fmt: skip
+_CONTAINER_STOP = frozenset(
+    {"of", "the", "and", "for", "in", "on", "de", "der", "und", "la", "le", "des", "du", "et"}
+)
 _TEX_SPECIAL = re.compile(r"([&%$#_])")
 _PROTECT = re.compile(r"(?<![\w{])(\w*[A-Z]\w*[A-Z]\w*|\w+[A-Z]\w*)(?![\w}])")
 
@@ -293,8 +306,9 @@ def compare(ref: Reference, record: Record) -> Comparison:
     authors = ref.authors
     if authors.names and record.authors:
         first_author = same_person(authors.names[0], record.authors[0])
-        outcome("author", compare_authors(authors.names, authors.others, record.authors,
-                                          record.doi))  # fmt: skip
+        outcome(
+            "author", compare_authors(authors.names, authors.others, record.authors, record.doi)
+        )
 
     year_gap = None
     year_field = "year" if "year" in ref.fields else "date" if "date" in ref.fields else ""
@@ -337,8 +351,9 @@ def compare(ref: Reference, record: Record) -> Comparison:
     if record.pages and ref.get("pages"):
         ours = ref.get("pages")
         same = pages_agree(ours, record.pages)
-        diff = None if same else FieldDiff("pages", ours, record.pages,
-                                           fix=bibtex_pages(record.pages))  # fmt: skip
+        diff = (
+            None if same else FieldDiff("pages", ours, record.pages, fix=bibtex_pages(record.pages))
+        )
         outcome("pages", diff)
     elif record.pages:
         missing.append(FieldDiff("pages", "", record.pages, fix=bibtex_pages(record.pages)))
@@ -352,9 +367,14 @@ def compare(ref: Reference, record: Record) -> Comparison:
     total = sum(WEIGHTS[k] for k in scores)
     confidence = sum(WEIGHTS[k] * v for k, v in scores.items()) / total if total else 0.0
     return Comparison(
-        tuple(diffs), tuple(missing), tuple(agreed), similarity, first_author, year_gap,
+        tuple(diffs),
+        tuple(missing),
+        tuple(agreed),
+        similarity,
+        first_author,
+        year_gap,
         round(confidence, 2),
-    )  # fmt: skip
+    )
 
 
 # --- verdicts ------------------------------------------------------------------------------

@@ -45,8 +45,13 @@ class Identifiers:
     isbn: str = ""  # a book's (a chapter's ISBN is its book's: not the entry's identity)
 
     def as_dict(self) -> dict[str, str]:
-        pairs = (("doi", self.doi), ("pmid", self.pmid), ("pmcid", self.pmcid),
-                 ("arxiv", self.arxiv), ("isbn", self.isbn))  # fmt: skip
+        pairs = (
+            ("doi", self.doi),
+            ("pmid", self.pmid),
+            ("pmcid", self.pmcid),
+            ("arxiv", self.arxiv),
+            ("isbn", self.isbn),
+        )
         return {name: value for name, value in pairs if value}
 
 
@@ -100,9 +105,12 @@ def identifiers(ref: Reference) -> Identifiers:
     if ref.type in BOOKS:
         isbn = parse_isbn(re.split(r"[,;]\s*|\s{2,}", raw.get("isbn", ""))[0])
     return Identifiers(
-        doi=doi, pmid=normalise_pmid(pmid), pmcid=normalise_pmcid(pmcid), arxiv=arxiv_id,
+        doi=doi,
+        pmid=normalise_pmid(pmid),
+        pmcid=normalise_pmcid(pmcid),
+        arxiv=arxiv_id,
         isbn=isbn,
-    )  # fmt: skip
+    )
 
 
 class Resolver:
@@ -154,8 +162,9 @@ class Resolver:
                 why = f"{ids.pmcid} could not be mapped to a PMID"
                 tried.append(Resolution("unavailable", how="pmcid", detail=why))
         if ids.arxiv:
-            tried.append(self._from_lookup(self.registries.arxiv(ids.arxiv), "arxiv",
-                                           f"arXiv {ids.arxiv}"))  # fmt: skip
+            tried.append(
+                self._from_lookup(self.registries.arxiv(ids.arxiv), "arxiv", f"arXiv {ids.arxiv}")
+            )
         if ids.isbn and not any(r.status == "found" for r in tried):
             book = self._by_isbn(ids.isbn)
             if book.status == "found" or not tried:
@@ -182,16 +191,23 @@ class Resolver:
             why = f"DOI {doi} is not registered with any agency"
             return Resolution("not-found", how="doi", detail=why, source=where)
         if exists.status == "unavailable":
-            return Resolution("unavailable", how="doi", source=where,
-                              detail=f"doi.org could not say whether DOI {doi} exists"
-                              + (f": {exists.detail}" if exists.detail else ""))  # fmt: skip
+            return Resolution(
+                "unavailable",
+                how="doi",
+                source=where,
+                detail=f"doi.org could not say whether DOI {doi} exists"
+                + (f": {exists.detail}" if exists.detail else ""),
+            )
         csl = self.registries.doi_csl(doi)
         if csl.status == "found" and csl.record is not None:
             return Resolution("found", csl.record, "doi", csl.detail, csl.record.source_url)
         agency = self.registries.doi_agency(doi) or "an agency that could not be determined"
-        return Resolution("unavailable", how="doi", source=where,
-                          detail=f"DOI {doi} is registered (with {agency}) but no metadata "
-                          "could be had for it")  # fmt: skip
+        return Resolution(
+            "unavailable",
+            how="doi",
+            source=where,
+            detail=f"DOI {doi} is registered (with {agency}) but no metadata could be had for it",
+        )
 
     def _by_isbn(self, isbn: str) -> Resolution:
         """A book by its ISBN in Open Library. A book Open Library lacks is unindexed, never

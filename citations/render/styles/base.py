@@ -14,8 +14,20 @@ from ...library.names import initials
 from ...model import Name, NameList, Reference
 from ...richtext import Link, Part, Rich
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")  # fmt: skip
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _MONTH_NUMBERS = {m.lower(): i for i, m in enumerate(MONTHS, 1)} | {
     m[:3].lower(): i for i, m in enumerate(MONTHS, 1)
 }
