@@ -14,13 +14,13 @@ from citations.verify.compare import (
     bibtex_title,
     compare,
     containers_agree,
-    decide,
     norm_pages,
     norm_title,
     pages_agree,
     title_similarity,
 )
 from citations.verify.resolve import Resolution, identifiers, match_search
+from citations.verify.verdict import decide
 
 TITLE = "Why most published research findings are false"
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from .compare import VERDICTS, FieldDiff, Verdict
+from .compare import FieldDiff
 from .judge import Result, judge, verify_references
 from .resolve import Identifiers, Resolution, Resolver
+from .verdict import VERDICTS, Verdict
 
 __all__ = [
     "VERDICTS",

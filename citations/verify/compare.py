@@ -1,40 +1,18 @@
-"""Comparing an entry with a registry's record, field by field, and the verdict on it (pure)."""
+"""Comparing an entry with a registry's record, field by field (pure)."""
 
 from __future__ import annotations
 
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
 from ..folding import fold, strip_accents
 from ..identifiers import normalise_doi
 from ..model import Name, Reference
-from ..registries.model import Person, Record, Update
-
-Verdict = Literal[
-    "verified",
-    "mismatch",
-    "different-work",
-    "not-found",
-    "unverifiable",
-    "retracted",
-    "corrected",
-    "concern",
-]
-VERDICTS: tuple[Verdict, ...] = (
-    "verified",
-    "mismatch",
-    "different-work",
-    "not-found",
-    "unverifiable",
-    "retracted",
-    "corrected",
-    "concern",
-)
+from ..registries.model import Person, Record
 
 TITLE_SAME = 90.0  # rapidfuzz ratio (0-100) of normalised titles at or above which they agree
 TITLE_FAR = 60.0  # below this, two titles name different works
@@ -45,8 +23,9 @@ WEIGHTS = {"title": 3.0, "author": 2.0, "year": 1.0, "container": 1.0, "volume":
 _ALPHABETICAL_PREFIXES = ("10.52202/",)
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+# A title marked as retracted: "RETRACTED: ...", "Withdrawn article. ..."
+NOTICE_PREFIX = re.compile(r"(?i)^\s*(?:retracted|withdrawn)(?:\s+article)?\s*[:.]\s*")
 _NON_WORD = re.compile(r"[\W_]+")
-_NOTICE_PREFIX = re.compile(r"(?i)^\s*(?:retracted|withdrawn)(?:\s+article)?\s*[:.]\s*")
 _SUBTITLE = re.compile(r"\s*[:.?!]\s+|\s+[-–—]\s+")
 _YEAR = re.compile(r"\d{4}")
 _PAGES_PREFIX = re.compile(r"(?i)^pp?(?:\.\s*|\s+)(?=\d)")
@@ -103,7 +82,7 @@ class Comparison:
 def norm_title(text: str) -> str:
     """Casefolded, accents and punctuation dropped, HTML tags and a PubMed `[...]` removed."""
     text = html.unescape(_TAG.sub("", text)).strip()
-    text = _NOTICE_PREFIX.sub("", text)
+    text = NOTICE_PREFIX.sub("", text)
     bare = text.rstrip(".").strip()
     if bare.startswith("[") and bare.endswith("]"):  # PubMed: a title translated into English
         text = bare[1:-1]
@@ -276,54 +255,96 @@ def _container_field(ref: Reference) -> str:
 
 def compare(ref: Reference, record: Record) -> Comparison:
     """Every field both sides have, compared; the registry's extra fields listed as missing."""
-    diffs: list[FieldDiff] = []
-    missing: list[FieldDiff] = []
-    agreed: list[str] = []
-    scores: dict[str, float] = {}
-
-    def outcome(kind: str, diff: FieldDiff | None, score: float | None = None) -> None:
-        scores[kind] = (0.0 if diff else 1.0) if score is None else score
-        if diff is None:
-            agreed.append(kind)
-        else:
-            diffs.append(diff)
-
-    similarity = None
-    title = ref.get("title")
-    if title and record.title:
-        similarity = title_similarity(title, record.title)
-        ours_n, theirs_n = norm_title(title), norm_title(record.title)
-        truncated = ours_n != theirs_n and theirs_n.startswith(ours_n)
-        diff = None
-        if truncated or similarity < TITLE_SAME:
-            note = "truncated" if truncated else f"similarity {similarity:.0f}"
-            diff = FieldDiff("title", title, record.title, note, bibtex_title(record.title))
-        outcome("title", diff, similarity / 100 if diff else 1.0)
-    elif record.title:
-        missing.append(FieldDiff("title", "", record.title, fix=bibtex_title(record.title)))
-
+    tally = _Tally()
+    similarity = _compare_title(ref, record, tally)
     first_author = None
     authors = ref.authors
     if authors.names and record.authors:
         first_author = same_person(authors.names[0], record.authors[0])
-        outcome(
+        tally.add(
             "author", compare_authors(authors.names, authors.others, record.authors, record.doi)
         )
+    year_gap = _compare_year(ref, record, tally)
+    _compare_container(ref, record, tally)
+    _compare_numbers(ref, record, tally)
+    # An arXiv record's DOI is the published version's, not the preprint's.
+    if record.doi and ref.get("doi") and record.registry != "arxiv":
+        ours = ref.get("doi")
+        same = normalise_doi(ours) == normalise_doi(record.doi)
+        tally.add("doi", None if same else FieldDiff("doi", ours, record.doi, fix=record.doi))
+    return Comparison(
+        tuple(tally.diffs),
+        tuple(tally.missing),
+        tuple(tally.agreed),
+        similarity,
+        first_author,
+        year_gap,
+        round(tally.confidence(), 2),
+    )
 
-    year_gap = None
+
+@dataclass
+class _Tally:
+    """What the field comparisons found so far, and each field's score for the confidence."""
+
+    diffs: list[FieldDiff] = field(default_factory=list)
+    missing: list[FieldDiff] = field(default_factory=list)  # the registry has it, not the entry
+    agreed: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+
+    def add(self, kind: str, diff: FieldDiff | None, score: float | None = None) -> None:
+        self.scores[kind] = (0.0 if diff else 1.0) if score is None else score
+        if diff is None:
+            self.agreed.append(kind)
+        else:
+            self.diffs.append(diff)
+
+    def lacks(self, name: str, theirs: str, fix: str | None) -> None:
+        self.missing.append(FieldDiff(name, "", theirs, fix=fix))
+
+    def confidence(self) -> float:
+        total = sum(WEIGHTS[k] for k in self.scores)
+        return sum(WEIGHTS[k] * v for k, v in self.scores.items()) / total if total else 0.0
+
+
+def _compare_title(ref: Reference, record: Record, tally: _Tally) -> float | None:
+    """The titles' similarity (0-100), or None when one side has no title."""
+    title = ref.get("title")
+    if not (title and record.title):
+        if record.title:
+            tally.lacks("title", record.title, bibtex_title(record.title))
+        return None
+    similarity = title_similarity(title, record.title)
+    ours_n, theirs_n = norm_title(title), norm_title(record.title)
+    truncated = ours_n != theirs_n and theirs_n.startswith(ours_n)
+    diff = None
+    if truncated or similarity < TITLE_SAME:
+        note = "truncated" if truncated else f"similarity {similarity:.0f}"
+        diff = FieldDiff("title", title, record.title, note, bibtex_title(record.title))
+    tally.add("title", diff, similarity / 100 if diff else 1.0)
+    return similarity
+
+
+def _compare_year(ref: Reference, record: Record, tally: _Tally) -> int | None:
+    """How many years apart the entry and the record are (None: one side has no year)."""
     year_field = "year" if "year" in ref.fields else "date" if "date" in ref.fields else ""
     our_year = _year_of(ref.get(year_field)) if year_field else None
-    if our_year is not None and record.year is not None:
-        year_gap = abs(our_year - record.year)
-        diff = None
-        if year_gap:
-            fix = str(record.year) if year_field == "year" else None
-            note = "1 year apart: online and print years can differ" if year_gap == 1 else ""
-            diff = FieldDiff(year_field, ref.get(year_field), str(record.year), note, fix)
-        outcome("year", diff)
-    elif record.year is not None and not year_field:
-        missing.append(FieldDiff("year", "", str(record.year), fix=str(record.year)))
+    if our_year is None or record.year is None:
+        if record.year is not None and not year_field:
+            tally.lacks("year", str(record.year), str(record.year))
+        return None
+    year_gap = abs(our_year - record.year)
+    diff = None
+    if year_gap:
+        fix = str(record.year) if year_field == "year" else None
+        note = "1 year apart: online and print years can differ" if year_gap == 1 else ""
+        diff = FieldDiff(year_field, ref.get(year_field), str(record.year), note, fix)
+    tally.add("year", diff)
+    return year_gap
 
+
+def _compare_container(ref: Reference, record: Record, tally: _Tally) -> None:
+    """The journal (or book) the work appeared in, by any of the record's names for it."""
     container_field = _container_field(ref)
     theirs_containers = [c for c in (record.container, record.short_container) if c]
     if container_field and theirs_containers:
@@ -332,11 +353,13 @@ def compare(ref: Reference, record: Record) -> Comparison:
         if not containers_agree(ours, theirs_containers):
             theirs = theirs_containers[0]
             diff = FieldDiff(container_field, ours, theirs, fix=bibtex_text(theirs))
-        outcome("container", diff)
+        tally.add("container", diff)
     elif record.container and not container_field and ref.type == "article":
-        fix = bibtex_text(record.container)
-        missing.append(FieldDiff("journal", "", record.container, fix=fix))
+        tally.lacks("journal", record.container, bibtex_text(record.container))
 
+
+def _compare_numbers(ref: Reference, record: Record, tally: _Tally) -> None:
+    """Volume, an article's issue, and pages."""
     simple = [("volume", "volume", record.volume)]
     if ref.type == "article":  # elsewhere `number` is a report's or a series' number
         simple.append(("number", "number" if "number" in ref.fields else "issue", record.issue))
@@ -344,62 +367,12 @@ def compare(ref: Reference, record: Record) -> Comparison:
         if theirs and name in ref.fields:
             ours = ref.get(name)
             same = _plain(ours) == _plain(theirs)
-            outcome(kind, None if same else FieldDiff(name, ours, theirs, fix=theirs))
+            tally.add(kind, None if same else FieldDiff(name, ours, theirs, fix=theirs))
         elif theirs:
-            missing.append(FieldDiff(kind, "", theirs, fix=theirs))
-
+            tally.lacks(kind, theirs, theirs)
     if record.pages and ref.get("pages"):
-        ours = ref.get("pages")
+        ours, fix = ref.get("pages"), bibtex_pages(record.pages)
         same = pages_agree(ours, record.pages)
-        diff = (
-            None if same else FieldDiff("pages", ours, record.pages, fix=bibtex_pages(record.pages))
-        )
-        outcome("pages", diff)
+        tally.add("pages", None if same else FieldDiff("pages", ours, record.pages, fix=fix))
     elif record.pages:
-        missing.append(FieldDiff("pages", "", record.pages, fix=bibtex_pages(record.pages)))
-
-    # An arXiv record's DOI is the published version's, not the preprint's.
-    if record.doi and ref.get("doi") and record.registry != "arxiv":
-        ours = ref.get("doi")
-        same = normalise_doi(ours) == normalise_doi(record.doi)
-        outcome("doi", None if same else FieldDiff("doi", ours, record.doi, fix=record.doi))
-
-    total = sum(WEIGHTS[k] for k in scores)
-    confidence = sum(WEIGHTS[k] * v for k, v in scores.items()) / total if total else 0.0
-    return Comparison(
-        tuple(diffs),
-        tuple(missing),
-        tuple(agreed),
-        similarity,
-        first_author,
-        year_gap,
-        round(confidence, 2),
-    )
-
-
-# --- verdicts ------------------------------------------------------------------------------
-
-
-def notices(record: Record) -> tuple[Update, ...]:
-    """The record's update notices, with a `RETRACTED:` title prefix read as one."""
-    updates = record.updates
-    if _NOTICE_PREFIX.match(record.title) and not any(
-        u.kind in ("retraction", "withdrawal") for u in updates
-    ):
-        updates += (Update("retraction", source="title"),)
-    return updates
-
-
-def decide(comparison: Comparison, updates: Sequence[Update] = ()) -> Verdict:
-    """retracted > concern > corrected > mismatch > verified; a different work's notices are
-    about that other work, so different-work wins over them."""
-    if comparison.different_work:
-        return "different-work"
-    kinds = {u.kind for u in updates}
-    if kinds & {"retraction", "withdrawal"}:
-        return "retracted"
-    if "expression-of-concern" in kinds:
-        return "concern"
-    if "correction" in kinds:
-        return "corrected"
-    return "mismatch" if comparison.diffs else "verified"
+        tally.lacks("pages", record.pages, bibtex_pages(record.pages))

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field, replace
 
 from ..model import Reference, Span
 from ..registries.model import Update
-from .compare import Comparison, FieldDiff, Verdict, compare, decide, notices
+from .compare import Comparison, FieldDiff, compare
 from .resolve import Resolution, Resolver, identifiers
+from .verdict import Verdict, decide, notices
 
 REGISTRY_NAMES = {
     "crossref": "Crossref",

@@ -12,8 +12,8 @@ from ..model import Reference
 from ..reporters import ReportMeta, get_reporter
 from ..snapshot import Snapshot
 from ..wording import plural
-from .compare import VERDICTS, Verdict
 from .judge import REGISTRY_NAMES, Result
+from .verdict import VERDICTS, Verdict
 
 SCHEMA_VERSION = 1
 FORMATS = ("text", "json", "junit", "sarif", "github")
