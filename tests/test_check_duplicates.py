@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from citations.checks import duplicates
-from citations.checks.duplicates import CHECK, differ_in_substance, normalise_title, run
+from citations.checks.duplicates import CHECK, run
+from citations.checks.titles import differ_in_substance, normalise_title
 from citations.findings import Finding
 from citations.identifiers import normalise_arxiv, normalise_doi
 from citations.library import load_library
