@@ -177,10 +177,8 @@ def _check_url(client: Client, url: str, settings: LinkSettings) -> Result:
         if error is not None:
             break
         exchange, note = _fetch(client, current)
-        attempts, rate_limited = (
-            max(attempts, exchange.attempts),
-            rate_limited or exchange.rate_limited,
-        )
+        attempts = max(attempts, exchange.attempts)
+        rate_limited = rate_limited or exchange.rate_limited
         response = exchange.response
         location = response.headers.get("location") if response else None
         if response is None or not (300 <= response.status < 400) or not location:
@@ -188,12 +186,7 @@ def _check_url(client: Client, url: str, settings: LinkSettings) -> Result:
         current = urljoin(current, location.strip())
         redirects.append((response.status, current))
         visits[current] = visits.get(current, 0) + 1
-        if urlsplit(current).scheme.lower() not in ("http", "https"):
-            error = ("bad-scheme", current)
-        elif visits[current] > 2:  # one revisit is allowed: some sites set a cookie and loop back
-            error = ("redirect-loop", " → ".join([url, *(target for _, target in redirects)]))
-        elif len(redirects) > settings.max_redirects:
-            error = ("too-many-redirects", f"more than {settings.max_redirects}")
+        error = _hop_problem(url, redirects, visits, settings.max_redirects)
         if error is not None:
             break
     response = exchange.response if exchange else None
@@ -229,6 +222,20 @@ def _check_url(client: Client, url: str, settings: LinkSettings) -> Result:
         permanent_redirect=permanent_redirect(redirects) if verdict.outcome in OK else None,
         dns_failure=error is not None and error[0] in DNS_ERRORS,
     )
+
+
+def _hop_problem(
+    url: str, redirects: list[tuple[int, str]], visits: dict[str, int], most: int
+) -> tuple[str, str] | None:
+    """Why the redirect just taken ends the chain: not http(s), a loop, or one hop too many."""
+    current = redirects[-1][1]
+    if urlsplit(current).scheme.lower() not in ("http", "https"):
+        return "bad-scheme", current
+    if visits[current] > 2:  # one revisit is allowed: some sites set a cookie and loop back
+        return "redirect-loop", " → ".join([url, *(target for _, target in redirects)])
+    if len(redirects) > most:
+        return "too-many-redirects", f"more than {most}"
+    return None
 
 
 def _check_doi(client: Client, doi: str, settings: LinkSettings) -> Result:
