@@ -29,7 +29,7 @@ def did_you_mean(
 ) -> str:
     """A hint for an unknown name: `did you mean 'x'?` for the closest of `choices`, else
     `known: a, b, c` (or nothing, without `listing`, where the choices are too many)."""
-    known = sorted(choices)
+    known = sorted(choices) if isinstance(choices, set | frozenset) else list(choices)
     close = difflib.get_close_matches(word, known, n=1, cutoff=cutoff)
     if close:
         return f"did you mean '{close[0]}'?"

@@ -195,10 +195,11 @@ def _identifiers(ref: Reference) -> Ids:
         arxiv, where = normalise_arxiv(eprint), "eprint"
     if not arxiv and "arxiv" in ref.raw:
         arxiv, where = normalise_arxiv(_own(ref, "arxiv")), "arxiv"
-    if not arxiv and doi:  # arXiv's own DOI, 10.48550/arXiv.2101.00001
+    if not arxiv and doi.startswith("10.48550/"):  # arXiv's own DOI: 10.48550/arXiv.2101.00001
         arxiv, where = normalise_arxiv(doi), "doi"
-    if not arxiv:
-        arxiv, where = normalise_arxiv(find_arxiv(_own(ref, "url"))), "url"
+    url = _own(ref, "url")
+    if not arxiv and "arxiv" in url.lower():
+        arxiv, where = normalise_arxiv(find_arxiv(url)), "url"
     if arxiv:
         out[ARXIV.code] = (arxiv, where)
     out.preprint = _is_preprint(ref, out)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections import Counter
@@ -17,7 +16,7 @@ from ..model import Span
 from ..render.styles import Style
 from ..reporters.json import finding_to_dict
 from ..reporters.text import summary
-from ..wording import plural
+from ..wording import did_you_mean, plural
 from .evidence import EVIDENCE_TYPES, Evidence, classify
 from .index import ArticleClaims, Claim, ClaimIndex
 
@@ -86,8 +85,7 @@ def render_report(report: ClaimsReport, fmt: str) -> str:
         return markdown_report(report)
     if fmt == "html":
         return html_report(report)
-    close = difflib.get_close_matches(fmt, FORMATS, n=1)
-    hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(FORMATS)}"
+    hint = did_you_mean(fmt, FORMATS)
     raise CitationsError(f"unknown report format '{fmt}'", hint=hint)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 import re
 from collections import Counter
@@ -14,6 +13,7 @@ from ..errors import CitationsError
 from ..findings import Finding, Rule, Severity
 from ..model import Span
 from ..reporters import ReportMeta, get_reporter
+from ..wording import did_you_mean
 from .describe import (
     QUIET,
     by_severity,
@@ -134,8 +134,7 @@ def render_report(results: Sequence[Result], fmt: str, meta: ReportMeta) -> str:
             rules = {rule.code: rule for rule in LINK_RULES}
             links_meta = dataclasses.replace(meta, command="links", rules=rules)
             return get_reporter(fmt)(link_findings(results), links_meta)
-    close = difflib.get_close_matches(fmt, FORMATS, n=1)
-    hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(FORMATS)}"
+    hint = did_you_mean(fmt, FORMATS)
     raise CitationsError(f"unknown report format '{fmt}'", hint=hint)
 
 

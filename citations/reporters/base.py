@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Sequence
 
 from ..errors import CitationsError
 from ..findings import Finding
+from ..wording import did_you_mean
 from .meta import ReportMeta
 
 Reporter = Callable[[Sequence[Finding], ReportMeta], str]
@@ -55,6 +55,5 @@ def get_reporter(name: str) -> Reporter:
     try:
         return REPORTERS[name]
     except KeyError:
-        close = difflib.get_close_matches(name, REPORTERS, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(REPORTERS)}"
+        hint = did_you_mean(name, REPORTERS)
         raise CitationsError(f"unknown report format '{name}'", hint=hint) from None

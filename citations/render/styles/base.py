@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
@@ -13,6 +12,7 @@ from ...identifiers import bare_doi
 from ...library.names import initials
 from ...model import Name, NameList, Reference
 from ...richtext import Link, Part, Rich
+from ...wording import did_you_mean
 
 MONTHS = (
     "January",
@@ -162,9 +162,7 @@ def build_options(
             return StyleError(message, hint=hint, option=raw_name, table=table)  # noqa: B023
 
         if name not in known:
-            choices = [n.replace("_", "-") for n in known]
-            close = difflib.get_close_matches(raw_name, choices, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(choices)}"
+            hint = did_you_mean(raw_name, [n.replace("_", "-") for n in known])
             raise bad(f"unknown option '{raw_name}' for style '{style}'", hint)
         default = getattr(defaults, name)
         if type(default) is bool and not isinstance(value, bool):

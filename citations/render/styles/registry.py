@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any
 
 from ...errors import StyleError
+from ...wording import did_you_mean
 from .ama import AmaStyle
 from .base import Style
 from .vancouver import VancouverStyle
@@ -19,7 +19,6 @@ def get_style(name: str, options: Mapping[str, Any] | None = None) -> Style:
     try:
         cls = STYLES[name.lower()]
     except KeyError:
-        close = difflib.get_close_matches(name.lower(), STYLES, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"known styles: {', '.join(STYLES)}"
+        hint = did_you_mean(name.lower(), STYLES)
         raise StyleError(f"unknown style '{name}'", hint=hint) from None
     return cls(options)
