@@ -79,6 +79,10 @@ class Config:
                 raise ConfigError(f"unknown setting '{name}.{key}'", self.span_of_table(name), hint)
         return dict(table)
 
+    def read(self, name: str, known: Iterable[str]) -> Section:
+        """`[name]` for typed reading (`Section`): unknown keys refused as by `section`."""
+        return Section(self, name, self.section(name, known))
+
     def cache_folder(self) -> Path | None:
         """The one rule for where caches live: $CITATIONS_CACHE_DIR ("" turns caching off),
         else `cache-dir`, else the user's cache folder."""
@@ -132,7 +136,7 @@ class Config:
             return None
         for number, line in enumerate(self.text.splitlines(), 1):
             header = re.match(r"^\s*\[+\s*([^\]]+?)\s*\]+", line)
-            if header and header.group(1).removeprefix("tool.citations.") == table:
+            if header and _unquoted(header.group(1)).removeprefix("tool.citations.") == table:
                 return Span(str(self.path), number, line.index("[") + 1)
         return Span(str(self.path), 1)
 
@@ -145,11 +149,86 @@ class Config:
             stripped = line.strip()
             header = re.match(r"^\[+\s*([^\]]+?)\s*\]+", stripped)
             if header:
-                current = header.group(1).removeprefix("tool.citations").strip(".") or None
+                name = _unquoted(header.group(1)).removeprefix("tool.citations").strip(".")
+                current = name or None
                 continue
             if current == table and re.match(rf"^[\"']?{re.escape(key)}[\"']?\s*=", stripped):
                 return Span(str(self.path), number, line.index(stripped[0]) + 1)
         return self.span_of_table(table) if table else Span(str(self.path), 1)
+
+
+class Section:
+    """One table of the settings, read with types: a value of the wrong type or out of range is
+    a ConfigError at its line, never a traceback (or a silent default) later."""
+
+    def __init__(self, config: Config, name: str, table: dict[str, Any]) -> None:
+        self.config, self.name, self.table = config, name, table
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.table
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.table.get(key, default)
+
+    def bad(self, key: str, expected: str) -> ConfigError:
+        value = self.table.get(key)
+        where = self.config.span_of(key, self.name)
+        return ConfigError(f"'{self.name}.{key}' must be {expected}, not {value!r}", where)
+
+    def text(self, key: str, default: str = "") -> str:
+        value = self.table.get(key, default)
+        if not isinstance(value, str):
+            raise self.bad(key, "a string")
+        return value
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        value = self.table.get(key, default)
+        if not isinstance(value, bool):
+            raise self.bad(key, "true or false")
+        return value
+
+    def whole(self, key: str, default: int, *, minimum: int = 0) -> int:
+        value = self.table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise self.bad(key, f"a whole number of at least {minimum}")
+        return value
+
+    def number(self, key: str, default: float, *, minimum: float = 0.0) -> float:
+        value = self.table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
+            raise self.bad(key, f"a number of at least {minimum:g}")
+        return float(value)
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        """A string or a list of strings."""
+        value = self.table.get(key, [])
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise self.bad(key, "a string or a list of strings")
+        return tuple(values)
+
+    def tables(self, key: str) -> dict[str, dict[str, Any]]:
+        """A table of tables: `[links.hosts."doi.org"]` → {"doi.org": {...}}."""
+        value = self.table.get(key, {})
+        if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+            raise self.bad(key, "a table of tables")
+        return value
+
+    def patterns(self, key: str) -> tuple[str, ...]:
+        """Regular expressions, compiled here so that a bad one is named with its key."""
+        return tuple(regex(p, f"'{self.name}.{key}'", self.config.span_of(key, self.name))
+                     for p in self.texts(key))  # fmt: skip
+
+
+def regex(pattern: str, name: str, where: Span | None = None) -> str:
+    """`pattern` if it compiles; else a ConfigError naming the setting or option it came from."""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ConfigError(
+            f"{name}: {pattern!r} is not a regular expression ({exc})", where
+        ) from None
+    return pattern
 
 
 def find_config(start: Path) -> Path | None:
@@ -182,6 +261,8 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
     try:
         text = path.read_text("utf-8")
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError("invalid TOML: nested too deeply", Span(str(path), 1)) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path} is not UTF-8 text ({exc.reason})", Span(str(path), 1)) from None
     except tomllib.TOMLDecodeError as exc:
@@ -192,11 +273,16 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
     return replace(_resolve(data, path.resolve().parent, path), text=text)
 
 
+def _unquoted(header: str) -> str:
+    """A table header's dotted name without its quotes: `links.hosts."doi.org"`."""
+    return header.replace('"', "").replace("'", "")
+
+
 def parse_value(text: str) -> Any:
     """A command-line value read as TOML (`6`, `false`, `"x"`), else as the plain string."""
     try:
         return tomllib.loads(f"v = {text.strip()}")["v"]
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         return text.strip()
 
 
@@ -212,6 +298,12 @@ def _toml_error_line(message: str) -> int:
 
 def _resolve(data: dict[str, Any], base: Path, path: Path | None) -> Config:
     where = Span(str(path), 1) if path else None
+    for key in _SECTIONS:
+        if key in data and not isinstance(data[key], dict):
+            line = _line_of_key(path, key)
+            raise ConfigError(
+                f"'{key}' must be a table ([{key}]), not {data[key]!r}", line or where
+            )
     for key in data:
         if key not in _KEYS and key not in _SECTIONS:
             line = _line_of_key(path, key)

@@ -10,10 +10,11 @@ from typing import Any
 from ..files import atomic_write
 from ..findings import Finding
 from ..library import Library
-from ..render.article import read_article
+from ..render.article import Article, front_matter_style, read_article
 from ..render.compose import RenderOptions, render_article
 from ..render.numbering import Numbering, number_citations
-from ..render.styles import Style, get_style
+from ..render.settings import article_style
+from ..render.styles import Style
 from ..render.templating import Templates
 from .manifest import digest
 
@@ -54,16 +55,14 @@ class State:
     sidecars: bool = True
     _styles: dict[str, Style] = field(default_factory=dict)
 
-    def style_for(self, meta: dict[str, Any]) -> Style:
-        """The build's style, or the one an article's front matter asks for."""
-        name = str(meta.get("style", self.style_name))
-        options = dict(self.style_options.get(name.lower(), {}))
-        extra = meta.get("style-options")
-        if isinstance(extra, dict):
-            options.update(extra)
+    def style_for(self, article: Article) -> Style:
+        """The build's style, or the one the article's front matter asks for."""
+        asked, extra = front_matter_style(article)
+        name = asked or self.style_name
+        options = {**self.style_options.get(name.lower(), {}), **extra}
         key = json.dumps([name, options], sort_keys=True, default=str)
         if key not in self._styles:
-            self._styles[key] = get_style(name, options)
+            self._styles[key] = article_style(article, name, options)
         return self._styles[key]
 
 
@@ -83,7 +82,7 @@ def run_task(task: Task) -> Result:
 
 def render_task(state: State, task: Task) -> Result:
     article = read_article(task.source)
-    style = state.style_for(article.meta)
+    style = state.style_for(article)
     numbering: Numbering | None = None
     if task.numbers is not None:
         numbering = number_citations(

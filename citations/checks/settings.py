@@ -64,6 +64,8 @@ class CheckSettings:
             path_rules.append(PathRule(tuple(str(p) for p in patterns), levels))
         articles = table.get("articles", [])
         articles = [articles] if isinstance(articles, str) else articles
+        if not isinstance(articles, list) or not all(isinstance(a, str) for a in articles):
+            raise ConfigError("'check.articles' must be a path or a list of paths", where)
         return cls(
             severity=severity,
             paths=tuple(path_rules),

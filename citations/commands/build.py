@@ -29,16 +29,16 @@ def build_settings(
     config: Config, src: Path | None, out: Path | None, options: dict[str, Any]
 ) -> BuildSettings:
     """[build] with the command line's options (click's names) over it."""
-    table = config.section("build", _KEYS)
+    table = config.read("build", _KEYS)
     base = config.base
-    numbering = table.get("numbering", "article")
+    numbering = table.text("numbering", "article")
     if numbering not in ("article", "continuous"):
         where = config.span_of("numbering", "build")
         raise ConfigError("build.numbering must be 'article' or 'continuous'", where)
     render = RenderSettings.from_config(
         config,
         refs=options.get("refs") or None,
-        to=options.get("to") or table.get("to"),
+        to=options.get("to") or table.text("to", "") or None,
         style=options.get("style"),
         style_options=options.get("style_options") or {},
         templates=options.get("templates"),
@@ -49,15 +49,15 @@ def build_settings(
         raise ConfigError(f"build writes html or md, not '{render.to}'", where)
     return BuildSettings(
         render=render,
-        src=src or shown(base / str(table.get("src", "articles"))),
-        out=out or shown(base / str(table.get("out", "_site"))),
+        src=src or shown(base / table.text("src", "articles")),
+        out=out or shown(base / table.text("out", "_site")),
         force=bool(options.get("force")),
         check=bool(options.get("check_only")),
-        jobs=int(options.get("jobs") or table.get("jobs", 0)),
+        jobs=int(options.get("jobs") or table.whole("jobs", 0)),
         shard=options.get("shard"),
         numbering=numbering,
-        bibliography=table.get("bibliography") or None,
-        sidecars=bool(table.get("sidecars", True)),
+        bibliography=table.text("bibliography", "") or None,
+        sidecars=table.flag("sidecars", True),
     )
 
 

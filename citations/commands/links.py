@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..config import Config
+from ..config import Config, Section, regex
 from ..errors import CitationsError, ConfigError, UsageError
 from ..findings import Finding
 from ..links.model import NO_NETWORK, OUTCOMES, LinkSettings, Result
@@ -77,7 +77,7 @@ class LinksRun:
     @classmethod
     def from_config(cls, config: Config, **options: Any) -> LinksRun:
         """The [links] table with the command line's options (click's names) over it."""
-        table = config.section("links", _KEYS)
+        table = config.read("links", _KEYS)
         if options.get("fail_on"):
             fail_on = _fail_on(options["fail_on"], "--fail-on", UsageError)
         else:
@@ -91,43 +91,52 @@ class LinksRun:
             changed_since=options.get("changed_since") or None,
             report_format=options.get("report_format") or "text",
             fail_on=fail_on,
-            fail_after=int(options.get("fail_after") or table.get("fail-after", 1)),
+            fail_after=int(options.get("fail_after") or table.whole("fail-after", 1, minimum=1)),
             cache=config.cache_file("links", options.get("cache"), off=no_cache),
             parse_cache=config.cache_folder(),
             root=config.base,
         )
 
 
-def _checker(config: Config, table: dict[str, Any], options: Mapping[str, Any]) -> LinkSettings:
+def _checker(config: Config, table: Section, options: Mapping[str, Any]) -> LinkSettings:
     """How links are checked: [links] with the command line's options over it."""
 
-    def pick(option: str, key: str, default: Any) -> Any:
+    def given(option: str) -> Any:
         value = options.get(option)
-        return value if value not in (None, (), "") else table.get(key, default)
+        return None if value in (None, (), "") else value
 
     base = LinkSettings()
-    hosts = {
-        str(host): (int(v.get("per-host", base.per_host)), float(v.get("interval", 0.0)))
-        for host, v in dict(table.get("hosts", {})).items()
-    }
-    timeout = float(pick("timeout", "timeout", base.read_timeout))
-    accept = pick("accept", "accept", "")
+    timeout = given("timeout") or table.number("timeout", base.read_timeout, minimum=0.1)
+    accept = given("accept") or table.text("accept", "")
+    hosts = {}
+    for host, limits in table.tables("hosts").items():
+        where = Section(config, f"links.hosts.{host}", limits)
+        hosts[host] = (
+            where.whole("per-host", base.per_host, minimum=1),
+            where.number("interval", 0.0),
+        )
+    headers = table.tables("headers")
+    if not all(isinstance(v, str) for h in headers.values() for v in h.values()):
+        raise table.bad("headers", "a table of header tables, each value a string")
+    exclude = tuple(regex(p, "--exclude") for p in options.get("exclude") or ())
     return replace(
         base,
-        concurrency=int(pick("concurrency", "concurrency", base.concurrency)),
-        per_host=int(pick("per_host", "per-host", base.per_host)),
-        host_interval=float(table.get("host-interval", base.host_interval)),
-        connect_timeout=float(table.get("connect-timeout", min(base.connect_timeout, timeout))),
-        read_timeout=timeout,
-        deadline=float(pick("deadline", "deadline", base.deadline)),
-        retries=int(table.get("retries", base.retries)),
-        max_redirects=int(table.get("max-redirects", base.max_redirects)),
-        user_agent=str(pick("user_agent", "user-agent", base.user_agent)),
+        concurrency=given("concurrency") or table.whole("concurrency", base.concurrency, minimum=1),
+        per_host=given("per_host") or table.whole("per-host", base.per_host, minimum=1),
+        host_interval=table.number("host-interval", base.host_interval),
+        connect_timeout=table.number(
+            "connect-timeout", min(base.connect_timeout, timeout), minimum=0.1
+        ),
+        read_timeout=float(timeout),
+        deadline=float(given("deadline") or table.number("deadline", base.deadline, minimum=1)),
+        retries=table.whole("retries", base.retries),
+        max_redirects=table.whole("max-redirects", base.max_redirects),
+        user_agent=given("user_agent") or table.text("user-agent", base.user_agent),
         accept=parse_accept(accept) if accept else base.accept,
-        exclude=tuple(options.get("exclude") or ()) + tuple(table.get("exclude", ())),
-        host_headers={str(h): dict(v) for h, v in dict(table.get("headers", {})).items()},
+        exclude=exclude + table.patterns("exclude"),
+        host_headers=headers,
         host_limits=hosts,
-        allow_private=not options.get("no_private") and bool(table.get("private", True)),
+        allow_private=not options.get("no_private") and table.flag("private", True),
         doi_base=config.registry_urls()["doi"],
         ca_bundle=options.get("ca_bundle") or None,
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..config import Config
-from ..errors import ConfigError, UsageError
+from ..errors import UsageError
 from ..findings import Finding, Fix
 from ..model import Reference
 from ..version import __version__
@@ -134,8 +134,8 @@ class VerifyRun:
             fix=fix,
             diff=diff,
             fields=fields,
-            strict=bool(options.get("strict")) or bool(table.get("strict", False)),
-            concurrency=int(table.get("concurrency", DEFAULT_CONCURRENCY)),
+            strict=bool(options.get("strict")) or table["strict"],
+            concurrency=table["concurrency"],
             cache=config.cache_file("verify", options.get("cache"), off=no_cache),
             parse_cache=config.cache_folder(),
             root=config.base,
@@ -263,12 +263,12 @@ def _apply_fixes(
 
 
 def _table(config: Config) -> dict[str, Any]:
-    table = config.section("verify", _KEYS)
-    where = config.span_of("concurrency", "verify")
-    concurrency = table.get("concurrency", DEFAULT_CONCURRENCY)
-    if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
-        raise ConfigError("verify.concurrency must be a whole number of at least 1", where)
-    return table
+    """[verify], each value of its type."""
+    table = config.read("verify", _KEYS)
+    return {
+        "concurrency": table.whole("concurrency", DEFAULT_CONCURRENCY, minimum=1),
+        "strict": table.flag("strict", False),
+    }
 
 
 def _select(library: Library, keys: Sequence[str]) -> list[Reference]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ..errors import ArticleError
+from ..errors import ArticleError, StyleError
 from ..model import Marker, Span
 from .markers import OutsideRanges, find_markers
 
@@ -89,6 +89,26 @@ def scan_article(text: str, path: str, kind: Kind = "markdown") -> Article:
     article.markers = find_markers(text, path, article.masked)
     article.refs_at = _refs_placeholder(article)
     return article
+
+
+def front_matter_style(article: Article) -> tuple[str | None, dict[str, Any]]:
+    """The style an article's front matter asks for (None: the settings') and its options;
+    a value of the wrong type is an error at its line, not a silent default."""
+    name, options = article.meta.get("style"), article.meta.get("style-options", {})
+    if name is not None and not isinstance(name, str):
+        where = front_matter_span(article, "style")
+        raise StyleError(f"front matter 'style' must be a style's name, not {name!r}", where)
+    if not isinstance(options, dict):
+        where = front_matter_span(article, "style-options")
+        raise StyleError(f"front matter 'style-options' must be a mapping, not {options!r}", where)
+    return name, options
+
+
+def front_matter_span(article: Article, key: str) -> Span:
+    """The line of `key:` in the article's front matter (its first line if not found)."""
+    head = article.text[: article.body_start]
+    found = re.search(rf"(?m)^{re.escape(key)}\s*:", head)
+    return Span(article.path, head.count("\n", 0, found.start()) + 1 if found else 1)
 
 
 def _front_matter(source: str, path: str) -> dict[str, Any]:

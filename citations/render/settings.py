@@ -10,6 +10,7 @@ from typing import Any
 from ..config import Config
 from ..errors import StyleError
 from ..library import Library, load_library
+from .article import Article, front_matter_span
 from .styles import STYLES, Style, get_style
 from .styles.base import build_options
 from .templating import Templates
@@ -120,3 +121,15 @@ class RenderSettings:
                     f"put it under [style-options.{owners[0]}]"
                 )
         return exc
+
+
+def article_style(article: Article, name: str, options: Mapping[str, Any]) -> Style:
+    """The style an article asked for in its front matter; a bad name or option is an error
+    at the front matter's line."""
+    try:
+        return get_style(name, options)
+    except StyleError as exc:
+        asked = article.meta.get("style-options", {}) if exc.option else article.meta
+        if exc.span is None and (exc.option or "style") in asked:
+            exc.span = front_matter_span(article, "style-options" if exc.option else "style")
+        raise

@@ -80,6 +80,19 @@ class Templates:
             raise TemplateError(f"template not found: {name}") from None
         except jinja2.TemplateSyntaxError as exc:
             raise _template_error(exc, name, exc.filename) from None
+        except UnicodeDecodeError as exc:
+            where = self._where(name)
+            raise TemplateError(
+                f"template {name} is not UTF-8 text (byte {exc.start})", where, "save it as UTF-8"
+            ) from None
+
+    def _where(self, name: str) -> Span | None:
+        """The file a template name stands for, among the folders searched."""
+        for folder in getattr(self.env.loader, "loaders", ()):
+            for base in getattr(folder, "searchpath", ()):
+                if (Path(base) / name).is_file():
+                    return Span(str(Path(base) / name), 1)
+        return None
 
 
 def _template_error(exc: Exception, name: str, filename: str | None) -> TemplateError:

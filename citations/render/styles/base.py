@@ -49,18 +49,24 @@ class Date:
     day: int | None = None
 
 
-def option(default: Any, help: str) -> Any:
-    """A style option's field: its default, and one line saying what it does."""
-    return field(default=default, metadata={"help": help})
+def option(default: Any, help: str, minimum: int = 0) -> Any:
+    """A style option's field: its default, one line saying what it does, and for a number
+    the least value that makes sense."""
+    return field(default=default, metadata={"help": help, "minimum": minimum})
 
 
 def option_help(options: type[StyleOptions], name: str) -> str:
     """The one line saying what option `name` does (a subclass may only change its default)."""
+    return str(_metadata(options, name).get("help", ""))
+
+
+def _metadata(options: type[StyleOptions], name: str) -> Mapping[str, Any]:
+    """What `option(...)` said of `name`, wherever in the class's bases it was declared."""
     for cls in options.__mro__:
         for f in fields(cls) if is_dataclass(cls) else ():
             if f.name == name and "help" in f.metadata:
-                return str(f.metadata["help"])
-    return ""
+                return f.metadata
+    return {}
 
 
 @dataclass(frozen=True)
@@ -71,15 +77,15 @@ class StyleOptions:
     """
 
     et_al_min: int = option(
-        7, "this many authors or more print as the first et-al-use-first, then 'et al.'"
+        7, "this many authors or more print as the first et-al-use-first, then 'et al.'", 1
     )
-    et_al_use_first: int = option(3, "how many authors to print before 'et al.'")
+    et_al_use_first: int = option(3, "how many authors to print before 'et al.'", 1)
     show_issue: bool = option(True, "print the issue number: 2016;11(3):e0150367")
     show_doi: bool = option(True, "print the DOI at the end: doi:10.1371/...")
     show_url: bool = option(True, "print the URL of works read online")
     show_accessed: bool = option(True, "print the access date (urldate): Accessed April 2025")
     collapse_ranges: bool = option(True, "range-min or more consecutive numbers as a range: 3–5")
-    range_min: int = option(3, "how many consecutive numbers make a range")
+    range_min: int = option(3, "how many consecutive numbers make a range", 2)
     move_punctuation: bool = option(
         True, "a period or comma after a citation moves before it: pain [@a]. → pain.¹"
     )
@@ -167,8 +173,12 @@ def build_options(
         default = getattr(defaults, name)
         if type(default) is bool and not isinstance(value, bool):
             raise bad(f"style option '{raw_name}' must be true or false, not {value!r}")
-        if type(default) is int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise bad(f"style option '{raw_name}' must be a whole number, not {value!r}")
+        least = int(_metadata(cls, name).get("minimum", 0))
+        if type(default) is int and (
+            isinstance(value, bool) or not isinstance(value, int) or value < least
+        ):
+            raise bad(f"style option '{raw_name}' must be a whole number of at least {least}, "
+                      f"not {value!r}")  # fmt: skip
         if type(default) is str and not isinstance(value, str):
             raise bad(f"style option '{raw_name}' must be a string, not {value!r}")
         values[name] = value
