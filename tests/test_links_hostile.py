@@ -1,0 +1,131 @@
+"""`links` on content from many hands: --no-private through a proxy, passwords in URLs, control
+characters from servers, and Retry-After on a HEAD. Real servers on 127.0.0.1 throughout."""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from citations.links.check import refusal
+from citations.links.model import LinkSettings, Place, Result, Target
+from citations.links.run import check_targets
+from citations.net.cache import Cache
+from citations.net.connections import Endpoint, endpoint
+from citations.reporters import ReportMeta
+
+from linkserver import ForwardProxy, LinkServer, answer
+
+FAST = LinkSettings(
+    concurrency=4, per_host=4, connect_timeout=0.5, read_timeout=0.5, deadline=20.0,
+    retries=1, backoff=0.01, backoff_max=0.05, retry_after_max=3.0, max_body=4096,
+)  # fmt: skip
+PUBLIC = "93.184.215.14"  # what the test's resolver says pub.example is: a global address
+BIB = "refs/a.bib"
+
+
+def check(url: str, cache: Cache | None = None, **changes: Any) -> Result:  # one URL, one place
+    settings = dataclasses.replace(FAST, **changes)
+    [result] = check_targets([Target(url, "url", (Place(BIB, 3, 3, "a"),))], settings, cache)
+    return result
+
+
+@pytest.fixture
+def server() -> Iterator[LinkServer]:
+    with LinkServer() as running:
+        yield running
+
+
+@pytest.fixture
+def meta(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ReportMeta:
+    monkeypatch.chdir(tmp_path)
+    return ReportMeta("links", "1.2.3", {}, tmp_path)
+
+
+@pytest.fixture
+def proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[ForwardProxy]:
+    """A forward proxy every http:// request goes through, as requests reads HTTP_PROXY; and a
+    resolver that says pub.example is a public address (the name never leaves the test)."""
+    real = socket.getaddrinfo
+
+    def resolve(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(host).lower().rstrip(".") == "pub.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (PUBLIC, port or 80))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    with ForwardProxy() as running:
+        for name in ("no_proxy", "all_proxy", "https_proxy"):
+            monkeypatch.delenv(name, raising=False)
+            monkeypatch.delenv(name.upper(), raising=False)
+        monkeypatch.setenv("HTTP_PROXY", running.url)
+        monkeypatch.setenv("http_proxy", running.url)
+        yield running
+
+
+# --- --no-private through a proxy ----------------------------------------------------------
+
+
+def test_requests_really_go_through_the_proxy(server: LinkServer, proxy: ForwardProxy) -> None:
+    server.route("/p", answer(200, b"%PDF", content_type="application/pdf"))
+    assert check(server.url("/p")).outcome == "ok"
+    assert proxy.asked == [server.url("/p")] and len(server.hits("/p")) == 1
+
+
+def test_no_private_refuses_a_backslash_host_through_a_proxy(
+    server: LinkServer, proxy: ForwardProxy
+) -> None:
+    """urlsplit reads the host as pub.example (public), urllib3 as 127.0.0.1: through the
+    proxy no connected-socket check can catch it, so the URL is never requested."""
+    server.route("/*", answer(200, "<title>inside</title>"))
+    url = f"http://127.0.0.1:{server.port}\\@pub.example/x"
+    result = check(url, allow_private=False)
+    assert result.outcome == "broken", result.detail
+    assert "ambiguous" in result.detail
+    assert proxy.asked == [] and server.hits() == []
+
+
+def test_no_private_vets_the_host_the_proxy_is_asked_for(
+    server: LinkServer, proxy: ForwardProxy
+) -> None:
+    server.route("/*", answer(200, "<title>inside</title>"))
+    result = check(server.url("/x"), allow_private=False)
+    assert result.outcome == "broken" and "127.0.0.1" in result.detail
+    assert proxy.asked == [] and server.hits() == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("http://127.0.0.1:8080\\@pub.example/x", id="backslash-before-at"),
+        pytest.param("http://pub.example\\@127.0.0.1/x", id="backslash-after-host"),
+        pytest.param("http://pub.example\t.127.0.0.1/", id="tab"),
+        pytest.param("http://pub.example/\n", id="newline"),
+        pytest.param("http://pub.example\x00.evil/", id="nul"),
+        pytest.param("http://2130706433/", id="decimal-ipv4"),
+        pytest.param("http://0x7f.1/", id="hex-ipv4"),
+        pytest.param("http://127.1/", id="short-ipv4"),
+    ],
+)
+def test_ambiguous_hosts_are_refused_under_no_private(url: str) -> None:
+    assert isinstance(endpoint(url), str)
+    refused = refusal(url, dataclasses.replace(FAST, allow_private=False))
+    assert refused is not None and refused[0] == "ambiguous-host"
+    assert refusal(url, FAST) is None  # without --no-private nothing is vetted
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        pytest.param("http://user:pw@Pub.Example:8080/x", Endpoint("pub.example", 8080), id="auth"),
+        pytest.param("https://bücher.example/", Endpoint("xn--bcher-kva.example", 443), id="idn"),
+        pytest.param("http://[::1]/", Endpoint("::1", 80), id="ipv6"),
+        pytest.param("https://medium.com/@someone/post", Endpoint("medium.com", 443), id="at"),
+    ],
+)
+def test_the_endpoint_is_the_host_urllib3_connects_to(url: str, expected: Endpoint) -> None:
+    assert endpoint(url) == expected
