@@ -13,12 +13,14 @@ import pytest
 
 from citations.links.check import refusal
 from citations.links.model import LinkSettings, Place, Result, Target
+from citations.links.report import FORMATS, link_findings, render_report
 from citations.links.run import check_targets
 from citations.net.cache import Cache
 from citations.net.connections import Endpoint, endpoint
+from citations.net.credentials import redact
 from citations.reporters import ReportMeta
 
-from linkserver import ForwardProxy, LinkServer, answer
+from linkserver import ForwardProxy, LinkServer, answer, redirect
 
 FAST = LinkSettings(
     concurrency=4, per_host=4, connect_timeout=0.5, read_timeout=0.5, deadline=20.0,
@@ -129,3 +131,69 @@ def test_ambiguous_hosts_are_refused_under_no_private(url: str) -> None:
 )
 def test_the_endpoint_is_the_host_urllib3_connects_to(url: str, expected: Endpoint) -> None:
     assert endpoint(url) == expected
+
+
+# --- passwords in URLs ---------------------------------------------------------------------
+
+SECRET = "https://alice:s3cret@pub.example/x"
+CREDENTIALED = (
+    Result(
+        SECRET, "url", "broken", 404, f"404 Not Found: {SECRET} said so",
+        redirects=[(302, "https://bob:hunter2@pub.example/y")],
+        final_url="https://bob:hunter2@pub.example/y",
+        note=f"HEAD answered 200; GET failed ({SECRET})", places=(Place(BIB, 3, 3, "a"),),
+    ),
+    Result(
+        "http://tok3n@old.example/", "url", "ok-with-warning", 200, "moved permanently",
+        redirects=[(301, "https://bob:hunter2@new.example/")],
+        permanent_redirect="https://bob:hunter2@new.example/", places=(Place(BIB, 9, 3, "b"),),
+    ),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", [pytest.param(f, id=f) for f in FORMATS])
+def test_no_report_format_shows_a_password(fmt: str, meta: ReportMeta) -> None:
+    out = render_report(CREDENTIALED, fmt, meta)
+    assert "s3cret" not in out and "hunter2" not in out and "tok3n" not in out
+    assert "alice:***@pub.example" in out or "alice:%2A%2A%2A@pub.example" in out
+
+
+def test_findings_show_no_password() -> None:
+    text = " ".join(f"{f.message} {f.hint}" for f in link_findings(CREDENTIALED))
+    assert "s3cret" not in text and "hunter2" not in text and "tok3n" not in text
+    assert "alice:***@pub.example" in text and "bob:***@new.example" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("https://u:p@h/x", "https://u:***@h/x", id="password"),
+        pytest.param("http://token@h/", "http://***@h/", id="user-only"),
+        pytest.param(
+            "ftp://a:b:c@d/ and http://e:f@g/", "ftp://a:***@d/ and http://e:***@g/", id="several"
+        ),
+        pytest.param("http://a@b@c.example/", "http://***@c.example/", id="two-ats"),
+        pytest.param("https://medium.com/@someone", "https://medium.com/@someone", id="path"),
+        pytest.param("mailto:someone@example.org", "mailto:someone@example.org", id="mailto"),
+    ],
+)
+def test_redact(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+def test_the_cache_holds_no_password(server: LinkServer, tmp_path: Path) -> None:
+    server.route("/gone", answer(404, "<title>Not Found</title>"))
+    server.route("/moved", redirect(server.url("/gone").replace("//", "//bob:hunter2@")))
+    url = server.url("/moved").replace("//", "//alice:s3cret@")
+    with Cache.open(tmp_path / "cache" / "links.sqlite") as cache:
+        first = check(url, cache)
+    assert first.outcome == "broken"
+    assert server.hits("/moved")[0].headers.get("authorization")  # the password was used
+    stored = b"".join(p.read_bytes() for p in (tmp_path / "cache").iterdir())
+    assert b"s3cret" not in stored and b"hunter2" not in stored
+    assert b"alice:***@127.0.0.1" in stored
+    with Cache.open(tmp_path / "cache" / "links.sqlite") as cache:
+        again = check(url, cache)
+        assert again.from_cache and again.outcome == "broken"
+        assert cache.history("url", url)  # looked up by the URL as written
+    assert "s3cret" not in again.url and "hunter2" not in again.detail

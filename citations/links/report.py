@@ -23,6 +23,7 @@ from .describe import (
     label,
     link_target,
     one_line,
+    shown,
     summary,
 )
 from .model import OUTCOMES, Place, Result, result_to_dict
@@ -57,9 +58,10 @@ _VERBS = {
 
 
 def link_findings(results: Sequence[Result]) -> list[Finding]:
-    """One finding per place of each result that is neither ok nor excluded."""
+    """One finding per place of each result that is neither ok nor excluded; credentials
+    redacted."""
     findings: list[Finding] = []
-    for result in results:
+    for result in map(shown, results):
         if result.outcome in QUIET:
             continue
         code = _code(result)
@@ -118,7 +120,8 @@ def exit_failed(
 
 
 def render_report(results: Sequence[Result], fmt: str, meta: ReportMeta) -> str:
-    """The report of `results` in `fmt`, one of FORMATS."""
+    """The report of `results` in `fmt`, one of FORMATS. No format shows a URL's password."""
+    results = [shown(result) for result in results]
     match fmt:
         case "text":
             return text_report(results)
