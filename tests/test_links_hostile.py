@@ -4,6 +4,8 @@ characters from servers, and Retry-After on a HEAD. Real servers on 127.0.0.1 th
 from __future__ import annotations
 
 import dataclasses
+import json
+import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +22,7 @@ from citations.net.connections import Endpoint, endpoint
 from citations.net.credentials import redact
 from citations.reporters import ReportMeta
 
-from linkserver import ForwardProxy, LinkServer, answer, redirect
+from linkserver import ForwardProxy, LinkServer, Request, answer, redirect
 
 FAST = LinkSettings(
     concurrency=4, per_host=4, connect_timeout=0.5, read_timeout=0.5, deadline=20.0,
@@ -197,3 +199,49 @@ def test_the_cache_holds_no_password(server: LinkServer, tmp_path: Path) -> None
         assert again.from_cache and again.outcome == "broken"
         assert cache.history("url", url)  # looked up by the URL as written
     assert "s3cret" not in again.url and "hunter2" not in again.detail
+
+
+# --- control characters from servers -------------------------------------------------------
+
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+NASTY = "\x1b]0;pwned\x07\x1b[2J\x9b31m\u202eevil\x08\r"
+CONTROLLED = (
+    Result(
+        "https://pub.example/a", "url", "broken", 404, f"404 {NASTY}",
+        redirects=[(302, f"https://pub.example/b{NASTY}")], note=f"note {NASTY}",
+        places=(Place(BIB, 3, 3, f"k{NASTY}"),),
+    ),
+    Result(
+        "https://pub.example/c", "url", "blocked", 403, "403 Forbidden", note=NASTY,
+        places=(Place(BIB, 5, 3, "c"),),
+    ),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", [pytest.param(f, id=f) for f in FORMATS])
+def test_every_format_escapes_control_characters(fmt: str, meta: ReportMeta) -> None:
+    out = render_report(CONTROLLED, fmt, meta)
+    assert CONTROL.search(out) is None, repr(CONTROL.search(out))
+    if fmt == "json":  # JSON escapes them its own way: the value is still the server's
+        assert json.loads(out)["results"][0]["detail"] == f"404 {NASTY}"
+        return
+    if fmt == "sarif":
+        out = " ".join(r["message"]["text"] for r in json.loads(out)["runs"][0]["results"])
+    assert "\\x1b" in out and "pwned\\x07" in out  # shown, as escapes
+
+
+def test_a_reason_phrase_with_escapes_is_inert_in_annotations(
+    server: LinkServer, meta: ReportMeta
+) -> None:
+    def evil(req: Request) -> None:
+        req._handler.send_response(404, "Gone \x1b]8;;https://x.example\x07here\x1b[0m")
+        req._handler.send_header("Content-Length", "0")
+        req._handler.end_headers()
+        req.answered = True
+
+    server.route("/p", evil)
+    result = check(server.url("/p"))
+    assert "\x1b" in result.detail  # the value is what the server said
+    out = render_report([result], "github", meta)
+    assert out.startswith("::error ") and out.count("\n") == 1
+    assert CONTROL.search(out) is None and "\\x1b]8;;" in out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -13,6 +12,7 @@ from ..errors import CitationsError
 from ..findings import Finding, Rule, Severity
 from ..model import Span
 from ..reporters import ReportMeta, get_reporter
+from ..reporters.escape import json_text, one_line
 from ..wording import did_you_mean
 from .describe import (
     QUIET,
@@ -22,7 +22,6 @@ from .describe import (
     iso,
     label,
     link_target,
-    one_line,
     shown,
     summary,
 )
@@ -59,7 +58,7 @@ _VERBS = {
 
 def link_findings(results: Sequence[Result]) -> list[Finding]:
     """One finding per place of each result that is neither ok nor excluded; credentials
-    redacted."""
+    redacted, and the message and hint one line each, control characters escaped."""
     findings: list[Finding] = []
     for result in map(shown, results):
         if result.outcome in QUIET:
@@ -73,6 +72,7 @@ def link_findings(results: Sequence[Result]) -> list[Finding]:
         facts = history_facts(result)
         if facts:
             message += f" ({'; '.join(facts)})"
+        message = one_line(message)
         places: Iterable[Place | None] = result.places or (None,)
         for place in places:
             span = Span(place.path, place.line, place.column) if place else None
@@ -82,7 +82,7 @@ def link_findings(results: Sequence[Result]) -> list[Finding]:
                     _SEVERITY[code],
                     message,
                     span,
-                    hint=hint(result),
+                    hint=one_line(hint(result)),
                     key=place.key if place else None,
                 )
             )
@@ -183,7 +183,7 @@ def json_report(results: Sequence[Result], meta: ReportMeta) -> str:
         "results": [result_json(r) for r in results],
         "summary": {outcome: counts[outcome] for outcome in OUTCOMES},
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document)
 
 
 # What could start markup inside a table cell; `(` is harmless once `[` and `]` are escaped.
