@@ -22,7 +22,7 @@ from citations.net.connections import Endpoint, endpoint
 from citations.net.credentials import redact
 from citations.reporters import ReportMeta
 
-from linkserver import ForwardProxy, LinkServer, Request, answer, redirect
+from linkserver import ForwardProxy, LinkServer, Request, answer, per_method, redirect
 
 FAST = LinkSettings(
     concurrency=4, per_host=4, connect_timeout=0.5, read_timeout=0.5, deadline=20.0,
@@ -245,3 +245,19 @@ def test_a_reason_phrase_with_escapes_is_inert_in_annotations(
     out = render_report([result], "github", meta)
     assert out.startswith("::error ") and out.count("\n") == 1
     assert CONTROL.search(out) is None and "\\x1b]8;;" in out
+
+
+# --- Retry-After on a HEAD -----------------------------------------------------------------
+
+
+def test_a_head_answered_503_retry_after_delays_the_get(server: LinkServer) -> None:
+    busy = per_method(
+        HEAD=answer(503, headers={"Retry-After": "2"}),
+        GET=answer(200, b"%PDF", content_type="application/pdf"),
+    )
+    server.route("/busy", busy)
+    result = check(server.url("/busy"))
+    head, get = server.hits("/busy")[:2]
+    assert (head.method, get.method) == ("HEAD", "GET")
+    assert get.started - head.ended >= 1.8, get.started - head.ended
+    assert result.outcome in ("ok", "ok-with-warning"), result.detail
