@@ -173,7 +173,9 @@ def _vet(connection: HTTPConnection, sock: socket.socket) -> socket.socket:
 
 class _WatchedHTTPConnection(HTTPConnection):
     def _new_conn(self) -> socket.socket:
-        return _vet(self, super()._new_conn())
+        sock = _vet(self, super()._new_conn())
+        _watch(sock)  # from here on: a proxy may trickle its answer to CONNECT, say
+        return sock
 
     def getresponse(self) -> HTTPResponse:  # type: ignore[override]
         _watch(self.sock)
@@ -182,7 +184,9 @@ class _WatchedHTTPConnection(HTTPConnection):
 
 class _WatchedHTTPSConnection(HTTPSConnection):
     def _new_conn(self) -> socket.socket:
-        return _vet(self, super()._new_conn())
+        sock = _vet(self, super()._new_conn())
+        _watch(sock)  # from here on: a proxy may trickle its answer to CONNECT, say
+        return sock
 
     def getresponse(self) -> HTTPResponse:  # type: ignore[override]
         _watch(self.sock)
