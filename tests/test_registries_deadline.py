@@ -3,10 +3,12 @@ each exchange's wall clock counts trickled bytes, and what the deadline left say
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -48,6 +50,76 @@ def timed(action: Callable[[], object]) -> tuple[object, float]:
     started = time.monotonic()
     outcome = action()
     return outcome, time.monotonic() - started
+
+
+# --- the run's deadline -------------------------------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "refs").mkdir()
+    (tmp_path / "refs" / "lib.bib").write_text(
+        "@article{park2023acupuncture,\n  author = {Park, Hyun Suk},\n"
+        "  title = {Acupuncture treatment for hip pain},\n  journal = {Healthcare},\n"
+        f"  year = {{2023}},\n  doi = {{{PARK}}},\n}}\n"
+        "@article{wu2016,\n  author = {Wu, Mei-Yao},\n  title = {Acupuncture for pain},\n"
+        "  journal = {PLoS One},\n  year = {2016},\n  pmid = {26959661},\n}\n"
+        "@article{vaswani2017,\n  author = {Vaswani, Ashish},\n"
+        "  title = {Attention is all you need},\n  journal = {arXiv},\n  year = {2017},\n"
+        "  eprint = {1706.03762},\n  eprinttype = {arXiv},\n}\n",
+        "utf-8",
+    )
+    return tmp_path
+
+
+@pytest.mark.parametrize("spoil", SPOILERS)
+def test_verify_ends_by_its_deadline(
+    run, fake: FakeRegistry, project: Path, spoil: Callable[[FakeRegistry], None]
+) -> None:
+    spoil(fake)
+    args = ("verify", "-f", "json", "--no-cache", "--deadline", str(DEADLINE))
+    result, elapsed = timed(lambda: run(*args, cwd=project))
+    assert elapsed < DEADLINE + SLACK, elapsed
+    assert result.code in (0, 4), result.err  # unverifiable never fails; 4: none answered
+    entries = json.loads(result.out)["results"]
+    assert [e["verdict"] for e in entries] == ["unverifiable"] * 3
+    assert all("deadline" in e["detail"] for e in entries), [e["detail"] for e in entries]
+
+
+@pytest.mark.parametrize("spoil", SPOILERS)
+def test_add_ends_by_its_deadline(
+    run, fake: FakeRegistry, project: Path, spoil: Callable[[FakeRegistry], None]
+) -> None:
+    spoil(fake)
+    ids = (PARK, "pmid:26959661", "arxiv:1706.03762")
+    fresh = ("--refs", "none.bib", "--to", "new.bib")  # an empty library: nothing is known
+    args = ("add", *ids, *fresh, "--dry-run", "--no-cache", "--deadline", str(DEADLINE))
+    result, elapsed = timed(lambda: run(*args, cwd=project))
+    assert elapsed < DEADLINE + SLACK, elapsed
+    assert result.code == 1 and result.out == ""
+    assert result.err.count("deadline") >= len(ids), result.err
+
+
+def test_the_default_deadlines(run, fake: FakeRegistry, project: Path) -> None:
+    from citations.commands.add import AddRun
+    from citations.commands.verify import VerifyRun
+    from citations.config import load_config
+
+    config = load_config(cwd=project)
+    assert VerifyRun.from_config(config).registries.deadline == 300.0
+    assert AddRun.from_config(config).registries.deadline == 60.0
+    assert VerifyRun.from_config(config, deadline=5).registries.deadline == 5.0
+
+
+def test_a_rate_limit_does_not_wait_past_the_deadline(fake: FakeRegistry) -> None:
+    """arXiv's one request every 3 s: the fourth id would wait 9 s; past the deadline it is
+    not asked at all."""
+    settings = fake.settings(rates=dict.fromkeys(REGISTRIES, 1 / 3), deadline=DEADLINE)
+    ids = ["1706.03762", "1810.04805", "2005.14165", "1512.03385"]
+    with Registries(settings) as registries:
+        lookups, elapsed = timed(lambda: [registries.arxiv(i) for i in ids])
+    assert elapsed < DEADLINE + 1, elapsed
+    assert isinstance(lookups, list) and "deadline" in lookups[-1].detail
 
 
 # --- each exchange's wall clock ------------------------------------------------------------
