@@ -59,14 +59,39 @@ def to_html(rich: Rich) -> str:
     return "".join(out)
 
 
+# Markdown's inline specials, and the `<` `>` of the HTML that Markdown may hold.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+# An `&` that would start a character reference (`&lt;`, `&#60;`): shown as written, not decoded.
+_MD_ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+# What could end a link destination or an autolink, or start HTML inside one: white space and
+# control characters (a tab or a line break ends `<...>`, and the `<img ...>` after it is live
+# HTML), angle brackets; in `[text](...)` also parentheses and the backslash that escapes them.
+_URL_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f-\x9f<>]")
+_URL_UNSAFE_IN_PARENS = re.compile(r"[\s\x00-\x1f\x7f-\x9f<>()\\]")
 
 
 def escape_markdown(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Text that a Markdown renderer shows as it is: specials and HTML's `<` `>` backslash-
+    escaped, an `&` that would start a character reference too, line breaks as spaces (a
+    line of data must not start a heading or a list)."""
+    text = _MD_ENTITY.sub(r"\\&", _MD_SPECIAL.sub(r"\\\1", text))
+    return _LINE_BREAK.sub(" ", text)
+
+
+def _percent(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8"))
+
+
+def markdown_url(url: str, *, in_parens: bool = False) -> str:
+    """`url` percent-encoded where Markdown would read it otherwise: for `<url>`, or with
+    `in_parens` for `[text](url)`."""
+    unsafe = _URL_UNSAFE_IN_PARENS if in_parens else _URL_UNSAFE
+    return unsafe.sub(_percent, url.strip())
 
 
 def to_markdown(rich: Rich) -> str:
+    """Markdown whose every text is shown as written: only http(s) URLs become links."""
     out = []
     for part in rich:
         if isinstance(part, str):
@@ -74,9 +99,9 @@ def to_markdown(rich: Rich) -> str:
         elif isinstance(part, Emph):
             out.append(f"*{to_markdown(part.parts)}*")
         elif is_http_url(part.url) and not part.text:
-            out.append(f"<{part.url.strip().replace('>', '%3E').replace(' ', '%20')}>")
+            out.append(f"<{markdown_url(part.url)}>")
         elif is_http_url(part.url):
-            target = part.url.strip().replace(")", "%29").replace(" ", "%20")
+            target = markdown_url(part.url, in_parens=True)
             out.append(f"[{escape_markdown(part.text)}]({target})")
         else:
             out.append(escape_markdown(part.text or part.url))

@@ -10,7 +10,7 @@ answer shapes.
 Every file under tests/fixtures/registry/{crossref,csl,pubmed,arxiv,openlibrary}/ is served
 (the layout is in that folder's README.md), or under each root given (`FakeRegistry(root1, root2)`);
 `add_work`, `add_csl`, `add_summary` and `add_feed` add more for one test. Knobs (`respond`,
-`rate_limit`, `slow`, `malformed`, `html`, `redirect`) act on the decoded request path,
+`rate_limit`, `slow`, `trickle`, `malformed`, `html`, `redirect`) act on the decoded request path,
 exactly or by prefix when the pattern ends in `*`.
 """
 
@@ -182,6 +182,23 @@ class FakeRegistry:
     def slow(self, pattern: str, seconds: float, *, times: int | None = None) -> None:
         """Wait `seconds` before the normal answer."""
         self._add(_Rule(pattern, lambda req: not req.sleep(seconds), times))
+
+    def trickle(self, pattern: str, every: float = 0.2, *, headers: bool = False) -> None:
+        """Answer one byte every `every` seconds until the client hangs up: the body of a 200
+        (a megabyte long, by its Content-Length), or with `headers` the status line itself."""
+
+        def handle(req: Request) -> bool:
+            if headers:
+                data, req.answered = b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * (1 << 20), True
+            else:
+                req.start(200, {"Content-Type": JSON}, 1 << 20)
+                data = b" " * (1 << 20)
+            for byte in range(len(data)):
+                if not req.write(data[byte : byte + 1]) or not req.sleep(every):
+                    break
+            return True
+
+        self._add(_Rule(pattern, handle, None))
 
     def malformed(self, pattern: str, *, times: int | None = None) -> None:
         """A 200 whose JSON is cut off mid-way."""

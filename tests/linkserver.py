@@ -8,12 +8,14 @@
 
 Handlers get a `Request` and answer through it (or stream, stall, reset). Routes ending in
 `*` match by prefix. `LinkServer(tls=ca)` serves HTTPS with a certificate from a `trustme.CA`.
+`ForwardProxy` is an HTTP proxy that notes what it is asked for.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime
+import http.client
 import math
 import socket
 import ssl
@@ -24,6 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     import trustme
@@ -286,3 +289,77 @@ def closed_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
     return port
+
+
+class _ProxyHandler(BaseHTTPRequestHandler):
+    """Forwards `GET http://host/path` (and HEAD) after noting the URL it was asked for."""
+
+    protocol_version = "HTTP/1.1"
+    timeout = 10
+    server: _ProxyServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _forward(self) -> None:
+        owner = self.server.owner
+        with owner.lock:
+            owner.asked.append(self.path)
+        target = urlsplit(self.path)
+        headers = {k: v for k, v in self.headers.items() if k.lower() != "proxy-connection"}
+        try:
+            upstream = http.client.HTTPConnection(target.hostname or "", target.port or 80, 5)
+            path = target.path + (f"?{target.query}" if target.query else "")
+            upstream.request(self.command, path or "/", headers=headers)
+            answer = upstream.getresponse()
+            body = answer.read()
+        except OSError as exc:
+            self.send_error(502, f"upstream: {exc}")
+            return
+        self.send_response(answer.status, answer.reason)
+        for name, value in answer.getheaders():
+            if name.lower() not in ("content-length", "connection", "transfer-encoding"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    do_GET = do_HEAD = _forward
+
+
+class _ProxyServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self, owner: ForwardProxy) -> None:
+        self.owner = owner
+        super().__init__(("127.0.0.1", 0), _ProxyHandler)
+
+
+class ForwardProxy:
+    """A forward HTTP proxy on 127.0.0.1 that records every URL it is asked for, then fetches
+    it; use it as a context manager, with HTTP_PROXY set to its `url`.
+
+        with ForwardProxy() as proxy:
+            monkeypatch.setenv("HTTP_PROXY", proxy.url)
+            ... request http://example.test/ ...
+            assert proxy.asked == ["http://example.test/"]
+    """
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+        self.lock = threading.Lock()
+        self._server = _ProxyServer(self)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    def __enter__(self) -> ForwardProxy:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
@@ -50,9 +51,13 @@ class Resolved:
     accessed: str = ""  # a web page's access date as the reference printed it (ISO)
 
 
+PAST_DEADLINE = "not looked up: the run's deadline passed"
+
+
 class Lookups:
     """The registries and a page fetcher, opened on first use: a run of duplicates asks
-    nobody, and a run of web pages no registry."""
+    nobody, and a run of web pages no registry. The run's deadline (`settings.deadline`
+    seconds from now) bounds both."""
 
     def __init__(
         self,
@@ -63,6 +68,9 @@ class Lookups:
         self._settings = settings
         self._cache_path = cache
         self._given = registries
+        self.deadline = registries.deadline if registries is not None else None
+        if registries is None and settings.deadline is not None:
+            self.deadline = time.monotonic() + settings.deadline
         self._registries: Registries | None = None
         self._cache: Cache | None = None
         self._web: Client | None = None
@@ -85,7 +93,7 @@ class Lookups:
 
             path = self._cache_path
             self._cache = Cache.open(path) if path is not None else None
-            self._registries = Registries(self._settings, self._cache)
+            self._registries = Registries(self._settings, self._cache, until=self.deadline)
         return self._registries
 
     def page(self, url: str) -> WebPage | str:
@@ -95,20 +103,28 @@ class Lookups:
             from ..registries.settings import RegistrySettings
 
             agent = RegistrySettings.user_agent
-            self._web = Client(
-                HttpConfig(agent, connect_timeout=5.0, read_timeout=10.0, retries=1, backoff=0.5)
+            config = HttpConfig(
+                agent, connect_timeout=5.0, read_timeout=10.0, retries=1, backoff=0.5
             )
+            self._web = Client(config, self.deadline)
         return fetch_page(self._web, url, mapped_url(url))
+
+    def expired(self) -> bool:
+        """Whether the run's deadline has passed."""
+        return self.deadline is not None and time.monotonic() >= self.deadline
 
 
 def resolve(given: str, find: Find, lookups: Lookups) -> Resolved:
-    """Read `given`, refuse it if `find` knows it, else look it up."""
+    """Read `given`, refuse it if `find` knows it, else look it up (unless the run's deadline
+    has passed)."""
     ident = identify(given)
     if not isinstance(ident, Identifier):
         return Resolved(failure=ident.reason)
     key = find(ident.kind, ident.value)
     if key:
         return Resolved(existing=key)
+    if lookups.expired():
+        return Resolved(failure=PAST_DEADLINE)
     if ident.kind == "url":
         return _page(ident, find, lookups)
     if ident.kind == "citation":

@@ -53,6 +53,12 @@ from .base import Session, cli
     "else keep the registry's case).",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the registry cache.")
+@click.option(
+    "--deadline",
+    type=click.FloatRange(min=1),
+    metavar="SECONDS",
+    help="Seconds for the whole run (60); identifiers not looked up by then fail.",
+)
 @click.pass_obj
 def add(session: Session, /, ids: Sequence[str], **options: Any) -> None:
     """Add works by identifier: a DOI (bare, doi:, or a doi.org or publisher URL with one),

@@ -64,6 +64,12 @@ from .base import Session, cli, emit_report
     help="Neither read nor write the cache: no verdicts kept for `claims`.",
 )
 @click.option("--mailto", metavar="EMAIL", help="Your e-mail for the registries' polite pools.")
+@click.option(
+    "--deadline",
+    type=click.FloatRange(min=1),
+    metavar="SECONDS",
+    help="Seconds for the whole run (300); entries not reached by then are unverifiable.",
+)
 @click.pass_obj
 def verify(session: Session, /, **options: Any) -> None:
     """Check entries (KEYS; default: all) against the registries, field by field.

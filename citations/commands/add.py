@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
 ADD_KEYS = ("key-pattern", "sentence-case", "to")
 DEFAULT_FILE = "added.bib"
+DEFAULT_DEADLINE = 60.0  # seconds for the whole run: a registry that hangs cannot hold it
 _ACCESSED = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
 
 
@@ -95,12 +96,13 @@ class AddRun:
     @classmethod
     def from_config(cls, config: Config, **options: Any) -> AddRun:
         """Options (click's names): to (Path), refs (paths), dry_run, accessed ("2025-04"),
-        sentence_case (None: `[add] sentence-case`), no_cache."""
+        sentence_case (None: `[add] sentence-case`), no_cache, deadline (seconds)."""
         from ..registries.settings import RegistrySettings
 
+        deadline = float(options.get("deadline") or DEFAULT_DEADLINE)
         return cls(
             settings=add_settings(config, options),
-            registries=RegistrySettings.from_config(config),
+            registries=replace(RegistrySettings.from_config(config), deadline=deadline),
             refs=tuple(p for p in (options.get("refs") or config.refs) if Path(p).exists()),
             dry_run=bool(options.get("dry_run")),
             cache=config.cache_file("add", off=bool(options.get("no_cache"))),

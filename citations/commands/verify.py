@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 _KEYS = {"cache", "concurrency", "strict"}
 DEFAULT_CONCURRENCY = 4
+DEFAULT_DEADLINE = 300.0  # seconds for the whole run: a registry that hangs cannot hold CI
 # --fields names: the entry's own field names, and a few words for them.
 FIELD_NAMES = frozenset(
     {
@@ -125,6 +126,7 @@ class VerifyRun:
         settings = replace(registries or RegistrySettings.from_config(config), offline=offline)
         if options.get("mailto"):
             settings = replace(settings, mailto=str(options["mailto"]))
+        settings = replace(settings, deadline=float(options.get("deadline") or DEFAULT_DEADLINE))
         no_cache = bool(options.get("no_cache"))
         return cls(
             registries=settings,
@@ -202,7 +204,9 @@ def _verify(
         results = verify_references(refs, resolver, run.concurrency, progress)
         if registries.unreachable():
             count = plural(sum(r.verdict == "unverifiable" for r in results), "entry")
-            outcome.unchecked = f"no registry could be reached: {count} could not be verified"
+            why = "no registry answered by the deadline" if registries.expired() else ""
+            why = why or "no registry could be reached"
+            outcome.unchecked = f"{why}: {count} could not be verified"
     return results
 
 

@@ -7,7 +7,7 @@ import time
 from urllib.parse import quote, urljoin, urlsplit
 
 from ..identifiers import valid_doi
-from ..net.connections import is_public
+from ..net.connections import endpoint, is_public
 from ..net.errors import describe_error
 from ..net.http import DNS_ERRORS, Client, Exchange, Response, default_retry
 from .classify import Seen, classify, classify_doi, is_challenge, is_html, permanent_redirect
@@ -101,25 +101,29 @@ def _unusable(url: str) -> tuple[Outcome, str] | None:
 def refusal(
     url: str, settings: LinkSettings, client: Client | None = None
 ) -> tuple[str, str] | None:
-    """Why a hop must not be requested: a scheme other than http(s), or a private address.
-    A name resolved here is noted on `client` (name resolution works)."""
+    """Why a hop must not be requested: a scheme other than http(s), or (--no-private) a
+    private address or a host that parsers read differently. The host vetted is the one the
+    connection will be made to, as urllib3 reads it: through a proxy this check is the only
+    one. A name resolved here is noted on `client` (name resolution works)."""
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
         return "bad-scheme", url
     if settings.allow_private:
         return None
-    host = parts.hostname or ""
+    target = endpoint(url)
+    if isinstance(target, str):
+        return "ambiguous-host", target
     try:
-        infos = socket.getaddrinfo(host, parts.port, type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
         error = describe_error(exc)
         return error.kind, error.message
     if client is not None:
-        client.note_resolved(host)
+        client.note_resolved(target.host)
     for info in infos:
         address = str(info[4][0]).split("%")[0]
         if not is_public(address):
-            return "private", f"{host} is {address} (--no-private)"
+            return "private", f"{target.host} is {address} (--no-private)"
     return None
 
 

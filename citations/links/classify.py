@@ -20,8 +20,8 @@ class Seen:
     """The facts of one check: the last status or error, the redirect chain, headers, body prefix.
 
     `error` is a kind from `citations.net.errors.describe_error` ("refused", "tls-expired", ...)
-    or one of the checker's own: "invalid-url", "bad-scheme", "private", "redirect-loop",
-    "too-many-redirects", "deadline".
+    or one of the checker's own: "invalid-url", "bad-scheme", "private", "ambiguous-host",
+    "redirect-loop", "too-many-redirects", "deadline".
     """
 
     url: str
@@ -47,6 +47,7 @@ ERRORS: dict[str, tuple[Outcome, str]] = {
     "invalid-url": ("broken", "invalid URL"),
     "bad-scheme": ("broken", "redirect to a non-http(s) URL refused"),
     "private": ("broken", "refused: a loopback, private or link-local address"),
+    "ambiguous-host": ("broken", "refused: the host is ambiguous (--no-private)"),
     "redirect-loop": ("broken", "redirect loop"),
     "too-many-redirects": ("broken", "too many redirects"),
     "dns-nxdomain": ("broken", "DNS: no such host"),

@@ -1,14 +1,17 @@
 """How one link result is told to people, whatever the report: its rank among outcomes, its
-label and hint, what the cache remembers of it, where it may link to, one-line text."""
+label and hint, what the cache remembers of it, where it may link to, one-line text, and
+credentials in its URLs redacted."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from urllib.parse import quote
 
+from ..net.credentials import redact
 from ..wording import plural
 from .model import Outcome, Result
 
@@ -67,12 +70,21 @@ def by_severity(results: Iterable[Result]) -> list[Result]:
     return sorted(results, key=lambda r: (SEVERITY_ORDER.index(r.outcome), r.kind, r.url))
 
 
-# Terminal text: a server's reason phrase must not move the cursor or forge a line.
-_UNPRINTABLE = re.compile(r"[^\S ]|[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
-
-
-def one_line(text: str) -> str:
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+def shown(result: Result) -> Result:
+    """The result as a report shows it: the password of every URL in it (its own, its
+    redirects', those its detail and note quote) as `***`. Reports escape control characters
+    each in their own way."""
+    return dataclasses.replace(
+        result,
+        url=redact(result.url),
+        detail=redact(result.detail),
+        note=redact(result.note),
+        redirects=[(status, redact(url)) for status, url in result.redirects],
+        final_url=None if result.final_url is None else redact(result.final_url),
+        permanent_redirect=(
+            None if result.permanent_redirect is None else redact(result.permanent_redirect)
+        ),
+    )
 
 
 def iso(timestamp: float | None) -> str | None:

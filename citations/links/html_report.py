@@ -6,9 +6,10 @@ import base64
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
-from html import escape
+from html import escape as escape_html
 
 from ..reporters import ReportMeta
+from ..reporters.escape import printable
 from .describe import SEVERITY_ORDER, by_severity, hint, history_facts, link_target, summary
 from .model import Result
 
@@ -67,6 +68,12 @@ SCRIPT = """
   });
 })();
 """
+
+
+def escape(text: str) -> str:
+    """HTML text: markup escaped, and control characters shown as escapes (`\\x1b`)."""
+    return escape_html(printable(text))
+
 
 COLUMNS = ("Outcome", "Link", "Status", "Detail", "Redirects", "Places", "History", "Cache")
 # Short cells never break inside a word ("cached", "404"); long ones (URLs) break anywhere.

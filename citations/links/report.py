@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -13,6 +12,7 @@ from ..errors import CitationsError
 from ..findings import Finding, Rule, Severity
 from ..model import Span
 from ..reporters import ReportMeta, get_reporter
+from ..reporters.escape import json_text, one_line
 from ..wording import did_you_mean
 from .describe import (
     QUIET,
@@ -22,7 +22,7 @@ from .describe import (
     iso,
     label,
     link_target,
-    one_line,
+    shown,
     summary,
 )
 from .model import OUTCOMES, Place, Result, result_to_dict
@@ -57,9 +57,10 @@ _VERBS = {
 
 
 def link_findings(results: Sequence[Result]) -> list[Finding]:
-    """One finding per place of each result that is neither ok nor excluded."""
+    """One finding per place of each result that is neither ok nor excluded; credentials
+    redacted, and the message and hint one line each, control characters escaped."""
     findings: list[Finding] = []
-    for result in results:
+    for result in map(shown, results):
         if result.outcome in QUIET:
             continue
         code = _code(result)
@@ -71,6 +72,7 @@ def link_findings(results: Sequence[Result]) -> list[Finding]:
         facts = history_facts(result)
         if facts:
             message += f" ({'; '.join(facts)})"
+        message = one_line(message)
         places: Iterable[Place | None] = result.places or (None,)
         for place in places:
             span = Span(place.path, place.line, place.column) if place else None
@@ -80,7 +82,7 @@ def link_findings(results: Sequence[Result]) -> list[Finding]:
                     _SEVERITY[code],
                     message,
                     span,
-                    hint=hint(result),
+                    hint=one_line(hint(result)),
                     key=place.key if place else None,
                 )
             )
@@ -118,7 +120,8 @@ def exit_failed(
 
 
 def render_report(results: Sequence[Result], fmt: str, meta: ReportMeta) -> str:
-    """The report of `results` in `fmt`, one of FORMATS."""
+    """The report of `results` in `fmt`, one of FORMATS. No format shows a URL's password."""
+    results = [shown(result) for result in results]
     match fmt:
         case "text":
             return text_report(results)
@@ -180,7 +183,7 @@ def json_report(results: Sequence[Result], meta: ReportMeta) -> str:
         "results": [result_json(r) for r in results],
         "summary": {outcome: counts[outcome] for outcome in OUTCOMES},
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document)
 
 
 # What could start markup inside a table cell; `(` is harmless once `[` and `]` are escaped.

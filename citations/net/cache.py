@@ -1,4 +1,8 @@
-"""The SQLite cache of link results, their history, and raw registry responses, with TTLs."""
+"""The SQLite cache of link results, their history, and raw registry responses, with TTLs.
+
+No password written into a URL reaches the file: keys and payloads are stored with URLs'
+credentials redacted (`user:***@`), and looked up the same way.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from .cachefile import damaged, identity, memory, move_aside, note, open_file
+from .credentials import redact
 
 _T = TypeVar("_T")
 
@@ -81,7 +86,7 @@ class Cache:
         cutoff = float("-inf") if allow_stale else _now(now)
         rows = self._read(
             "SELECT payload FROM results WHERE kind = ? AND url = ? AND expires_at > ?",
-            (kind, url, cutoff),
+            (kind, redact(url), cutoff),
         )
         return _json_object(rows[0][0]) if rows else None
 
@@ -98,6 +103,7 @@ class Cache:
         for payload in payloads:
             if payload["outcome"] == "excluded":
                 continue  # decided by the settings of each run, not by the link
+            payload = _redacted(payload)
             status = payload["status"] if isinstance(payload.get("status"), int) else None
             text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
             checked_at = float(payload.get("checked_at") or at)
@@ -129,7 +135,7 @@ class Cache:
         rows = self._read(
             "SELECT at, outcome, status FROM history WHERE kind = ? AND url = ?"
             " ORDER BY at DESC, rowid DESC LIMIT ?",
-            (kind, url, limit),
+            (kind, redact(url), limit),
         )
         return [(float(at), str(outcome), status) for at, outcome, status in rows]
 
@@ -140,7 +146,7 @@ class Cache:
         cutoff = float("-inf") if allow_stale else _now(now)
         rows = self._read(
             "SELECT status, body, headers FROM responses WHERE key = ? AND expires_at > ?",
-            (key, cutoff),
+            (redact(key), cutoff),
         )
         if not rows:
             return None
@@ -159,7 +165,8 @@ class Cache:
     ) -> None:
         """Store a registry response for `ttl` seconds under `key` ("crossref:works:<doi>")."""
         at = _now(now)
-        row = (key, status, body, json.dumps(headers, ensure_ascii=False), at, at + ttl)
+        text = json.dumps(_redacted(headers), ensure_ascii=False)
+        row = (redact(key), status, body, text, at, at + ttl)
         self._run(
             lambda conn: conn.execute(
                 "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?, ?)", row
@@ -231,6 +238,17 @@ class Cache:
         self._conn = conn if conn is not None else memory()
         self.path = path if conn is not None else None
         self.identity = identity(path) if conn is not None else None
+
+
+def _redacted(value: Any) -> Any:
+    """`value` (JSON-like) with every string in it, keys included, redacted."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {_redacted(k): _redacted(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redacted(v) for v in value]
+    return value
 
 
 def _now(now: float | None) -> float:

@@ -5,17 +5,23 @@ connection whose peer is not a public address.
 The address is checked on the connected socket, not on a lookup made beforehand: a name
 that resolves to a public address for the check and to 127.0.0.1 for the connection (DNS
 rebinding) is refused all the same. Through a proxy the peer is the proxy, which is trusted;
-the check made before the request still applies there.
+there the check made before the request is all there is, so it must vet the host urllib3
+will ask the proxy for: `endpoint` tells that host, or why it is ambiguous (the standard
+library's `urlsplit` reads `http://127.0.0.1:80\\@pub.example/` as pub.example, urllib3 as
+127.0.0.1). A name that the proxy resolves otherwise than we did is beyond our sight.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ipaddress
+import re
 import socket
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 import urllib3
@@ -27,6 +33,12 @@ from urllib3.response import HTTPResponse
 from .settings import HttpConfig
 
 POOLED_HOSTS = 1024  # hosts whose idle connections are kept for reuse
+
+# White space, C0 and C1 controls, DEL: no parser agrees with another on what these mean.
+_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+# An IPv4 address in a form other than four decimal parts (`127.1`, `0x7f.1`, `2130706433`):
+# resolvers read it as an address, and not all in the same way.
+_NUMERIC_HOST = re.compile(r"(?i)(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+)){0,3}\.?")
 
 
 class _Watchdog:
@@ -84,6 +96,58 @@ def _watch(sock: Any) -> None:
         WATCHDOG.arm(threading.get_ident(), until, sock)
 
 
+@dataclass(frozen=True)
+class Endpoint:
+    """The host (an IP literal without brackets, or a name) and port a request connects to."""
+
+    host: str
+    port: int
+
+
+def endpoint(url: str) -> Endpoint | str:
+    """Where requests and urllib3 will connect for `url`; or why that cannot be told for sure
+    (a string): a host the two parsers read differently, white space or control characters,
+    a backslash in the authority, an IPv4 address in an unusual form."""
+    if _UNSAFE.search(url):
+        return "white space or control characters in the URL"
+    try:
+        ours = urlsplit(url)
+        our_port = ours.port
+        prepared = requests.models.PreparedRequest()
+        prepared.prepare_url(url, None)
+        theirs = urllib3.util.parse_url(prepared.url or "")
+    except (ValueError, requests.exceptions.RequestException, urllib3.exceptions.HTTPError):
+        return "a URL that cannot be parsed"
+    host = (theirs.host or "").strip("[]").lower()
+    expected = _idna((ours.hostname or "").lower())
+    if not host or host != expected or (our_port is not None and our_port != theirs.port):
+        shown = theirs.host or "no host"
+        return f"read as {ours.hostname or 'no host'} by one parser, {shown} by another"
+    if "\\" in ours.netloc:
+        return "a backslash in the host part"
+    if _NUMERIC_HOST.fullmatch(host) and not _is_ip(host):
+        return f"{host} is an IPv4 address in an unusual form"
+    scheme = (theirs.scheme or "").lower()
+    return Endpoint(host, theirs.port or (443 if scheme == "https" else 80))
+
+
+def _idna(host: str) -> str:
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
 class PrivateAddressError(ConnectionError):
     """A connection reached a loopback, private, link-local or multicast address while only
     public ones were allowed."""
@@ -109,7 +173,9 @@ def _vet(connection: HTTPConnection, sock: socket.socket) -> socket.socket:
 
 class _WatchedHTTPConnection(HTTPConnection):
     def _new_conn(self) -> socket.socket:
-        return _vet(self, super()._new_conn())
+        sock = _vet(self, super()._new_conn())
+        _watch(sock)  # from here on: a proxy may trickle its answer to CONNECT, say
+        return sock
 
     def getresponse(self) -> HTTPResponse:  # type: ignore[override]
         _watch(self.sock)
@@ -118,7 +184,9 @@ class _WatchedHTTPConnection(HTTPConnection):
 
 class _WatchedHTTPSConnection(HTTPSConnection):
     def _new_conn(self) -> socket.socket:
-        return _vet(self, super()._new_conn())
+        sock = _vet(self, super()._new_conn())
+        _watch(sock)  # from here on: a proxy may trickle its answer to CONNECT, say
+        return sock
 
     def getresponse(self) -> HTTPResponse:  # type: ignore[override]
         _watch(self.sock)

@@ -237,6 +237,7 @@ class Client:
             transient = exchange.error is not None and exchange.error.kind in TRANSIENT_ERRORS
             return None if last or not transient else self._backoff(attempt)
         if not retry_on(response):
+            self._heed_retry_after(response, host)
             return None
         if response.status in (429, 503):
             asked = parse_retry_after(response.headers.get("retry-after"))
@@ -252,6 +253,14 @@ class Client:
             exchange.rate_limited = True
             return 0.0
         return None if last else self._backoff(attempt)
+
+    def _heed_retry_after(self, response: Response, host: str) -> None:
+        """A 429/503 that is not retried (a HEAD the caller follows with a GET, say) still
+        asked for a pause: the host's next request waits it out (bounded)."""
+        if response.status in (429, 503):
+            asked = parse_retry_after(response.headers.get("retry-after"))
+            if asked is not None:
+                self.limiter.slow_down(host, min(asked, self.config.retry_after_max))
 
     def _send(
         self, method: str, url: str, host: str, headers: Mapping[str, str], limit: int

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from types import TracebackType
 
@@ -24,10 +25,22 @@ class Registries(PubMedQuestions):
     Every answer is a value: a registry that cannot be reached, or answers nonsense, gives
     Lookup("unavailable"), never an exception and never "not-found". Successful and not-found
     answers are cached; offline, the cache answers (however old) and nothing is requested.
+
+    The run's deadline (`settings.deadline` seconds from now, or `until`, a time.monotonic()
+    value) bounds every lookup: past it, each is unavailable at once.
     """
 
-    def __init__(self, settings: RegistrySettings, cache: Cache | None = None) -> None:
+    def __init__(
+        self,
+        settings: RegistrySettings,
+        cache: Cache | None = None,
+        *,
+        until: float | None = None,
+    ) -> None:
         self.settings = settings
+        if until is None and settings.deadline is not None:
+            until = time.monotonic() + settings.deadline
+        self.deadline = until
         config = HttpConfig(
             user_agent=polite_user_agent(settings.user_agent, settings.mailto),
             connect_timeout=min(10.0, settings.timeout),
@@ -42,7 +55,9 @@ class Registries(PubMedQuestions):
             max_body=MAX_BODY,
         )
         rates = {name: settings.rate(name) for name in REGISTRIES}
-        self._net = Transport(config, rates, cache, offline=settings.offline, ttl=settings.ttl)
+        self._net = Transport(
+            config, rates, cache, offline=settings.offline, ttl=settings.ttl, deadline=until
+        )
         self._agencies: dict[str, str] = {}  # DOI (lower case) → agency, as learnt this run
 
     def __enter__(self) -> Registries:
@@ -66,6 +81,10 @@ class Registries(PubMedQuestions):
     def unreachable(self) -> bool:
         """Whether no registry asked during this run answered at all (offline, most likely)."""
         return self._net.unreachable()
+
+    def expired(self) -> bool:
+        """Whether the run's deadline has passed."""
+        return self.deadline is not None and time.monotonic() >= self.deadline
 
     def rate(self, registry: str) -> float:
         """The requests a second now allowed at `registry` (Crossref's headers may lower it)."""

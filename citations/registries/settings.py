@@ -33,6 +33,7 @@ class RegistrySettings:
     concurrency: int = 4  # requests at once across registries (low: politeness)
     ttl: float = 30 * 86400  # how long registry answers are cached
     rates: dict[str, float] | None = None  # requests a second per registry, over the defaults
+    deadline: float | None = None  # seconds for the whole run; None: no bound but per request
 
     @classmethod
     def from_config(cls, config: Config, *, offline: bool = False) -> RegistrySettings:

@@ -15,6 +15,7 @@ from ..net.settings import HttpConfig
 
 NOT_FOUND_TTL = 86400.0  # a DOI or PMID missing today may be registered tomorrow
 OFFLINE = "offline: not in the cache"
+DEADLINE = "the run's deadline passed"
 _URL = "x-citations-url"  # stored with a cached answer: where the answer finally came from
 _INTERVAL = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m)?")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0}
@@ -44,13 +45,18 @@ class TokenBucket:
             self._refill()
             self._rate = max(rate, 1e-6)
 
-    def take(self) -> None:
+    def take(self, until: float | None = None) -> bool:
+        """Wait for a token; False, at once and taking none, if it would come after `until`
+        (a time.monotonic() value)."""
         with self._lock:
             self._refill()
+            wait = (1.0 - self._tokens) / self._rate if self._tokens < 1.0 else 0.0
+            if until is not None and time.monotonic() + wait > until:
+                return False
             self._tokens -= 1.0
-            wait = -self._tokens / self._rate if self._tokens < 0 else 0.0
         if wait > 0:
             time.sleep(wait)
+        return True
 
     def _refill(self) -> None:
         now = time.monotonic()
@@ -97,7 +103,7 @@ def describe(exchange: Exchange) -> str:
         "refused": "connection refused",
         "connect-timeout": "timed out connecting",
         "dns-nxdomain": "no such host",
-        "deadline": "the run's deadline passed",
+        "deadline": DEADLINE,
     }.get(kind, kind.replace("-", " "))
     if error and error.message and kind not in ("timeout", "refused"):
         text += f" ({error.message})"
@@ -107,7 +113,11 @@ def describe(exchange: Exchange) -> str:
 
 
 class Transport:
-    """One HTTP client, a token bucket per registry, and the cache in front of them."""
+    """One HTTP client, a token bucket per registry, and the cache in front of them.
+
+    `deadline` (a time.monotonic() value) ends the run: no request starts after it, one under
+    way is cut there, and a rate limit never makes a request wait beyond it.
+    """
 
     def __init__(
         self,
@@ -117,8 +127,10 @@ class Transport:
         *,
         offline: bool = False,
         ttl: float = 30 * 86400,
+        deadline: float | None = None,
     ) -> None:
-        self.client = Client(config)
+        self.client = Client(config, deadline)
+        self.deadline = deadline
         self.cache = cache
         self.offline = offline
         self.ttl = ttl
@@ -171,7 +183,8 @@ class Transport:
         """GET through the registry's rate limit, following up to `follow` redirects (the
         client never follows one itself); a string says why there is no answer."""
         for _ in range(follow + 1):
-            self._buckets[registry].take()
+            if not self._buckets[registry].take(self.deadline):
+                return DEADLINE
             exchange = self.client.request("GET", url, headers=headers)
             response = exchange.response
             with self._lock:

@@ -198,17 +198,20 @@ class ReferenceView:
 def _citation_view(
     c: Citation, library: Library, style: Style, fmt: str, entries: dict[str, ReferenceView]
 ) -> CitationView:
+    """The citation for `citation.{fmt}`; for Markdown, whatever came from the library or the
+    markers (a name, a locator, a key no entry has) is escaped: HTML templates escape their
+    own, and a Markdown one cannot."""
+    shown = escape_markdown if fmt == "md" else str
     author = ""
     first = c.marker.items[0]
     if c.marker.in_text and not first.suppress_author and first.key in library:
-        author = style.short(library[first.key])
-        author = escape_markdown(author) if fmt == "md" else author
+        author = shown(style.short(library[first.key]))
     labels = tuple(
         LabelView(
             label.numbers,
             label.keys,
             tuple(f"{entries[k].number}. {entries[k].text}" for k in label.keys),
-            style.locator(label.locator_label, label.locator) if label.locator else "",
+            shown(style.locator(label.locator_label, label.locator)) if label.locator else "",
         )
         for label in c.labels
     )
@@ -217,7 +220,7 @@ def _citation_view(
         c.index,
         c.keys,
         labels,
-        tuple(i.key for i in c.missing),
+        tuple(shown(i.key) for i in c.missing),
         author,
         tuple(i.prefix for i in items),
         tuple(i.suffix for i in items),

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..findings import Finding
+from .escape import inert
 from .meta import ReportMeta
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
-    """The message part: a raw newline would end the command, a raw `%` start an escape."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message part: a raw newline would end the command, a raw `%` start an escape, and
+    an ESC or BEL (from a server's answer, say) would reach the log viewer: shown escaped."""
+    return inert(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 from ..findings import SEVERITIES, Finding
+from .escape import json_text
 from .meta import ReportMeta
 
 SCHEMA_VERSION = 1
@@ -40,4 +40,4 @@ def report(findings: Sequence[Finding], meta: ReportMeta) -> str:
         "findings": [finding_to_dict(f) for f in findings],
         "summary": {severity: counts[severity] for severity in SEVERITIES},
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document)

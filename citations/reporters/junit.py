@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from ..findings import Finding
+from .escape import inert
 from .meta import ReportMeta
 
 # XML 1.0 has no way to write these, not even escaped: a message that carries one (a stray
@@ -27,6 +28,11 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 def clean(text: str) -> str:
     """`text` without the characters XML 1.0 forbids."""
     return _NOT_XML.sub("", text)
+
+
+def _shown(text: str) -> str:
+    """Text for a message: what a terminal acts on (ESC, BEL, C1) escaped, then cleaned."""
+    return clean(inert(text))
 
 
 def report(findings: Sequence[Finding], meta: ReportMeta) -> str:
@@ -51,16 +57,16 @@ def report(findings: Sequence[Finding], meta: ReportMeta) -> str:
 
 def _testcase(suite: ET.Element, finding: Finding) -> None:
     span = finding.span
-    attributes = {"classname": clean(span.path) if span else "citations", "name": _name(finding)}
+    attributes = {"classname": _shown(span.path) if span else "citations", "name": _name(finding)}
     if span:
-        attributes |= {"file": clean(span.path), "line": str(span.line)}
+        attributes |= {"file": _shown(span.path), "line": str(span.line)}
     case = ET.SubElement(suite, "testcase", attributes)
-    text = clean(_details(finding))
+    text = _shown(_details(finding))
     if finding.severity == "info":
         ET.SubElement(case, "system-out").text = text
         return
     kind = finding.code if finding.severity == "error" else f"warning:{finding.code}"
-    failure = ET.SubElement(case, "failure", {"type": clean(kind), "message": _message(finding)})
+    failure = ET.SubElement(case, "failure", {"type": _shown(kind), "message": _message(finding)})
     failure.text = text
 
 
@@ -71,13 +77,13 @@ def _name(finding: Finding) -> str:
     elif finding.span is not None:
         where = f"{finding.span.path}:{finding.span.line}"
     else:
-        return clean(finding.code)
-    return clean(f"{finding.code} {where}")
+        return _shown(finding.code)
+    return _shown(f"{finding.code} {where}")
 
 
 def _message(finding: Finding) -> str:
     hint = f" ({finding.hint})" if finding.hint else ""
-    return clean(f"{finding.message}{hint}")
+    return _shown(f"{finding.message}{hint}")
 
 
 def _details(finding: Finding) -> str:

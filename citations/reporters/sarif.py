@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from urllib.parse import quote
 
 from ..findings import Finding, Severity
 from ..model import Span
+from .escape import json_text
 from .meta import ReportMeta
 
 SARIF_VERSION = "2.1.0"
@@ -37,7 +37,7 @@ def report(findings: Sequence[Finding], meta: ReportMeta) -> str:
         "results": _numbered([_result(f, index[f.code], root) for f in findings]),
     }
     document = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document)
 
 
 def _numbered(results: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -7,14 +7,15 @@ from collections.abc import Sequence
 
 from ..findings import SEVERITIES, Finding
 from ..wording import plural
+from .escape import inert
 from .meta import ReportMeta
 
 
 def report(findings: Sequence[Finding], meta: ReportMeta) -> str:
     lines = []
     for finding in findings:
-        lines.append(str(finding))
-        lines += [f"    see {span}" for span in finding.related]
+        lines.append(inert(str(finding)))
+        lines += [inert(f"    see {span}") for span in finding.related]
     lines.append(summary(findings))
     return "\n".join(lines) + "\n"
 

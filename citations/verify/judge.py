@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
@@ -21,6 +22,7 @@ REGISTRY_NAMES = {
     "openlibrary": "Open Library",
 }
 _UNVERIFIABLE = {"unavailable", "unindexed", "ambiguous"}
+PAST_DEADLINE = "not verified: the run's deadline passed"
 _ID_NAMES = {
     "doi": "DOI",
     "pmid": "PMID",
@@ -141,11 +143,23 @@ def verify_references(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Result]:
     """Every entry resolved and judged, in the order given. The registries set the pace: the
-    pool only keeps that many entries in flight while some wait on a rate limiter."""
+    pool only keeps that many entries in flight while some wait on a rate limiter. Entries
+    the registries' deadline left unresolved are unverifiable, and say so."""
     resolver.prefetch(refs)
     resolutions: list[Resolution | None] = [None] * len(refs)
+    deadline = resolver.registries.deadline
+
+    def resolve(ref: Reference) -> Resolution:
+        if deadline is not None and time.monotonic() >= deadline:
+            return Resolution("unavailable", detail=PAST_DEADLINE)
+        found = resolver.resolve(ref)
+        if found.status != "unavailable" or deadline is None or time.monotonic() < deadline:
+            return found
+        said = found.detail if "deadline" not in found.detail else ""
+        return replace(found, detail="; ".join(filter(None, [PAST_DEADLINE, said])))
+
     with ThreadPoolExecutor(max(1, concurrency), thread_name_prefix="verify") as pool:
-        futures = {pool.submit(resolver.resolve, ref): i for i, ref in enumerate(refs)}
+        futures = {pool.submit(resolve, ref): i for i, ref in enumerate(refs)}
         for done, future in enumerate(as_completed(futures), 1):
             resolutions[futures[future]] = future.result()
             if progress is not None:
