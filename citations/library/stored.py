@@ -29,8 +29,8 @@ def stored_record(record: FileRecord) -> dict[str, Any] | None:
             [key, kind, line, raw, "".join(chr(_ZERO + lines[name] - line) for name in raw)]
             for key, kind, line, raw, lines in record["entries"]
         ]
-    except (ValueError, KeyError):
-        return None
+    except (ValueError, KeyError, TypeError):
+        return None  # not a record parse_bibtex makes: nothing to store
     return {"entries": entries, "strings": record["strings"], "problems": record["problems"]}
 
 
