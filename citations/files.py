@@ -99,20 +99,23 @@ def _read_only(target: Path, info: os.stat_result) -> bool:
     return not info.st_mode & 0o222 or not os.access(target, os.W_OK)
 
 
-def remove_stale_temporaries(path: Path) -> None:
+def remove_stale_temporaries(path: Path, *, any_name: bool = False) -> None:
     """Remove the temporary files an interrupted write of `path` left beside it (the
-    `.{name}.XXXXXXXX.tmp` of atomic_write, older than STALE_AFTER). A folder is listed
-    once per STALE_AFTER, not once per write: a build writing 10,000 outputs into one
-    folder lists it once."""
+    `.{name}.XXXXXXXX.tmp` of atomic_write, older than STALE_AFTER); with `any_name`, those
+    of every file in its folder (a folder that is ours alone, like a cache). A folder is
+    listed once per STALE_AFTER, not once per write: a build writing 10,000 outputs into
+    one folder lists it once."""
     folder = os.path.abspath(path.parent if str(path.parent) else ".")
     now = time.monotonic()
     listed, stale = _STALE.get(folder, (-STALE_AFTER, {}))
     if now - listed >= STALE_AFTER:
         stale = _stale_in(folder)
         _STALE[folder] = (now, stale)
-    for name in stale.pop(path.name, ()):
-        with contextlib.suppress(OSError):
-            os.unlink(os.path.join(folder, name))
+    names = list(stale) if any_name else [path.name]
+    for name in names:
+        for temporary in stale.pop(name, ()):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, temporary))
 
 
 # folder → when it was listed, and file name → its stale temporaries found then

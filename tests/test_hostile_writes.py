@@ -15,7 +15,7 @@ from citations.files import atomic_write
 from citations.findings import Fix
 from citations.library.edit import append_entry, plan_fixes, write_edits
 
-from conftest import FIXTURES
+from conftest import FIXTURES, run_process
 
 ORIGINAL = (FIXTURES / "check_fix" / "library.bib").read_bytes()
 ENTRY = "@misc{added2024, title = {Added}, year = {2024}}"
@@ -166,3 +166,33 @@ def test_a_write_through_a_link_removes_stale_files_beside_the_target(project: P
     stale = _temporary(target.parent, ".library.bib.12345678.tmp", HOUR)
     append_entry(link, ENTRY)
     assert not stale.exists()
+
+
+def test_stale_temporary_files_in_the_parse_cache_are_removed(tmp_path: Path) -> None:
+    """A killed cache write's temporary file is named after a record that may never be
+    written again: the cache folder is ours, so a write there removes every stale one."""
+    from citations.library import load_library
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@misc{a, title = {One}}\n", "utf-8")
+    parse = tmp_path / "cache" / "parse"
+    parse.mkdir(parents=True)
+    stale = _temporary(parse, ".0123abcd.json.k1ll3d_a.tmp", HOUR)
+    fresh = _temporary(parse, ".0123abcd.json.wr1t1ng_.tmp", 5)
+    load_library([bib], tmp_path / "cache")
+    assert not stale.exists() and fresh.exists()
+
+
+def test_a_build_removes_stale_temporary_files_beside_unchanged_outputs(tmp_path: Path) -> None:
+    (tmp_path / "refs").mkdir()
+    (tmp_path / "refs" / "lib.bib").write_text("@misc{a, title = {One}}\n", "utf-8")
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "a.md").write_text("# A\n\nOne [@a].\n", "utf-8")
+    assert run_process("build", "articles", "-o", "out", cwd=tmp_path).returncode == 0
+    left = [
+        _temporary(tmp_path / "out", ".a.html.k1ll3d_a.tmp", HOUR),
+        _temporary(tmp_path / "out", ".a.html.citations.json.k1ll3d_a.tmp", HOUR),
+    ]
+    again = run_process("build", "articles", "-o", "out", cwd=tmp_path)  # a later run
+    assert again.returncode == 0 and "built 0" in again.stdout  # nothing is written again
+    assert not any(path.exists() for path in left)

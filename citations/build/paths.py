@@ -4,8 +4,10 @@ or the settings is resolved (symbolic links followed) and must lie inside its fo
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
+from ..files import remove_stale_temporaries
 from ..findings import Finding
 from ..model import Span
 
@@ -46,3 +48,25 @@ def outside_finding(where: Path, name: str, out: Path, doing: str) -> Finding:
         Span(str(where), 1),
         hint="only a tampered manifest or a link in the output folder leads there",
     )
+
+
+def outside_source(path: Path, src: Path) -> Finding:
+    return Finding(
+        "article-outside-source",
+        "warning",
+        f"a link to {os.path.realpath(path)}, outside {src}: not built",
+        Span(str(path), 1),
+        hint="build with --follow-symlinks to publish linked files",
+    )
+
+
+def remove_stale_beside_outputs(outputs: Iterable[Path], out: Path) -> None:
+    """What killed builds left beside outputs: an output written since took its own away,
+    but one unchanged since would keep it, and it would be published with the site."""
+    names: dict[Path, list[str]] = {}
+    for output in outputs:
+        names.setdefault(output.parent, []).append(output.name)
+    for folder, files in names.items():
+        if writes_inside(folder / "-", out):  # nothing is removed outside the site
+            for name in files:
+                remove_stale_temporaries(folder / name)

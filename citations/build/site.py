@@ -14,7 +14,6 @@ from typing import Any
 from ..errors import ArticleError
 from ..findings import Finding
 from ..library import Library
-from ..model import Span
 from ..render.article import scan_article
 from ..render.styles import STYLES
 from ..render.templating import Templates, default_templates_dir
@@ -31,7 +30,14 @@ from .manifest import (
     settings_digest,
 )
 from .model import BuildReport, BuildSettings, Source
-from .paths import output_inside, outside_finding, resolves_inside, writes_inside
+from .paths import (
+    output_inside,
+    outside_finding,
+    outside_source,
+    remove_stale_beside_outputs,
+    resolves_inside,
+    writes_inside,
+)
 from .work import SIDECAR_SUFFIX, Result, State, Task, render_task, run_task, set_state
 
 STYLESHEET = "citations.css"
@@ -168,6 +174,9 @@ class _Build:
                 report.changed.append(settings.bibliography)
         if settings.check:
             return
+        outputs = [s.output for s in self.sources]
+        sidecars = [p.with_name(p.name + SIDECAR_SUFFIX) for p in outputs]
+        remove_stale_beside_outputs(outputs + sidecars, settings.out)
         manifest = Manifest(self.wide, self.records)
         if settings.shard:
             k, n = settings.shard
@@ -215,7 +224,7 @@ def _sources(
         if path.name.endswith(SIDECAR_SUFFIX) or _inside(path, out):
             continue
         if not settings.follow_symlinks and not resolves_inside(path, settings.src):
-            findings.append(_outside_source(path, settings.src))
+            findings.append(outside_source(path, settings.src))
             continue
         data = path.read_bytes()
         source_hash = digest(data)
@@ -250,16 +259,6 @@ def _continuous_numbers(sources: list[Source], library: Library) -> dict[str, in
             if key in library:
                 numbers.setdefault(key, len(numbers) + 1)
     return numbers
-
-
-def _outside_source(path: Path, src: Path) -> Finding:
-    return Finding(
-        "article-outside-source",
-        "warning",
-        f"a link to {os.path.realpath(path)}, outside {src}: not built",
-        Span(str(path), 1),
-        hint="build with --follow-symlinks to publish linked files",
-    )
 
 
 def _fresh(previous: Built, source: Source, deps: str, out: Path) -> bool:

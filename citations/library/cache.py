@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..files import atomic_write
+from ..files import atomic_write, remove_stale_temporaries
 from .parse import FileRecord
 from .stored import checked_record, stored_record
 
@@ -79,6 +79,8 @@ def write_record(folder: Path, key: str, record: FileRecord) -> None:
     if stored is None:
         return  # a record JSON cannot hold: parsed every time, as without a cache
     write_json(folder / f"{key}{SUFFIX}", key, stored)
+    # A killed write's temporary file is named after a file that may never be written again.
+    remove_stale_temporaries(folder / key, any_name=True)
     with contextlib.suppress(OSError):
         _prune(folder)
 
