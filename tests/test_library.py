@@ -96,11 +96,11 @@ def test_the_parse_cache_is_keyed_by_content(tmp_path: Path) -> None:
     bib.write_text("@article{a, title = {One}, year = 2001}\n", "utf-8")
     cache = tmp_path / "cache"
     first = load_library([bib], cache)
-    stored = list((cache / "parse").glob("*.marshal"))
+    stored = list((cache / "parse").glob("*.json"))
     assert len(stored) == 1
     again = load_library([bib], cache)
     assert again["a"].get("title") == first["a"].get("title") == "One"
-    assert list((cache / "parse").glob("*.marshal")) == stored  # a hit writes nothing new
+    assert list((cache / "parse").glob("*.json")) == stored  # a hit writes nothing new
     bib.write_text("@article{a, title = {Two}, year = 2001}\n", "utf-8")
     assert load_library([bib], cache)["a"].get("title") == "Two"
 
@@ -110,7 +110,7 @@ def test_a_damaged_cache_file_is_only_a_miss(tmp_path: Path) -> None:
     bib.write_text("@article{a, title = {One}}\n", "utf-8")
     cache = tmp_path / "cache"
     load_library([bib], cache)
-    for stored in (cache / "parse").glob("*.marshal"):
+    for stored in (cache / "parse").glob("*.json"):
         stored.write_bytes(FORMAT + b"garbage")
     assert load_library([bib], cache)["a"].get("title") == "One"
 

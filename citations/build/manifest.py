@@ -11,7 +11,9 @@ from typing import Any
 
 from ..errors import CitationsError
 from ..files import atomic_write_text
-from ..model import Reference
+from ..findings import Finding
+from ..model import Reference, Span
+from .paths import output_inside, outside_finding
 
 MANIFEST_DIR = ".citations"
 MANIFEST = "manifest.json"
@@ -54,20 +56,29 @@ class Manifest:
     articles: dict[str, Built] = field(default_factory=dict)  # source path (relative) → record
 
     @classmethod
-    def read(cls, path: Path) -> Manifest:
+    def read(cls, path: Path, out: Path) -> tuple[Manifest, list[Finding]]:
+        """The manifest at `path` and what was wrong with it. Damage (not UTF-8, not JSON,
+        not a manifest's shape) is a warning and an empty manifest: the site is built again
+        in full and a good manifest written. A record whose output lies outside `out` is
+        dropped with an error: only tampering puts one there, and it must delete nothing."""
         try:
-            data = json.loads(path.read_text("utf-8"))
+            data = json.loads(path.read_bytes().decode("utf-8"))
         except FileNotFoundError:
-            return cls()
-        except (OSError, ValueError):
-            return cls()  # unreadable: build everything, and write a good one
-        if not isinstance(data, dict) or data.get("version") != VERSION:
-            return cls()
-        try:
-            articles = {k: Built(**v) for k, v in data.get("articles", {}).items()}
-        except TypeError:
-            return cls()
-        return cls(str(data.get("settings", "")), articles)
+            return cls(), []
+        except (OSError, ValueError, RecursionError) as exc:
+            return cls(), [_damaged(path, exc)]
+        version = data.get("version") if isinstance(data, dict) else None
+        if type(version) is int and version != VERSION:
+            return cls(), []  # another version's: built again, as an upgrade should be
+        manifest = _parsed(data) if version == VERSION else None
+        if manifest is None:
+            return cls(), [_damaged(path, None)]
+        findings = []
+        for rel, built in sorted(manifest.articles.items()):
+            if not output_inside(out, built.output):
+                del manifest.articles[rel]
+                findings.append(outside_finding(path, built.output, out, "the manifest names"))
+        return manifest, findings
 
     def write(self, path: Path) -> None:
         data: dict[str, Any] = {
@@ -77,24 +88,28 @@ class Manifest:
         }
         text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
         try:
-            if path.read_text("utf-8") == text:
+            if path.read_bytes() == text.encode("utf-8"):
                 return  # a no-change build rewrites nothing
         except OSError:
             pass
         atomic_write_text(path, text)
 
 
-def merge_manifests(out_dir: Path) -> tuple[Manifest, list[Path]]:
-    """Merge the shards' manifests (`manifest.shard-K-of-N.json`) into one; returns it and them."""
+def merge_manifests(out_dir: Path) -> tuple[Manifest, list[Path], list[Finding]]:
+    """Merge the shards' manifests (`manifest.shard-K-of-N.json`) into one; returns it, them,
+    and what was wrong with them (a damaged one adds nothing: its articles are built again)."""
     folder = out_dir / MANIFEST_DIR
     parts = sorted(folder.glob("manifest.shard-*.json"))
     if not parts:
         raise CitationsError(f"no shard manifests to merge in {folder}")
     merged = Manifest()
     settings = set()
+    findings: list[Finding] = []
     for part in parts:
-        manifest = Manifest.read(part)
-        settings.add(manifest.settings)
+        manifest, found = Manifest.read(part, out_dir)
+        findings += found
+        if manifest.articles or manifest.settings:
+            settings.add(manifest.settings)
         overlap = set(manifest.articles) & set(merged.articles)
         if overlap:
             raise CitationsError(
@@ -104,8 +119,47 @@ def merge_manifests(out_dir: Path) -> tuple[Manifest, list[Path]]:
         merged.articles.update(manifest.articles)
     if len(settings) > 1:
         raise CitationsError("the shards were built with different settings; build them again")
-    merged.settings = settings.pop()
-    return merged, parts
+    merged.settings = settings.pop() if settings else ""
+    return merged, parts, findings
+
+
+# A record's fields and their types; those with defaults may be missing.
+_FIELDS = {"output": str, "source_hash": str, "keys": list, "deps": str, "output_hash": str}
+_DEFAULTS = {"sidecar": str, "errors": int, "title": str}
+
+
+def _parsed(data: Any) -> Manifest | None:
+    """The manifest in `data`, or None unless every record has the shape Built has."""
+    if not isinstance(data, dict) or not isinstance(data.get("articles", {}), dict):
+        return None
+    articles = {}
+    for rel, record in data.get("articles", {}).items():
+        if not isinstance(record, dict) or not set(_FIELDS) <= set(record):
+            return None
+        types = {**_FIELDS, **_DEFAULTS}
+        if any(name not in types or type(v) is not types[name] for name, v in record.items()):
+            return None
+        if not all(type(key) is str for key in record["keys"]):
+            return None
+        articles[rel] = Built(**record)
+    settings = data.get("settings", "")
+    return Manifest(settings, articles) if type(settings) is str else None
+
+
+def _damaged(path: Path, error: Exception | None) -> Finding:
+    line, column = 1, 1
+    if isinstance(error, json.JSONDecodeError):
+        line, column = error.lineno, error.colno
+    reason = "not UTF-8" if isinstance(error, UnicodeDecodeError) else "not a build manifest"
+    if isinstance(error, OSError):
+        reason = f"cannot be read: {error.strerror}"
+    return Finding(
+        "manifest-damaged",
+        "warning",
+        f"the build manifest is {reason}; every article is built again",
+        Span(str(path), line, column),
+        hint="a good manifest replaces it",
+    )
 
 
 def files_digest(paths: Iterable[Path]) -> str:

@@ -22,6 +22,7 @@ class BuildSettings:
     numbering: str = "article"  # or "continuous": one numbering across the whole site
     bibliography: str | None = None  # a page listing every cited entry, e.g. "bibliography.html"
     sidecars: bool = True
+    follow_symlinks: bool = False  # build articles that are links to files outside src
 
 
 @dataclass

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ArticleError
+from ..findings import Finding
 from ..library import Library
 from ..render.article import scan_article
 from ..render.styles import STYLES
@@ -29,6 +30,14 @@ from .manifest import (
     settings_digest,
 )
 from .model import BuildReport, BuildSettings, Source
+from .paths import (
+    output_inside,
+    outside_finding,
+    outside_source,
+    remove_stale_beside_outputs,
+    resolves_inside,
+    writes_inside,
+)
 from .work import SIDECAR_SUFFIX, Result, State, Task, render_task, run_task, set_state
 
 STYLESHEET = "citations.css"
@@ -54,17 +63,17 @@ class _Build:
         self.settings = settings
         self.library, self.style, self.templates = settings.render.load()
         self.manifest_path = settings.out / MANIFEST_DIR / MANIFEST
-        self.manifest = Manifest.read(self.manifest_path)
+        self.manifest, damage = Manifest.read(self.manifest_path, settings.out)
+        self.report = BuildReport(findings=list(self.library.findings) + damage)
         self.wide = _settings_digest(settings, self.style.options, self.templates)
         self.full = settings.force or self.manifest.settings != self.wide
         continuous = settings.numbering == "continuous"
         # Keys are needed up front only to number the site as one; otherwise a stale article's
         # keys come from its render (scanning it twice would double the cost of a full build).
         known = self.manifest if not self.full else Manifest()
-        self.sources = _sources(settings, known, need_keys=continuous)
+        self.sources = _sources(settings, known, self.report.findings, need_keys=continuous)
         self.numbers = _continuous_numbers(self.sources, self.library) if continuous else None
         self.records: dict[str, Built] = {}
-        self.report = BuildReport(findings=list(self.library.findings))
         self._digests: dict[str, str] = {}
 
     def deps_of(self, keys: list[str], own: dict[str, int] | None) -> str:
@@ -92,6 +101,11 @@ class _Build:
             ):
                 self.records[source.rel] = previous
                 self.report.unchanged.append(source.rel)
+                continue
+            if not writes_inside(source.output, settings.out):  # a link in the output folder
+                name = _rel(source.output, settings.out)
+                finding = outside_finding(source.path, name, settings.out, "its output would be")
+                self.report.findings.append(finding)
                 continue
             sheet = os.path.relpath(settings.out / STYLESHEET, source.output.parent)
             html = settings.render.to == "html"
@@ -139,11 +153,10 @@ class _Build:
         """Outputs of removed articles, the stylesheet, the bibliography page, the manifest."""
         settings, report = self.settings, self.report
         if not settings.shard:
-            report.removed = _removed(self.manifest, {s.rel for s in self.sources}, settings)
+            report.removed = _removed(self.manifest, self.sources, settings, report.findings)
             report.changed += report.removed
         css = (default_templates_dir() / STYLESHEET).read_bytes()
-        html = settings.render.to == "html"
-        if html and _write_if_changed(settings.out / STYLESHEET, css, settings.check):
+        if settings.render.to == "html" and self._write(STYLESHEET, css):
             report.changed.append(STYLESHEET)
         if settings.bibliography and not settings.shard:
             from .bibliography import bibliography_page
@@ -157,10 +170,13 @@ class _Build:
                 self.records,
                 self.numbers,
             )
-            if _write_if_changed(settings.out / settings.bibliography, page, settings.check):
+            if self._write(settings.bibliography, page):
                 report.changed.append(settings.bibliography)
         if settings.check:
             return
+        outputs = [s.output for s in self.sources]
+        sidecars = [p.with_name(p.name + SIDECAR_SUFFIX) for p in outputs]
+        remove_stale_beside_outputs(outputs + sidecars, settings.out)
         manifest = Manifest(self.wide, self.records)
         if settings.shard:
             k, n = settings.shard
@@ -168,19 +184,34 @@ class _Build:
         else:
             manifest.write(self.manifest_path)
 
+    def _write(self, name: str, data: bytes) -> bool:
+        """Write a site-wide file unless it holds `data` already (with --check, only say
+        so); True if it did not. One outside the output folder is refused."""
+        path = self.settings.out / name
+        if not writes_inside(path, self.settings.out):
+            finding = outside_finding(path, name, self.settings.out, "it would write")
+            self.report.findings.append(finding)
+            return False
+        return _write_if_changed(path, data, self.settings.check)
 
-def merge_shards(out: Path) -> list[Path]:
-    """Merge the shards' manifests into the site's one manifest; returns the merged files."""
-    merged, parts = merge_manifests(out)
+
+def merge_shards(out: Path) -> tuple[list[Path], list[Finding]]:
+    """Merge the shards' manifests into the site's one manifest; returns the merged files and
+    what was wrong with them (records naming outputs outside `out` are left out)."""
+    merged, parts, findings = merge_manifests(out)
     merged.write(out / MANIFEST_DIR / MANIFEST)
     for part in parts:
         part.unlink()
-    return parts
+    return parts, findings
 
 
-def _sources(settings: BuildSettings, manifest: Manifest, *, need_keys: bool) -> list[Source]:
+def _sources(
+    settings: BuildSettings, manifest: Manifest, findings: list[Finding], *, need_keys: bool
+) -> list[Source]:
     """Every article under src, sorted. Keys come from the manifest when the source is
-    unchanged, from a scan when `need_keys`, else are None (the render will tell)."""
+    unchanged, from a scan when `need_keys`, else are None (the render will tell). A link
+    to a file outside src is skipped with a finding, unless `follow_symlinks`: a site built
+    from many hands' files must not publish, say, a link to the process environment."""
     from ..snapshot import find_articles
 
     if not settings.src.is_dir():
@@ -191,6 +222,9 @@ def _sources(settings: BuildSettings, manifest: Manifest, *, need_keys: bool) ->
     for path in find_articles([settings.src]):
         rel = path.relative_to(settings.src).as_posix()
         if path.name.endswith(SIDECAR_SUFFIX) or _inside(path, out):
+            continue
+        if not settings.follow_symlinks and not resolves_inside(path, settings.src):
+            findings.append(outside_source(path, settings.src))
             continue
         data = path.read_bytes()
         source_hash = digest(data)
@@ -230,6 +264,8 @@ def _continuous_numbers(sources: list[Source], library: Library) -> dict[str, in
 def _fresh(previous: Built, source: Source, deps: str, out: Path) -> bool:
     if previous.errors or previous.source_hash != source.source_hash or previous.deps != deps:
         return False
+    if previous.output != _rel(source.output, out):
+        return False  # recorded for another output: this one was never checked
     try:
         return digest((out / previous.output).read_bytes()) == previous.output_hash
     except OSError:
@@ -249,20 +285,32 @@ def _run(state: State, tasks: list[Task], jobs: int) -> Iterable[Result]:
         return list(pool.map(run_task, tasks, chunksize=chunk))
 
 
-def _removed(manifest: Manifest, present: set[str], settings: BuildSettings) -> list[str]:
-    """Outputs whose source is gone: deleted (or, with --check, reported)."""
+def _removed(
+    manifest: Manifest, sources: list[Source], settings: BuildSettings, findings: list[Finding]
+) -> list[str]:
+    """Outputs whose source is gone: deleted (or, with --check, reported). Never one that a
+    present article writes, nor one outside the output folder (checked again here, as the
+    folder may have changed since the manifest was read)."""
+    out = settings.out
+    present = {s.rel for s in sources}
+    written = {_rel(s.output, out) for s in sources}
     removed = []
     for rel, built in sorted(manifest.articles.items()):
-        if rel in present:
+        if rel in present or built.output in written:
             continue
         removed.append(built.output)
-        if not settings.check:
-            for name in (built.output, built.output + SIDECAR_SUFFIX):
-                (settings.out / name).unlink(missing_ok=True)
+        for name in (built.output, built.output + SIDECAR_SUFFIX):
+            if not output_inside(out, name):
+                findings.append(
+                    outside_finding(out / MANIFEST_DIR / MANIFEST, name, out, "the manifest names")
+                )
+            elif not settings.check:
+                (out / name).unlink(missing_ok=True)
     return removed
 
 
 def _write_if_changed(path: Path, data: bytes, check: bool) -> bool:
+    """Write `path` unless it holds `data` already; True if it did not."""
     try:
         if path.read_bytes() == data:
             return False

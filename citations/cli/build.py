@@ -70,6 +70,11 @@ from .base import Session, cli, parse_options, parse_shard, report_findings
     help="How to print what was built.",
 )
 @click.option("--no-cache", is_flag=True, help="Parse the library afresh; do not use the cache.")
+@click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Build articles that are links to files outside SRC (skipped by default).",
+)
 @click.pass_obj
 def build(session: Session, /, src: Path | None, out: Path | None, **options: Any) -> None:
     """Render every article under SRC (default: articles/) into OUT, only what changed."""

@@ -52,6 +52,7 @@ def build_settings(
         src=src or shown(base / table.text("src", "articles")),
         out=out or shown(base / table.text("out", "_site")),
         force=bool(options.get("force")),
+        follow_symlinks=bool(options.get("follow_symlinks")),
         check=bool(options.get("check_only")),
         jobs=int(options.get("jobs") or table.whole("jobs", 0)),
         shard=options.get("shard"),
@@ -66,9 +67,9 @@ def run_build_command(
 ) -> BuildOutcome:
     settings = build_settings(config, src, out, options)
     if options.get("merge"):
-        parts = merge_shards(settings.out)
+        parts, findings = merge_shards(settings.out)
         merged = plural(len(parts), "shard manifest")
-        return BuildOutcome(f"merged {merged} into {settings.out}\n")
+        return BuildOutcome(f"merged {merged} into {settings.out}\n", findings)
     report = build_site(settings)
     text = (
         json.dumps(report.to_dict(), indent=2) + "\n"

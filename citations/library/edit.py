@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from ..errors import LibraryError
-from ..files import atomic_write
+from ..files import ReadOnlyFileError, edit_file, is_read_only
 from ..findings import Fix
 from .bibtext import (
     BLOCK_START,
@@ -111,10 +112,12 @@ def unified_diff(edits: Sequence[FileEdit]) -> str:
 
 
 def write_edits(edits: Sequence[FileEdit]) -> None:
-    """Write every changed file atomically, holding all their locks.
+    """Write every changed file, holding all their locks: atomically, or in place for a file
+    with other hard links (see files.edit_file).
 
     Raises FileChangedError, before writing anything, if a file is no longer byte-identical
-    to what was planned; LibraryError if a lock cannot be had in LOCK_TIMEOUT seconds.
+    to what was planned; LibraryError if a lock cannot be had in LOCK_TIMEOUT seconds, or,
+    before writing anything, if a file is read-only. A link is edited at its target.
     """
     todo = sorted((e for e in edits if e.changed), key=lambda e: str(e.path.resolve()))
     if len({e.path.resolve() for e in todo}) != len(todo):
@@ -128,8 +131,10 @@ def write_edits(edits: Sequence[FileEdit]) -> None:
                     f"{edit.path} changed since the fixes were planned; nothing was written",
                     hint="run the command again",
                 )
+            if is_read_only(edit.path):
+                raise _read_only(edit.path)
         for edit in todo:
-            atomic_write(edit.path, edit.encoded(edit.new_text))
+            _write(edit.path, edit.encoded(edit.new_text))
 
 
 def append_entry(
@@ -158,7 +163,7 @@ def append_entry(
             raise LibraryError("the text to add is not one well-formed BibTeX entry")
         nl = b"\r\n" if b"\r\n" in old else b"\n"
         body = entry.replace("\n", nl.decode()).encode("utf-8")
-        atomic_write(path, old + _separator(old, nl) + body + nl)
+        _write(path, old + _separator(old, nl) + body + nl)
     return True
 
 
@@ -169,8 +174,9 @@ def lock_path(path: Path) -> Path:
 
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
-    """Hold the lock of `path`: every writer of a .bib file takes it."""
-    lock = lock_path(path)
+    """Hold the lock of `path`: every writer of a .bib file takes it. The lock lies beside
+    the real file, so that a link and its target share one."""
+    lock = lock_path(Path(os.path.realpath(path)))
     lock.parent.mkdir(parents=True, exist_ok=True)
     file_lock = FileLock(str(lock), timeout=LOCK_TIMEOUT)
     try:
@@ -288,6 +294,24 @@ def _value_text(old: str, value: str, bare: bool, closing: str) -> str | None:
 
 def _lines(text: str) -> list[str]:
     return re.findall(r"[^\n]*\n|[^\n]+", text)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write a .bib file as its owner keeps it (see files.edit_file); the caller holds its
+    lock, which an in-place write of a hard-linked file relies on."""
+    try:
+        edit_file(path, data)
+    except ReadOnlyFileError:
+        raise _read_only(path) from None
+    except OSError as exc:
+        raise LibraryError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _read_only(path: Path) -> LibraryError:
+    return LibraryError(
+        f"{path} is read-only; nothing was written",
+        hint="make it writable (chmod u+w) if citations may edit it",
+    )
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -8,18 +8,20 @@ costs one block's parse instead of the file's (the build's one-changed-entry cas
 from __future__ import annotations
 
 import hashlib
-import marshal
+import logging
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .cache import FORMAT, read_blob, write_blob
+from .cache import FORMAT, macros_bytes, read_json, write_json
 from .parse import FileRecord, parse_bibtex
+from .stored import checked_record, stored_record
 
 # Where bibtexparser starts a block: `@type{` or `@type(` at the start of a line. A value
 # line that starts like this is a syntax error for the whole file too, so cutting there
 # never changes the outcome (and any block that fails here is re-parsed with the file).
+log = logging.getLogger(__name__)
 _BLOCK_START = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
 
 
@@ -27,20 +29,18 @@ def parse_with_block_cache(
     text: str, macros: Mapping[str, str], folder: Path, path: Path
 ) -> FileRecord:
     """The same record `parse_bibtex(text, macros)` gives, re-using unchanged blocks' parses."""
-    store = (
-        folder
-        / f"{hashlib.blake2b(str(path.resolve()).encode(), digest_size=12).hexdigest()}.blocks"
-    )
-    previous = _read_blocks(store)
+    name = hashlib.blake2b(str(path.resolve()).encode(), digest_size=12).hexdigest()
+    store = folder / f"{name}.blocks"
+    previous = _read_blocks(store, name)
     current: dict[str, FileRecord] = {}
     scope = dict(macros)
-    scope_digest = _digest(marshal.dumps(sorted(scope.items())))
+    scope_digest = _digest(macros_bytes(scope))
     entries: list[Any] = []
     strings: dict[str, str] = {}
     problems: list[Any] = []
     for first_line, block in _blocks(text):
         key = _digest(block.encode("utf-8"), scope_digest.encode())
-        record = current.get(key) or previous.get(key)
+        record = current.get(key) or checked_record(previous.get(key))
         if record is None:
             record = parse_bibtex(block, scope)
         if any(p[0] == "bib-syntax" for p in record["problems"]):
@@ -53,8 +53,9 @@ def parse_with_block_cache(
         if record["strings"]:
             strings.update(record["strings"])
             scope.update(record["strings"])
-            scope_digest = _digest(marshal.dumps(sorted(scope.items())))
-    write_blob(store, marshal.dumps(current))
+            scope_digest = _digest(macros_bytes(scope))
+    stored = {key: stored_record(record) for key, record in current.items()}
+    write_json(store, name, {key: record for key, record in stored.items() if record})
     return {"entries": entries, "strings": strings, "problems": problems}
 
 
@@ -72,15 +73,15 @@ def _blocks(text: str) -> list[tuple[int, str]]:
     return pieces
 
 
-def _read_blocks(store: Path) -> dict[str, FileRecord]:
-    data = read_blob(store)
-    if data is None:
+def _read_blocks(store: Path, name: str) -> dict[str, Any]:
+    """Block hash → its record, as stored; each record's shape is checked when it is used.
+    The file's checksum covers the hashes and the records together."""
+    blocks = read_json(store, name)
+    if type(blocks) is not dict:
+        if store.exists():
+            log.debug("parse cache: ignored %s (damaged or of another shape)", store)
         return {}
-    try:
-        blocks = marshal.loads(data)
-    except (ValueError, EOFError, TypeError):
-        return {}
-    return blocks if isinstance(blocks, dict) else {}
+    return blocks
 
 
 def _digest(*parts: bytes) -> str:

@@ -16,7 +16,8 @@ from .values import resolve_value
 # lines would repeat them with 0-based numbers.
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
-# A parsed file, as plain data so the parse cache can store it with marshal:
+# A parsed file, as plain data so the parse cache can store it as JSON (tuples come back as
+# lists, which unpack the same):
 #   {"entries": [(key, type, line, {field: raw}, {field: line})],
 #    "strings": {name: value},
 #    "problems": [(code, line, message, key)]}
