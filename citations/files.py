@@ -67,7 +67,8 @@ def edit_file(path: Path, data: bytes) -> Path:
     a hard-linked .bib is shared on purpose, and replacing it would silently fork it. That
     write is not atomic to a reader who takes no lock, so the caller holds the file's lock
     (every citations writer does), space is reserved before any byte changes, and the file
-    is synced before the call returns. A file that does not exist yet is created atomically.
+    is synced before the call returns. A file that does not exist yet is created atomically;
+    anything but a regular file (a device, a folder) raises OSError.
     """
     target = Path(os.path.realpath(path))
     try:
@@ -75,9 +76,11 @@ def edit_file(path: Path, data: bytes) -> Path:
     except FileNotFoundError:
         atomic_write(target, data)
         return target
+    if not stat.S_ISREG(info.st_mode):  # a link to /dev/null must not become a file
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
     if _read_only(target, info):
         raise ReadOnlyFileError(errno.EACCES, "the file is read-only", str(path))
-    if info.st_nlink > 1 and stat.S_ISREG(info.st_mode):
+    if info.st_nlink > 1:
         _write_in_place(target, data)
         remove_stale_temporaries(target)
     else:

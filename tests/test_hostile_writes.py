@@ -94,6 +94,14 @@ def test_a_read_only_link_target_is_refused(project: Path) -> None:
     assert target.read_bytes() == ORIGINAL and link.is_symlink()
 
 
+def test_a_link_to_something_not_a_file_is_refused(tmp_path: Path) -> None:
+    link = tmp_path / "refs.bib"
+    link.symlink_to(os.devnull)
+    with pytest.raises(LibraryError, match="not a regular file"):
+        append_entry(link, ENTRY)
+    assert Path(os.devnull).is_char_device() and link.is_symlink()
+
+
 def test_a_hard_linked_library_stays_one_file(run, project: Path) -> None:
     bib = project / "refs" / "library.bib"
     other = project / "elsewhere.bib"

@@ -13,7 +13,7 @@ from ..errors import CitationsError
 from ..files import atomic_write_text
 from ..findings import Finding
 from ..model import Reference, Span
-from .paths import output_inside, outside_finding
+from .paths import Inside, outside_finding
 
 MANIFEST_DIR = ".citations"
 MANIFEST = "manifest.json"
@@ -73,9 +73,9 @@ class Manifest:
         manifest = _parsed(data) if version == VERSION else None
         if manifest is None:
             return cls(), [_damaged(path, None)]
-        findings = []
+        findings, site = [], Inside(out)
         for rel, built in sorted(manifest.articles.items()):
-            if not output_inside(out, built.output):
+            if not site.holds_output(built.output):
                 del manifest.articles[rel]
                 findings.append(outside_finding(path, built.output, out, "the manifest names"))
         return manifest, findings

@@ -12,31 +12,50 @@ from ..findings import Finding
 from ..model import Span
 
 
-def resolves_inside(path: Path, folder: Path) -> bool:
-    """Does `path`, links followed, lie strictly inside `folder` (links followed too)?
-    A path that cannot be resolved (a link loop, a NUL byte) does not."""
+class Inside:
+    """One folder, resolved once, that says whether paths lie inside it. A build asks about
+    thousands of paths in a few folders: each folder is resolved once, and a file costs one
+    lstat unless it is itself a link."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.root = _real(folder)
+        self._folders: dict[Path, bool] = {}
+
+    def holds(self, path: Path) -> bool:
+        """Does `path`, a link followed, lie inside the folder?"""
+        if path.is_symlink():
+            real = _real(path)
+            return real is not None and self._under(real)
+        return self.takes(path)
+
+    def takes(self, path: Path) -> bool:
+        """Would writing `path` put a file inside the folder? Its folder must resolve there;
+        a link as the file itself is fine, as writes replace it and never write through."""
+        folder = path.parent
+        if folder not in self._folders:
+            real = _real(folder)
+            self._folders[folder] = real is not None and (real == self.root or self._under(real))
+        return self._folders[folder]
+
+    def holds_output(self, name: str) -> bool:
+        """Is the output `name` (relative, as a manifest records it) inside the folder? Not
+        if absolute, climbing out with `..`, or through a link that leads out."""
+        parts = Path(name).parts
+        if not name or "\0" in name or Path(name).is_absolute() or ".." in parts:
+            return False
+        return self.holds(self.folder / name)
+
+    def _under(self, real: Path) -> bool:
+        return self.root is not None and real != self.root and real.is_relative_to(self.root)
+
+
+def _real(path: Path) -> Path | None:
+    """`path` with every link resolved; None if it cannot be (a loop, a NUL byte)."""
     try:
-        root = Path(os.path.realpath(folder))
-        target = Path(os.path.realpath(path))
+        return Path(os.path.realpath(path))
     except (OSError, ValueError):
-        return False
-    return target != root and target.is_relative_to(root)
-
-
-def writes_inside(path: Path, out: Path) -> bool:
-    """Would writing `path` put a file inside `out`? Its folder must resolve there; a link
-    as the file itself is fine, as writes replace a file and never write through it."""
-    try:
-        return Path(os.path.realpath(path.parent)).is_relative_to(os.path.realpath(out))
-    except (OSError, ValueError):
-        return False
-
-
-def output_inside(out: Path, name: str) -> bool:
-    """Is the output `name` (relative to `out`, as a manifest records it) inside `out`?
-    An absolute name or one climbing out with `..` is not, nor one through a link that
-    leads out."""
-    return bool(name) and resolves_inside(out / name, out)
+        return None
 
 
 def outside_finding(where: Path, name: str, out: Path, doing: str) -> Finding:
@@ -60,13 +79,9 @@ def outside_source(path: Path, src: Path) -> Finding:
     )
 
 
-def remove_stale_beside_outputs(outputs: Iterable[Path], out: Path) -> None:
+def remove_stale_beside_outputs(outputs: Iterable[Path], site: Inside) -> None:
     """What killed builds left beside outputs: an output written since took its own away,
     but one unchanged since would keep it, and it would be published with the site."""
-    names: dict[Path, list[str]] = {}
     for output in outputs:
-        names.setdefault(output.parent, []).append(output.name)
-    for folder, files in names.items():
-        if writes_inside(folder / "-", out):  # nothing is removed outside the site
-            for name in files:
-                remove_stale_temporaries(folder / name)
+        if site.takes(output):  # nothing is removed outside the site
+            remove_stale_temporaries(output)

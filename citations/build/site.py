@@ -30,14 +30,7 @@ from .manifest import (
     settings_digest,
 )
 from .model import BuildReport, BuildSettings, Source
-from .paths import (
-    output_inside,
-    outside_finding,
-    outside_source,
-    remove_stale_beside_outputs,
-    resolves_inside,
-    writes_inside,
-)
+from .paths import Inside, outside_finding, outside_source, remove_stale_beside_outputs
 from .work import SIDECAR_SUFFIX, Result, State, Task, render_task, run_task, set_state
 
 STYLESHEET = "citations.css"
@@ -62,6 +55,7 @@ class _Build:
     def __init__(self, settings: BuildSettings) -> None:
         self.settings = settings
         self.library, self.style, self.templates = settings.render.load()
+        self.site = Inside(settings.out)
         self.manifest_path = settings.out / MANIFEST_DIR / MANIFEST
         self.manifest, damage = Manifest.read(self.manifest_path, settings.out)
         self.report = BuildReport(findings=list(self.library.findings) + damage)
@@ -102,7 +96,7 @@ class _Build:
                 self.records[source.rel] = previous
                 self.report.unchanged.append(source.rel)
                 continue
-            if not writes_inside(source.output, settings.out):  # a link in the output folder
+            if not self.site.takes(source.output):  # a link in the output folder leads out
                 name = _rel(source.output, settings.out)
                 finding = outside_finding(source.path, name, settings.out, "its output would be")
                 self.report.findings.append(finding)
@@ -153,7 +147,7 @@ class _Build:
         """Outputs of removed articles, the stylesheet, the bibliography page, the manifest."""
         settings, report = self.settings, self.report
         if not settings.shard:
-            report.removed = _removed(self.manifest, self.sources, settings, report.findings)
+            report.removed = self.remove_vanished()
             report.changed += report.removed
         css = (default_templates_dir() / STYLESHEET).read_bytes()
         if settings.render.to == "html" and self._write(STYLESHEET, css):
@@ -176,7 +170,7 @@ class _Build:
             return
         outputs = [s.output for s in self.sources]
         sidecars = [p.with_name(p.name + SIDECAR_SUFFIX) for p in outputs]
-        remove_stale_beside_outputs(outputs + sidecars, settings.out)
+        remove_stale_beside_outputs(outputs + sidecars, self.site)
         manifest = Manifest(self.wide, self.records)
         if settings.shard:
             k, n = settings.shard
@@ -184,11 +178,32 @@ class _Build:
         else:
             manifest.write(self.manifest_path)
 
+    def remove_vanished(self) -> list[str]:
+        """Outputs whose source is gone: deleted (or, with --check, reported). Never one that
+        a present article writes, nor one outside the output folder (checked again here, as
+        the folder may have changed since the manifest was read)."""
+        out, sources = self.settings.out, self.sources
+        present = {s.rel for s in sources}
+        written = {_rel(s.output, out) for s in sources}
+        removed = []
+        for rel, built in sorted(self.manifest.articles.items()):
+            if rel in present or built.output in written:
+                continue
+            removed.append(built.output)
+            for name in (built.output, built.output + SIDECAR_SUFFIX):
+                if not self.site.holds_output(name):
+                    where = self.manifest_path
+                    finding = outside_finding(where, name, out, "the manifest names")
+                    self.report.findings.append(finding)
+                elif not self.settings.check:
+                    (out / name).unlink(missing_ok=True)
+        return removed
+
     def _write(self, name: str, data: bytes) -> bool:
         """Write a site-wide file unless it holds `data` already (with --check, only say
         so); True if it did not. One outside the output folder is refused."""
         path = self.settings.out / name
-        if not writes_inside(path, self.settings.out):
+        if not self.site.takes(path):
             finding = outside_finding(path, name, self.settings.out, "it would write")
             self.report.findings.append(finding)
             return False
@@ -218,12 +233,13 @@ def _sources(
         raise ArticleError(f"no such folder: {settings.src}")
     suffix = ".html" if settings.render.to == "html" else f".{settings.render.to}"
     out = Path(os.path.abspath(settings.out))
+    source_folder = Inside(settings.src)
     sources = []
     for path in find_articles([settings.src]):
         rel = path.relative_to(settings.src).as_posix()
         if path.name.endswith(SIDECAR_SUFFIX) or _inside(path, out):
             continue
-        if not settings.follow_symlinks and not resolves_inside(path, settings.src):
+        if not (settings.follow_symlinks or source_folder.holds(path)):
             findings.append(outside_source(path, settings.src))
             continue
         data = path.read_bytes()
@@ -283,30 +299,6 @@ def _run(state: State, tasks: list[Task], jobs: int) -> Iterable[Result]:
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         chunk = max(1, len(tasks) // (jobs * 8))
         return list(pool.map(run_task, tasks, chunksize=chunk))
-
-
-def _removed(
-    manifest: Manifest, sources: list[Source], settings: BuildSettings, findings: list[Finding]
-) -> list[str]:
-    """Outputs whose source is gone: deleted (or, with --check, reported). Never one that a
-    present article writes, nor one outside the output folder (checked again here, as the
-    folder may have changed since the manifest was read)."""
-    out = settings.out
-    present = {s.rel for s in sources}
-    written = {_rel(s.output, out) for s in sources}
-    removed = []
-    for rel, built in sorted(manifest.articles.items()):
-        if rel in present or built.output in written:
-            continue
-        removed.append(built.output)
-        for name in (built.output, built.output + SIDECAR_SUFFIX):
-            if not output_inside(out, name):
-                findings.append(
-                    outside_finding(out / MANIFEST_DIR / MANIFEST, name, out, "the manifest names")
-                )
-            elif not settings.check:
-                (out / name).unlink(missing_ok=True)
-    return removed
 
 
 def _write_if_changed(path: Path, data: bytes, check: bool) -> bool:

@@ -53,7 +53,7 @@ def macros_bytes(macros: Mapping[str, str]) -> bytes:
 def read_record(folder: Path, key: str) -> FileRecord | None:
     """The record stored for source `key`, or None if missing, damaged or wrongly shaped."""
     path = folder / f"{key}{SUFFIX}"
-    with _collector_paused():
+    with collector_paused():
         record = checked_record(read_json(path, key))
     if record is None and path.exists():
         log.debug("parse cache: ignored %s (damaged or of another shape)", path)
@@ -61,10 +61,10 @@ def read_record(folder: Path, key: str) -> FileRecord | None:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No garbage collection while a record is decoded: 10,000 entries make some 40,000
-    containers, none in a cycle, and collecting as they came cost some 15% of the warm
-    load (bench/bench_core.py)."""
+def collector_paused() -> Iterator[None]:
+    """No garbage collection while cache files are decoded and checked: 10,000 entries
+    make some 40,000 containers, none in a cycle, and collecting as they came cost some 15%
+    of the warm load (bench/bench_core.py)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -104,7 +104,7 @@ def read_json(path: Path, source: str) -> Any:
 def write_json(path: Path, source: str, value: Any) -> None:
     """Store a value for `source`; a cache we cannot write is not an error, only slower."""
     with contextlib.suppress(OSError, ValueError):
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), check_circular=False)
         payload = text.encode("utf-8")
         atomic_write(path, _header(source, payload) + b"\n" + payload)
 

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .cache import FORMAT, macros_bytes, read_json, write_json
+from .cache import FORMAT, collector_paused, macros_bytes, read_json, write_json
 from .parse import FileRecord, parse_bibtex
-from .stored import checked_record, stored_record
+from .stored import FieldLines, checked_records, stored_record
 
 # Where bibtexparser starts a block: `@type{` or `@type(` at the start of a line. A value
 # line that starts like this is a syntax error for the whole file too, so cutting there
@@ -40,7 +40,7 @@ def parse_with_block_cache(
     problems: list[Any] = []
     for first_line, block in _blocks(text):
         key = _digest(block.encode("utf-8"), scope_digest.encode())
-        record = current.get(key) or checked_record(previous.get(key))
+        record = current.get(key) or previous.get(key)
         if record is None:
             record = parse_bibtex(block, scope)
         if any(p[0] == "bib-syntax" for p in record["problems"]):
@@ -48,7 +48,7 @@ def parse_with_block_cache(
         current[key] = record
         shift = first_line - 1
         for k, type_, line, raw, lines in record["entries"]:
-            entries.append((k, type_, line + shift, raw, {f: n + shift for f, n in lines.items()}))
+            entries.append((k, type_, line + shift, raw, _shifted(lines, shift)))
         problems += [(code, line + shift, msg, k) for code, line, msg, k in record["problems"]]
         if record["strings"]:
             strings.update(record["strings"])
@@ -73,15 +73,23 @@ def _blocks(text: str) -> list[tuple[int, str]]:
     return pieces
 
 
-def _read_blocks(store: Path, name: str) -> dict[str, Any]:
-    """Block hash → its record, as stored; each record's shape is checked when it is used.
-    The file's checksum covers the hashes and the records together."""
-    blocks = read_json(store, name)
-    if type(blocks) is not dict:
-        if store.exists():
-            log.debug("parse cache: ignored %s (damaged or of another shape)", store)
-        return {}
-    return blocks
+def _shifted(lines: Mapping[str, int], shift: int) -> Mapping[str, int]:
+    if isinstance(lines, FieldLines):
+        return lines.shifted(shift)  # still undecoded: most are never asked for
+    return {field: line + shift for field, line in lines.items()}
+
+
+def _read_blocks(store: Path, name: str) -> dict[str, FileRecord]:
+    """Block hash → its record. The file's checksum covers the hashes and the records
+    together, and every record's shape is checked at once: one bad record and the whole
+    store is ignored (every block is parsed again)."""
+    with collector_paused():
+        blocks = read_json(store, name)
+        if type(blocks) is dict and checked_records(list(blocks.values())):
+            return blocks
+    if store.exists():
+        log.debug("parse cache: ignored %s (damaged or of another shape)", store)
+    return {}
 
 
 def _digest(*parts: bytes) -> str:

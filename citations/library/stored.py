@@ -5,19 +5,22 @@ A stored record is JSON: `{"entries": [[key, type, line, {field: raw}, lines]], 
 {name: value}, "problems": [[code, line, message, key]]}`, where `lines` is one string, a
 character per field in the fields' order whose code point is _ZERO plus the field's line
 offset from the entry's first line. JSON reads such a string far faster than a dict of
-numbers (the warm load would be a third slower), and any string of the right length stands
-for valid lines, so there is nothing else to check in it.
+numbers (the warm load would be a third slower), any string of the right length stands for
+valid lines, so there is nothing else to check in it, and moving an entry (a block cached
+at another place in its file) leaves it as it is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from .parse import FileRecord
 
 _ZERO = 0x30  # offsets 0..79, nearly all, are printable ASCII: no escapes in the JSON
+_ORDER = ("entries", "strings", "problems")  # as stored_record writes them
 
 
 def stored_record(record: FileRecord) -> dict[str, Any] | None:
@@ -26,42 +29,58 @@ def stored_record(record: FileRecord) -> dict[str, Any] | None:
     lines in becomes a lone surrogate, which the cache's UTF-8 encoding refuses.)"""
     try:
         entries = [
-            [key, kind, line, raw, "".join(chr(_ZERO + lines[name] - line) for name in raw)]
+            [key, kind, line, raw, _code(raw, line, lines)]
             for key, kind, line, raw, lines in record["entries"]
         ]
     except (ValueError, KeyError, TypeError):
         return None  # not a record parse_bibtex makes: nothing to store
-    return {"entries": entries, "strings": record["strings"], "problems": record["problems"]}
+    return dict(zip(_ORDER, (entries, record["strings"], record["problems"]), strict=True))
+
+
+def _code(raw: Mapping[str, str], line: int, lines: Mapping[str, int]) -> str:
+    if isinstance(lines, FieldLines) and lines.line == line:
+        return lines.code  # as it was read: no need to decode it
+    return "".join(chr(_ZERO + lines[name] - line) for name in raw)
 
 
 def checked_record(value: Any) -> FileRecord | None:
     """The record a stored one stands for, or None unless `value` has the stored shape to
     the last field: what the loader gets always is a FileRecord, and a forged or mistaken
-    one is only a miss, never a traceback later. The checks run in C (map, zip, join) where
-    they can: a Python loop over 100,000 fields would cost as much as the JSON decode."""
-    if type(value) is not dict or value.keys() != {"entries", "strings", "problems"}:
-        return None
-    entries, problems = value["entries"], value["problems"]
-    if type(entries) is not list or type(problems) is not list:
-        return None
+    one is only a miss, never a traceback later. `value` is a fresh JSON decode: it is
+    made into the record in place."""
+    return value if checked_records([value]) else None
+
+
+def checked_records(values: list[Any]) -> bool:
+    """Whether every value has the stored shape (see checked_record); if so, each is made
+    into its record in place. All are checked at once, in C (map, zip, join) where it can
+    be: a Python loop over 100,000 fields, or 10,000 one-entry blocks one by one, would
+    cost as much as the JSON decode."""
     try:
-        _all_text(value["strings"])
+        if _types(values) - {dict} or set(map(tuple, values)) - {_ORDER}:
+            return False
+        entries_in, strings, problems_in = (list(map(itemgetter(p), values)) for p in _ORDER)
+        if _types(entries_in, problems_in) - {list} or _types(strings) - {dict}:
+            return False
+        "".join(chain.from_iterable(map(dict.values, strings)))  # TypeError unless all text
+        entries, problems = list(chain(*entries_in)), list(chain(*problems_in))
         if not _problems_checked(problems):
-            return None
+            return False
         if not entries:
-            return value
-        if set(map(type, entries)) != {list} or set(map(len, entries)) != {5}:
-            return None
+            return True
+        if _types(entries) != {list} or set(map(len, entries)) != {5}:
+            return False
         keys, kinds, lines, raws, codes = zip(*entries, strict=True)
         if _types(keys, kinds, codes) != {str} or _types(lines) != {int}:
-            return None
+            return False
         if _types(raws) != {dict} or list(map(len, raws)) != list(map(len, codes)):
-            return None
+            return False
         "".join(chain.from_iterable(map(dict.values, raws)))  # TypeError unless all text
     except TypeError:
-        return None
-    field_lines = map(FieldLines, raws, lines, codes)
-    return {**value, "entries": list(zip(keys, kinds, lines, raws, field_lines, strict=True))}
+        return False
+    for entry, field_lines in zip(entries, map(FieldLines, raws, lines, codes), strict=True):
+        entry[4] = field_lines
+    return True
 
 
 def _problems_checked(problems: list[Any]) -> bool:
@@ -91,16 +110,20 @@ class FieldLines(Mapping[str, int]):
     """An entry's field → 1-based line, decoded from its stored form on first use: checks
     ask for lines, renders never do."""
 
-    __slots__ = ("_code", "_done", "_line", "_raw")
+    __slots__ = ("_done", "_raw", "code", "line")
 
     def __init__(self, raw: dict[str, str], line: int, code: str) -> None:
-        self._raw, self._line, self._code = raw, line, code
+        self._raw, self.line, self.code = raw, line, code
         self._done: dict[str, int] | None = None
+
+    def shifted(self, by: int) -> FieldLines:
+        """The same fields, their entry `by` lines further down."""
+        return FieldLines(self._raw, self.line + by, self.code)
 
     def _lines(self) -> dict[str, int]:
         if self._done is None:
-            base = self._line - _ZERO
-            self._done = dict(zip(self._raw, [base + ord(c) for c in self._code], strict=True))
+            base = self.line - _ZERO
+            self._done = dict(zip(self._raw, [base + ord(c) for c in self.code], strict=True))
         return self._done
 
     def __getitem__(self, name: str) -> int:
