@@ -33,7 +33,7 @@ CAPS = Rule("title-all-caps", "warning", "an all-capitals title word not protect
 RULES = (YEAR, MONTH, MONTH_MACRO, PAGES, PAGES_HYPHEN, VOLUME, BRACES, CAPS)
 
 _BLANK = " \t\r\n{}"
-_INNER_GROUP = re.compile(r"\{[^{}]*\}")
+_BRACE = re.compile(r"[{}]")
 
 _YEAR = re.compile(r"\d{4}")
 # ISO 8601 as biblatex reads it: a date, a range (`2023/2024`) or an open range (`2023/`),
@@ -130,13 +130,12 @@ class _Field:
 
 def balanced(value: str) -> bool:
     """True when every `{` in `value` closes, in order."""
-    if value.count("{") != value.count("}"):
-        return False
-    while "{" in value:
-        value, n = _INNER_GROUP.subn("", value)
-        if not n:
+    depth = 0
+    for m in _BRACE.finditer(value):
+        depth += 1 if m.group() == "{" else -1
+        if depth < 0:
             return False
-    return "}" not in value
+    return depth == 0
 
 
 def _year(f: _Field) -> Finding | None:
@@ -298,18 +297,35 @@ def capital_words(value: str) -> list[str]:
     """
     if not _TWO_CAPITALS.search(value):
         return []
-    text = value
-    while "{" in text:
-        text, n = _INNER_GROUP.subn(" ", text)
-        if not n:
-            break
-    text = _UNPROTECTED.sub(" ", text)
+    text = _UNPROTECTED.sub(" ", without_groups(value))
     found = [
         w
         for w in _WORD.findall(text)
         if w.isupper() and sum(c.isalpha() for c in w) >= 2 and not _SMALL_ROMAN.fullmatch(w)
     ]
     return list(dict.fromkeys(found))
+
+
+def without_groups(value: str) -> str:
+    """`value` with each outermost balanced `{...}` group replaced by one space; unmatched
+    braces stay. (Removing innermost groups until none is left did the same in time
+    quadratic in the nesting depth.)"""
+    out: list[str] = []
+    opened: list[int] = []  # where each unclosed `{` is, as an index into `out`
+    pos = 0
+    for m in _BRACE.finditer(value):
+        out.append(value[pos : m.start()])
+        pos = m.end()
+        if m.group() == "{":
+            opened.append(len(out))
+            out.append("{")
+        elif opened:
+            del out[opened.pop() :]
+            out.append(" ")
+        else:
+            out.append("}")
+    out.append(value[pos:])
+    return "".join(out)
 
 
 FieldCheck = Callable[[_Field], Finding | None]
