@@ -13,7 +13,7 @@ from ..files import atomic_write
 from .parse import FileRecord
 
 # Bump when FileRecord's shape or the parser's behaviour changes: old files are then ignored.
-FORMAT = b"citations-parse-3"
+FORMAT = b"citations-parse-4"
 _KEEP = 512  # files kept in the cache folder; the oldest beyond that are removed
 
 
