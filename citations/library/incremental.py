@@ -53,7 +53,9 @@ def parse_with_block_cache(
         if record["strings"]:
             strings.update(record["strings"])
             scope.update(record["strings"])
-            scope_digest = _digest(marshal.dumps(sorted(scope.items())))
+            # Chained, not the whole scope again: that was quadratic in the @strings. A block's
+            # key still names every definition before it, in order, so a hit is always right.
+            scope_digest = _digest(scope_digest.encode(), marshal.dumps(record["strings"]))
     write_blob(store, marshal.dumps(current))
     return {"entries": entries, "strings": strings, "problems": problems}
 
