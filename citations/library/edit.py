@@ -32,6 +32,7 @@ from .bibtext import (
     read_entry,
     well_formed,
 )
+from .encoding import not_text
 from .parse import parse_bibtex
 
 __all__ = [
@@ -145,6 +146,9 @@ def append_entry(
     """
     with locked(path):
         old = _read_bytes(path) if path.exists() else b""
+        problem = not_text(old)
+        if problem is not None:  # UTF-16 decodes as UTF-8: appending would corrupt it
+            raise LibraryError(f"{path} is {problem.message}; nothing was added")
         try:
             current = old.decode("utf-8-sig")
         except UnicodeDecodeError:

@@ -11,6 +11,7 @@ from ..findings import Finding, Severity
 from ..model import NameList, Reference, Span
 from .cache import cache_key, read_record, write_record
 from .crossref import inherit_fields
+from .encoding import not_text
 from .incremental import parse_with_block_cache
 from .latex import decode_latex
 from .names import parse_names
@@ -120,6 +121,12 @@ def _load_file(
         content = path.read_bytes()
     except OSError as exc:
         raise LibraryError(f"cannot read {path}: {exc.strerror}") from None
+    problem = not_text(content)
+    if problem is not None:
+        where = Span(str(path), problem.line, problem.column)
+        message = f"{problem.message}; the file is skipped"
+        findings.append(Finding("bib-encoding", "error", message, where, hint=problem.hint))
+        return None
     key = cache_key(content, macros)
     if folder is not None and (cached := read_record(folder, key)) is not None:
         return cached

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import ArticleError
+from ..library.encoding import not_text
 from ..model import Marker, Span
 from .markers import OutsideRanges, find_markers
 
@@ -32,6 +33,8 @@ _NOT_PROSE_RE = re.compile(
     r"|\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)"
 )
 # Only text with a fence or an indented line can hold a code block: skip the parser otherwise.
+# Values front matter may repeat through YAML aliases (`*name`): more is an alias bomb.
+MAX_ALIASED = 10_000
 _MAY_HAVE_CODE_BLOCK = re.compile(r"```|~~~|^(?: {4}|\t)", re.MULTILINE)
 # Where the reference list goes: a pandoc `::: {#refs}` div, pandoc's HTML placeholder
 # `<div id="refs"></div>`, or a `[[references]]` line.
@@ -67,6 +70,10 @@ def read_article(path: Path) -> Article:
             f"{path} is a BibTeX library, not an article",
             hint=f"render an article that cites it: citations render ARTICLE --refs {path}",
         )
+    problem = not_text(data)
+    if problem is not None:
+        where = Span(str(path), problem.line, problem.column)
+        raise ArticleError(f"article is {problem.message}", where, hint=problem.hint)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -96,6 +103,13 @@ def _front_matter(source: str, path: str) -> dict[str, Any]:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
     try:
+        bomb = _alias_bomb(source, loader)
+        if bomb is not None:
+            raise ArticleError(
+                f"front matter repeats more than {MAX_ALIASED:,} values through YAML aliases",
+                Span(path, bomb + 2),
+                hint="write the values out, or repeat less through &anchors and *aliases",
+            )
         meta = yaml.load(source, Loader=loader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -104,6 +118,40 @@ def _front_matter(source: str, path: str) -> dict[str, Any]:
     if not isinstance(meta, dict):
         raise ArticleError("front matter must be a YAML mapping", Span(path, 1))
     return meta
+
+
+def _alias_bomb(source: str, loader: Any) -> int | None:
+    """The line (0-based in `source`) of the alias that takes the values repeated through
+    aliases past MAX_ALIASED, or None. Loading shares what an alias names, but whatever reads
+    the result (a template printing the title) walks every repeat: 600 bytes of nested
+    aliases are billions of values."""
+    import yaml
+
+    sizes: dict[str, int] = {}  # values under each anchor, its aliases expanded
+    open_: list[tuple[str | None, int]] = []  # each collection being read: anchor, values
+    repeated = 0
+    for event in yaml.parse(source, Loader=loader):
+        if isinstance(event, yaml.AliasEvent):
+            size = sizes.get(event.anchor, 1)  # an anchor still open is a cycle: one value
+            repeated += size
+            if repeated > MAX_ALIASED:
+                return int(event.start_mark.line)
+        elif isinstance(event, yaml.ScalarEvent):
+            size = 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.CollectionStartEvent):
+            open_.append((event.anchor, 1))
+            continue
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, size = open_.pop()
+            if anchor:
+                sizes[anchor] = size
+        else:
+            continue
+        if open_:
+            open_[-1] = (open_[-1][0], open_[-1][1] + size)
+    return None
 
 
 def _masked_ranges(text: str, kind: Kind, body_start: int) -> list[tuple[int, int]]:
