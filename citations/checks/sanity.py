@@ -48,7 +48,7 @@ _MONTH_NUMBERS = {name: n for n, name in enumerate(MONTH_MACROS, start=1)}
 _MONTH_NUMBERS |= {full.lower(): n for n, full in enumerate(MONTH_MACROS.values(), start=1)}
 _MONTH_NUMBERS["sept"] = 9
 _MACROS = tuple(MONTH_MACROS)
-_FIELD_START = {"month": re.compile(r"(?i)(?<![\w-])month\s*=\s*(\S?)")}
+_VALUE_START = re.compile(r"\s*=\s*(\S?)")
 
 _PAGE = r"(?:[A-Za-z]{0,3}\d+[A-Za-z]?|[ivxlcdmIVXLCDM]+)"
 _PAGE_ITEM = re.compile(rf"({_PAGE})(?:\s*(-{{1,3}}|[–—])\s*({_PAGE})|\+)?")
@@ -206,7 +206,8 @@ def _delimited(snapshot: Snapshot, ref: Reference, name: str) -> bool:
     """
     lines = snapshot.lines(ref.span.path)
     index = ref.field_lines[name] - 1
-    m = _FIELD_START[name].search(lines[index]) if 0 <= index < len(lines) else None
+    at = snapshot.name_at(ref.span.path, index + 1, name)
+    m = _VALUE_START.match(lines[index], at + len(name)) if at is not None else None
     if m is None:
         return False
     first = m.group(1)
