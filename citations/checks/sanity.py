@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from ..findings import Finding, Rule
 from ..library.values import MONTH_MACROS
 from ..model import Reference
+from ..render.styles.base import decimal
 from ..snapshot import Snapshot
 from .base import Check, entry_finding
 
@@ -195,7 +196,8 @@ def _month(f: _Field) -> Finding | None:
 def month_number(text: str) -> int | None:
     """1-12 for `3`, `03`, `mar`, `Mar.`, `March`, `Sept`; None for anything else."""
     if text.isdigit():
-        return int(text) if 1 <= int(text) <= 12 else None
+        number = decimal(text)
+        return number if number is not None and 1 <= number <= 12 else None
     return _MONTH_NUMBERS.get(text.rstrip(".").lower())
 
 
@@ -244,8 +246,9 @@ def _pages(f: _Field) -> Finding | None:
 def _backwards(start: str, end: str) -> str:
     """Why the range start--end is wrong, or ""."""
     a, b = _PAGE_PARTS.fullmatch(start), _PAGE_PARTS.fullmatch(end)
-    if a and b:
-        if a[1].lower() != b[1].lower() or int(b[2]) >= int(a[2]):
+    first, last = (decimal(m[2]) if m else None for m in (a, b))
+    if a and b and first is not None and last is not None:
+        if a[1].lower() != b[1].lower() or last >= first:
             return ""  # in order, or different sections (S1--A3) that do not compare
         if len(b[2]) < len(a[2]):
             full = a[2][: len(a[2]) - len(b[2])] + b[2]
