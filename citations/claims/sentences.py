@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..model import Marker, Span
-from ..render.article import Article, markdown_code_ranges
+from ..render.article import Article
 from ..render.markers import OutsideRanges
+from ..render.masking import markdown_code_ranges
 
 # Words whose period is not a sentence end ("et al." is seen as "al"). "etc." is not here:
 # it ends sentences as often as not, so the next word's case decides, as for any word.
