@@ -1,9 +1,5 @@
-"""The linear-time scanners find exactly what the regular expressions they replace found.
-
-Each expression below is the one the code used before (quadratic or worse on hostile input);
-it stays here as the specification, and random text made of the characters that matter to
-it must give the same matches through both.
-"""
+"""The linear-time scanners find exactly what the regular expressions they replaced found:
+those (quadratic on hostile input) stay here as the specification, run on random text."""
 
 from __future__ import annotations
 

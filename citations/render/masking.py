@@ -1,10 +1,9 @@
-"""Where an article's text is not prose (comments, code, tags, URLs), found in linear time.
+"""Where an article's text is not prose (comments, code, tags, URLs), found in linear time."""
 
-Each function finds what one regular expression's `finditer` found before, match for match.
-The expressions were quadratic on hostile input: `<!--` repeated 100,000 times made each
-`<!--` search the rest of the text for a `-->` that was not there. Here each search for a
-closing mark is made once and remembered, so an opening mark without one costs nothing.
-"""
+# Each function finds what one regular expression's `finditer` found before, match for match
+# (tests/test_linear_scanners.py keeps the expressions). They were quadratic on hostile
+# input: `<!--` repeated 100,000 times made each `<!--` search the rest of the text for a
+# `-->` that was not there. Here each closing mark is searched for once and remembered.
 
 from __future__ import annotations
 
