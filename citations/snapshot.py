@@ -3,6 +3,7 @@ which files are articles."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -43,13 +44,44 @@ class Snapshot:
         if name is None or name not in ref.field_lines:
             return ref.span
         line = ref.field_lines[name]
-        lines = self.lines(ref.span.path)
-        column = 1
-        if 0 < line <= len(lines):
-            m = re.search(rf"(?i)(?<![\w-]){re.escape(name)}\s*=", lines[line - 1])
-            if m:
-                column = m.start() + 1
-        return Span(ref.span.path, line, column)
+        at = self.name_at(ref.span.path, line, name)
+        return Span(ref.span.path, line, 1 if at is None else at + 1)
+
+    def name_at(self, path: str, line: int, name: str) -> int | None:
+        """Where `name =` is first written on a line of a .bib file (0-based), if it is."""
+        lines = self.lines(path)
+        if not 0 < line <= len(lines):
+            return None
+        text = lines[line - 1]
+        if len(text) > _LONG_LINE:
+            return _names_on(text).get(name.lower())
+        m = re.search(rf"(?i)(?<![\w-]){re.escape(name)}\s*=", text)
+        return m.start() if m else None
+
+
+# A line longer than this (a whole library on one line) has its names indexed once: searched
+# afresh for every finding, it made check quadratic in the line's length.
+_LONG_LINE = 4096
+_WORD = re.compile(r"[^\s=]+")
+_TO_EQUALS = re.compile(r"\s*=")
+_NOT_NAME = re.compile(r"[^\w-]")
+
+
+@functools.lru_cache(maxsize=4)
+def _names_on(text: str) -> dict[str, int]:
+    r"""Each name written before a `=` on the line, lower case, at its first place: what
+    searching for `(?<![\w-])name\s*=` finds, for names that are whole words before `=`
+    or their tails after a non-word character (`a.b =` holds `a.b` and `b`)."""
+    found: dict[str, int] = {}
+    for m in _WORD.finditer(text):
+        if not _TO_EQUALS.match(text, m.end()):
+            continue
+        word, start = m.group(), m.start()
+        tails = [0] + [n.end() for n in _NOT_NAME.finditer(word)]
+        for tail in tails:
+            if tail < len(word) and (tail > 0 or start == 0 or _NOT_NAME.match(text[start - 1])):
+                found.setdefault(word[tail:].lower(), start + tail)
+    return found
 
 
 def find_articles(paths: Iterable[Path]) -> list[Path]:

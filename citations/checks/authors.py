@@ -30,13 +30,15 @@ RULES = (ET_AL, CORPORATE, COMMAS)
 
 NAME_FIELDS = ("author", "editor", "translator")
 
-_GROUP = re.compile(r"\{[^{}]*\}")
-_AND = re.compile(r"\s+and\s+", re.I)
+_BRACE = re.compile(r"[{}]")
+# Not after a space: each `and` is tried from the start of its run of spaces, once (a long
+# run of spaces was otherwise tried from every one of its positions, quadratic in its length).
+_AND = re.compile(r"(?<!\s)\s+and\s+", re.I)
 # A name with nothing to decode: no braces, macros, `~` or letters outside ASCII.
 _PLAIN_NAME = re.compile(r"[A-Za-z .,'-]*")
 # A trailing `et al.` (also `and et al.`, `, et al`, `et. al.`), found in the masked text.
 _TRAILING_ET_AL = re.compile(r"(?:[\s,;]+and)?[\s,;]*\bet\.?\s*al\b\.?\s*$", re.I)
-_BRACED_ET_AL = re.compile(r"(?:\s+and)?\s*\{\s*et\.?\s*al\.?\s*\}\s*$", re.I)
+_BRACED_ET_AL = re.compile(r"(?<!\s)(?:\s+and)?\s*\{\s*et\.?\s*al\.?\s*\}\s*$", re.I)
 _INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,4}")
 _JR = re.compile(r"(?i)(?:jr|sr|[ivx]{1,4}|\d+(?:st|nd|rd|th))\.?")
 
@@ -195,11 +197,23 @@ def mask_braces(text: str) -> str:
     """`text` with every brace group blanked out (same length), so only depth 0 is visible."""
     if "{" not in text:
         return text.replace("~", " ")
-    while True:
-        blanked = _GROUP.sub(lambda m: "\0" * len(m.group()), text)
-        if blanked == text:
-            return text.replace("~", " ")
-        text = blanked
+    # One pass with a stack, not one pass a level (quadratic in the depth): the blanked spans
+    # are the outermost pairs of braces that match; an unmatched brace stays.
+    opened: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    for m in _BRACE.finditer(text):
+        if m.group() == "{":
+            opened.append(m.start())
+        elif opened:
+            pairs.append((opened.pop(), m.end()))
+    pieces: list[str] = []
+    pos = 0
+    for start, end in sorted(pairs):
+        if start >= pos:  # not inside a pair already blanked
+            pieces += [text[pos:start], "\0" * (end - start)]
+            pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces).replace("~", " ")
 
 
 def split_names(raw: str, masked: str) -> list[tuple[str, str]]:

@@ -17,6 +17,13 @@ RULES = (
     Rule("undefined-macro", "warning", "an @string name used but never defined"),
     Rule("unknown-crossref", "warning", "crossref names an entry that is not in the library"),
 )
+# Bounds on hostile input (library/values.py). Kept out of RULES, which every SARIF report
+# lists in full, so that reports on ordinary libraries stay byte-identical; `check` still
+# knows them (severity and disable settings), and a report that has one describes it.
+LIMIT_RULES = (
+    Rule("value-too-large", "error", "a value over 1,000,000 characters once @strings expand"),
+    Rule("braces-too-deep", "error", "a value whose braces nest over 1,000 levels deep"),
+)
 
 
 def run(snapshot: Snapshot) -> Iterator[Finding]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from ..findings import Finding, Rule
 from ..library.values import MONTH_MACROS
 from ..model import Reference
+from ..render.styles.base import decimal
 from ..snapshot import Snapshot
 from .base import Check, entry_finding
 
@@ -33,7 +34,7 @@ CAPS = Rule("title-all-caps", "warning", "an all-capitals title word not protect
 RULES = (YEAR, MONTH, MONTH_MACRO, PAGES, PAGES_HYPHEN, VOLUME, BRACES, CAPS)
 
 _BLANK = " \t\r\n{}"
-_INNER_GROUP = re.compile(r"\{[^{}]*\}")
+_BRACE = re.compile(r"[{}]")
 
 _YEAR = re.compile(r"\d{4}")
 # ISO 8601 as biblatex reads it: a date, a range (`2023/2024`) or an open range (`2023/`),
@@ -48,7 +49,7 @@ _MONTH_NUMBERS = {name: n for n, name in enumerate(MONTH_MACROS, start=1)}
 _MONTH_NUMBERS |= {full.lower(): n for n, full in enumerate(MONTH_MACROS.values(), start=1)}
 _MONTH_NUMBERS["sept"] = 9
 _MACROS = tuple(MONTH_MACROS)
-_FIELD_START = {"month": re.compile(r"(?i)(?<![\w-])month\s*=\s*(\S?)")}
+_VALUE_START = re.compile(r"\s*=\s*(\S?)")
 
 _PAGE = r"(?:[A-Za-z]{0,3}\d+[A-Za-z]?|[ivxlcdmIVXLCDM]+)"
 _PAGE_ITEM = re.compile(rf"({_PAGE})(?:\s*(-{{1,3}}|[–—])\s*({_PAGE})|\+)?")
@@ -130,13 +131,12 @@ class _Field:
 
 def balanced(value: str) -> bool:
     """True when every `{` in `value` closes, in order."""
-    if value.count("{") != value.count("}"):
-        return False
-    while "{" in value:
-        value, n = _INNER_GROUP.subn("", value)
-        if not n:
+    depth = 0
+    for m in _BRACE.finditer(value):
+        depth += 1 if m.group() == "{" else -1
+        if depth < 0:
             return False
-    return "}" not in value
+    return depth == 0
 
 
 def _year(f: _Field) -> Finding | None:
@@ -196,7 +196,8 @@ def _month(f: _Field) -> Finding | None:
 def month_number(text: str) -> int | None:
     """1-12 for `3`, `03`, `mar`, `Mar.`, `March`, `Sept`; None for anything else."""
     if text.isdigit():
-        return int(text) if 1 <= int(text) <= 12 else None
+        number = decimal(text)
+        return number if number is not None and 1 <= number <= 12 else None
     return _MONTH_NUMBERS.get(text.rstrip(".").lower())
 
 
@@ -207,7 +208,8 @@ def _delimited(snapshot: Snapshot, ref: Reference, name: str) -> bool:
     """
     lines = snapshot.lines(ref.span.path)
     index = ref.field_lines[name] - 1
-    m = _FIELD_START[name].search(lines[index]) if 0 <= index < len(lines) else None
+    at = snapshot.name_at(ref.span.path, index + 1, name)
+    m = _VALUE_START.match(lines[index], at + len(name)) if at is not None else None
     if m is None:
         return False
     first = m.group(1)
@@ -244,8 +246,9 @@ def _pages(f: _Field) -> Finding | None:
 def _backwards(start: str, end: str) -> str:
     """Why the range start--end is wrong, or ""."""
     a, b = _PAGE_PARTS.fullmatch(start), _PAGE_PARTS.fullmatch(end)
-    if a and b:
-        if a[1].lower() != b[1].lower() or int(b[2]) >= int(a[2]):
+    first, last = (decimal(m[2]) if m else None for m in (a, b))
+    if a and b and first is not None and last is not None:
+        if a[1].lower() != b[1].lower() or last >= first:
             return ""  # in order, or different sections (S1--A3) that do not compare
         if len(b[2]) < len(a[2]):
             full = a[2][: len(a[2]) - len(b[2])] + b[2]
@@ -298,18 +301,35 @@ def capital_words(value: str) -> list[str]:
     """
     if not _TWO_CAPITALS.search(value):
         return []
-    text = value
-    while "{" in text:
-        text, n = _INNER_GROUP.subn(" ", text)
-        if not n:
-            break
-    text = _UNPROTECTED.sub(" ", text)
+    text = _UNPROTECTED.sub(" ", without_groups(value))
     found = [
         w
         for w in _WORD.findall(text)
         if w.isupper() and sum(c.isalpha() for c in w) >= 2 and not _SMALL_ROMAN.fullmatch(w)
     ]
     return list(dict.fromkeys(found))
+
+
+def without_groups(value: str) -> str:
+    """`value` with each outermost balanced `{...}` group replaced by one space; unmatched
+    braces stay. (Removing innermost groups until none is left did the same in time
+    quadratic in the nesting depth.)"""
+    out: list[str] = []
+    opened: list[int] = []  # where each unclosed `{` is, as an index into `out`
+    pos = 0
+    for m in _BRACE.finditer(value):
+        out.append(value[pos : m.start()])
+        pos = m.end()
+        if m.group() == "{":
+            opened.append(len(out))
+            out.append("{")
+        elif opened:
+            del out[opened.pop() :]
+            out.append(" ")
+        else:
+            out.append("}")
+    out.append(value[pos:])
+    return "".join(out)
 
 
 FieldCheck = Callable[[_Field], Finding | None]

@@ -59,13 +59,40 @@ _GUIDANCE = (
     r"guidelines?|consensus|recommendations?|position (?:statement|paper)|practice parameter"
 )
 
+
+class _RandomizedTrial:
+    r"""`randomi[sz]ed\b.*\b(?:trials?|controlled)\b|\bRCTs?\b` (ignoring case) as a search,
+    in linear time: `.*` read each "randomized" to the end of its line, so a title of them
+    was quadratic. Only the first on a line can match: a later one sees fewer trials."""
+
+    _START = re.compile(r"randomi[sz]ed\b|\bRCTs?\b", re.I)
+    _TRIAL = re.compile(r"\b(?:trials?|controlled)\b", re.I)
+    _ANY = re.compile(".*", re.S)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        failed_line = -1  # the end of the line whose first "randomized" has no trial after it
+        for m in self._START.finditer(text):
+            if m.group()[:3].lower() == "rct":
+                return m
+            line_end = text.find("\n", m.end())
+            line_end = len(text) if line_end < 0 else line_end
+            if line_end == failed_line:
+                continue
+            last = None  # `.*` is greedy: the match ends at the line's last trial word
+            for trial in self._TRIAL.finditer(text, m.end(), line_end):
+                last = trial
+            if last is not None:
+                return self._ANY.match(text, m.start(), last.end())
+            failed_line = line_end
+        return None
+
+
 # Title/journal rules, in order: (rule name, type, pattern).
-PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+PATTERNS: tuple[tuple[str, str, re.Pattern[str] | _RandomizedTrial], ...] = (
     ("systematic-review-pattern", "systematic-review", re.compile(
         r"systematic (?:review|literature review)|meta-?analys[ie]s|umbrella review"
         r"|pooled analysis|cochrane database|syst(?:ematic)?\.? rev", re.I)),
-    ("randomized-trial-pattern", "randomized-controlled-trial", re.compile(
-        r"randomi[sz]ed\b.*\b(?:trials?|controlled)\b|\bRCTs?\b", re.I)),
+    ("randomized-trial-pattern", "randomized-controlled-trial", _RandomizedTrial()),
     ("observational-pattern", "cohort-observational", re.compile(
         r"\bcohort\b|\bobservation(?:al)?\b|case-control|case control|cross-sectional"
         r"|\bregistry\b|comparative (?:study|observation)|retrospective|prospective", re.I)),

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import bisect
-import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..model import Marker, Span
-from ..render.article import Article, markdown_code_ranges
+from ..render.article import Article
 from ..render.markers import OutsideRanges
+from ..render.masking import HiddenHtml, markdown_code_ranges
+from .inline import reduce_markdown
+
+__all__ = ["ABBREVIATIONS", "Sentence", "reduce_markdown", "split_sentences"]
 
 # Words whose period is not a sentence end ("et al." is seen as "al"). "etc." is not here:
 # it ends sentences as often as not, so the next word's case decides, as for any word.
@@ -59,7 +62,7 @@ _ENDS = re.compile(r"[.?!]+")
 _CLOSERS = "\"'”’)]*_~"
 _OPENERS = "\"'“‘([*_`<@¿¡"
 
-_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_HEADING_START = re.compile(r" {0,3}#{1,6}(?!#)")
 _UNDERLINE = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")
 _RULE = re.compile(r" {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _BULLET = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
@@ -70,8 +73,8 @@ _FOOTNOTE = re.compile(r" {0,3}\[\^[^\]]+\]:[ \t]*")
 _DIV_FENCE = re.compile(r" {0,3}:::")
 _PIPE = re.compile(r"(?<!\\)\|")
 _CELL_RULE = re.compile(r"\s*:?-+:?\s*")
-_TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)[^<>]*>")
-_OPAQUE = re.compile(r"(?si)<!--.*?-->|<(code|pre|script|style|kbd|samp|textarea)\b.*?</\1\s*>")
+# The name's end is marked, or a tag with no `>` would be tried with each shorter name.
+_TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)(?![\w-])[^<>]*>")
 _BLOCK_TAGS = frozenset(
     {
         "address",
@@ -122,22 +125,6 @@ _BLOCK_TAGS = frozenset(
     }
 )
 
-# Markdown syntax reduced to its text, in this order (a link's text may hold emphasis).
-_REDUCE = (
-    (re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)"), r"\1"),
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),
-    (re.compile(r"<((?:https?|ftp|mailto):[^<>\s]+)>"), r"\1"),
-    (re.compile(r"(`+)(.+?)\1"), r"\2"),
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
-    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\w)"), r"\1"),
-    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
-    (re.compile(r"~~(.+?)~~"), r"\1"),
-)
-_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?])")
-_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_PARKED = 0xE000
-_UNPARK = re.compile("[\ue021-\ue07e]")
-
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
@@ -163,17 +150,6 @@ def split_sentences(article: Article) -> list[Sentence]:
     splitter = _Splitter(article, view)
     units = _html_units(article, view) if article.kind == "html" else _markdown_units(view, article)
     return [s for start, end, section in units for s in splitter.split(start, end, section)]
-
-
-def reduce_markdown(text: str) -> str:
-    """`*x*` → x, `[t](u)` → t, entities decoded, whitespace collapsed: what a reader sees."""
-    # Escaped punctuation is parked in the private use area, out of the patterns' reach.
-    text = _ESCAPE.sub(lambda m: chr(_PARKED + ord(m.group(1))), text)
-    for pattern, replacement in _REDUCE:
-        text = pattern.sub(replacement, text)
-    text = _UNPARK.sub(lambda m: chr(ord(m.group()) - _PARKED), text)
-    text = " ".join(html.unescape(text).split())
-    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
 
 
 def _prose_view(article: Article) -> str:
@@ -213,7 +189,7 @@ def _markdown_units(view: str, article: Article) -> Iterator[tuple[int, int, str
             section = reduce_markdown(view[unit[0] : unit[1]])
             unit = []
             continue
-        heading = _HEADING.match(line)
+        heading = _heading(line)
         table = line.lstrip().startswith("|")
         bullet = _BULLET.match(line) or _FOOTNOTE.match(line)
         if bullet and unit and paragraph and re.match(r"\s*(?:[02-9]|1\d)", line):
@@ -223,14 +199,14 @@ def _markdown_units(view: str, article: Article) -> Iterator[tuple[int, int, str
             or _RULE.match(line)
             or _DIV_FENCE.match(line)
             or _LINK_DEFINITION.match(line)
-            or heading
+            or heading is not None
             or table
         )
         if unit and (ends or bullet):
             yield unit[0], unit[1], section
             unit = []
-        if heading:
-            section = reduce_markdown(heading.group(2) or "")
+        if heading is not None:
+            section = reduce_markdown(heading)
         elif table:
             yield from ((a, b, section) for a, b in _cells(view, start, eol))
         elif bullet:
@@ -241,6 +217,25 @@ def _markdown_units(view: str, article: Article) -> Iterator[tuple[int, int, str
             unit, paragraph = [start + len(line) - len(line.lstrip()), eol], True
     if unit:
         yield unit[0], unit[1], section
+
+
+def _heading(line: str) -> str | None:
+    r"""An ATX heading's text ("" for none), or None if the line is no heading: what
+    `" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$"` matched as group 2, without
+    trying every length of text against every run of spaces after it (quadratic)."""
+    m = _HEADING_START.match(line)
+    if m is None:
+        return None
+    rest = line[m.end() :]
+    if not rest:
+        return ""
+    if rest[0] not in " \t":
+        return None
+    text = rest.strip(" \t")
+    before_hashes = text.rstrip("#")
+    if before_hashes != text and before_hashes != before_hashes.rstrip(" \t"):
+        return before_hashes.rstrip(" \t")  # a closing run of # after a space goes
+    return text
 
 
 def _cells(view: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -256,7 +251,7 @@ def _html_units(article: Article, view: str) -> Iterator[tuple[int, int, str]]:
     """Text between block-level tags; heading elements set the section."""
     text, section, cursor = article.text, "", article.body_start
     in_heading = skip = False
-    opaque = OutsideRanges([m.span() for m in _OPAQUE.finditer(text, article.body_start)])
+    opaque = OutsideRanges(HiddenHtml(text, whole_tag=False).spans(article.body_start))
     for m in _TAG.finditer(text, article.body_start):
         name = m.group(2).lower()
         if name not in _BLOCK_TAGS or not opaque(m.start()):

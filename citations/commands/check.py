@@ -35,6 +35,13 @@ def all_rules() -> dict[str, Rule]:
     return {**RULES, **CLAIM_RULES}
 
 
+def settable_rules() -> dict[str, Rule]:
+    """The codes [check] settings may name: all_rules() and the hostile-input bounds'."""
+    from ..checks.loading import LIMIT_RULES
+
+    return {**all_rules(), **{rule.code: rule for rule in LIMIT_RULES}}
+
+
 @dataclass(frozen=True)
 class CheckRun:
     """`citations check`, settled once from the config and the command line."""
@@ -79,7 +86,9 @@ class CheckRun:
 
 def check_settings(config: Config) -> CheckSettings:
     table = config.section("check", CHECK_KEYS)
-    return CheckSettings.from_table(table, all_rules(), config.base, config.span_of_table("check"))
+    return CheckSettings.from_table(
+        table, settable_rules(), config.base, config.span_of_table("check")
+    )
 
 
 def article_paths(

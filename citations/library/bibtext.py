@@ -6,6 +6,7 @@ library uses, mark for mark; where it would not, `Unreadable` says no edit is sa
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -106,8 +107,14 @@ class EntryFinder:
         for key, type_, line, _, lines in record["entries"]:
             self.record.setdefault(key, (type_, line, lines))
         self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._read: dict[str, EntryExtent | str] = {}  # an entry with several fixes is read once
 
     def get(self, key: str) -> EntryExtent | str:
+        if key not in self._read:
+            self._read[key] = self._find(key)
+        return self._read[key]
+
+    def _find(self, key: str) -> EntryExtent | str:
         if key not in self.record:
             return "no such entry in the file"
         type_, line, lines = self.record[key]
@@ -120,7 +127,9 @@ class EntryFinder:
                 break
             if entry is None:
                 continue
-            found = {f.name: self.text.count("\n", 0, f.eq) + 1 for f in entry.fields[::-1]}
+            # A field's line from the line starts: counting newlines from the file's start
+            # for every field made `check --fix` quadratic in the file's size.
+            found = {f.name: bisect.bisect_right(self.starts, f.eq) for f in entry.fields[::-1]}
             if entry.type == type_ and found == lines:
                 return entry
             break  # we read it differently from the library: do not touch it

@@ -33,6 +33,7 @@ from .bibtext import (
     read_entry,
     well_formed,
 )
+from .encoding import not_text
 from .parse import parse_bibtex
 
 __all__ = [
@@ -91,8 +92,9 @@ def plan_fixes(fixes: Iterable[Fix], *, add_missing: bool = False) -> list[FileE
     """
     groups: dict[Path, list[Fix]] = {}
     shown: dict[Path, Path] = {}
+    resolved: dict[str, Path] = {}  # a path resolved per fix cost as much as its edit
     for fix in fixes:
-        where = Path(fix.path).resolve()
+        where = resolved.get(fix.path) or resolved.setdefault(fix.path, Path(fix.path).resolve())
         groups.setdefault(where, []).append(fix)
         shown.setdefault(where, Path(fix.path))
     return [_plan_file(shown[where], group, add_missing) for where, group in groups.items()]
@@ -149,6 +151,9 @@ def append_entry(
     """
     with locked(path):
         old = _read_bytes(path) if path.exists() else b""
+        problem = not_text(old)
+        if problem is not None:  # UTF-16 decodes as UTF-8: appending would corrupt it
+            raise LibraryError(f"{path} is {problem.message}; nothing was added")
         try:
             current = old.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -221,6 +226,8 @@ def _plan_file(path: Path, fixes: list[Fix], add_missing: bool) -> FileEdit:
     text = text[1:] if bom else text
     edit = FileEdit(path, text, text, bom=bom)
     entries = EntryFinder(text)
+    # Looked up once: asked per fix, it was a scan of the whole file each time.
+    new_line = ("\r\n" if "\r\n" in text else "\n") if add_missing else None
     done: set[tuple[str, str]] = set()
     planned: list[tuple[int, int, int, int, str]] = []  # start, kind, order, end, replacement
     for order, fix in enumerate(fixes):
@@ -233,7 +240,7 @@ def _plan_file(path: Path, fixes: list[Fix], add_missing: bool) -> FileEdit:
         if isinstance(entry, str):
             edit.skipped.append((fix, f"{where}: {entry}"))
             continue
-        change = _change(text, entry, name, fix, add_missing)
+        change = _change(text, entry, name, fix, new_line)
         if isinstance(change, str):
             edit.skipped.append((fix, f"{where}: {change}"))
             continue
@@ -242,32 +249,40 @@ def _plan_file(path: Path, fixes: list[Fix], add_missing: bool) -> FileEdit:
         edit.applied.append(fix)
         if text[start:end] != replacement:
             planned.append((start, kind, order, end, replacement))
-    new = text
-    # From the end backwards so earlier offsets stay valid; at one place, in the fixes' order.
-    for start, _, _, end, replacement in sorted(planned, reverse=True):
-        new = new[:start] + replacement + new[end:]
-    edit.new_text = new
     edit.changes = [(s, e, r) for s, _, _, e, r in sorted(planned)]
+    edit.new_text = _apply(text, edit.changes)
     return edit
 
 
+def _apply(text: str, changes: list[tuple[int, int, str]]) -> str:
+    """`text` with the changes (sorted, none overlapping; at one place, in the fixes' order)
+    made in one pass: splicing them in one at a time copied the file once per change."""
+    out: list[str] = []
+    pos = 0
+    for start, end, replacement in changes:
+        out += [text[pos:start], replacement]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def _change(
-    text: str, entry: EntryExtent, name: str, fix: Fix, add_missing: bool
+    text: str, entry: EntryExtent, name: str, fix: Fix, new_line: str | None
 ) -> tuple[int, int, int, str] | str:
-    """(start, end, kind, replacement) for one fix, or why it cannot be made."""
+    """(start, end, kind, replacement) for one fix, or why it cannot be made. `new_line` is
+    the file's line ending when a missing field may be added, else None."""
     old = entry.find(name)
     if old is not None:
         value = _value_text(text[old.start : old.end], fix.value, fix.bare, entry.closing)
         if value is None:
             return "the new value is not well-formed BibTeX"
         return old.start, old.end, 0, value
-    if not add_missing:
+    if new_line is None:
         return "the entry has no such field"
     value = _value_text("", fix.value, fix.bare, entry.closing)
     if value is None or not FIELD_NAME.fullmatch(fix.field):
         return "the new field is not well-formed BibTeX"
-    line = f"{fix.field} = {value}"
-    nl = "\r\n" if "\r\n" in text else "\n"
+    line, nl = f"{fix.field} = {value}", new_line
     if not entry.fields:
         if text[entry.key_term] == ",":
             return entry.key_term + 1, entry.key_term + 1, 1, f"{nl}  {line},"

@@ -8,6 +8,7 @@ costs one block's parse instead of the file's (the build's one-changed-entry cas
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 from collections.abc import Mapping
@@ -53,7 +54,10 @@ def parse_with_block_cache(
         if record["strings"]:
             strings.update(record["strings"])
             scope.update(record["strings"])
-            scope_digest = _digest(macros_bytes(scope))
+            # Chained, not the whole scope again: that was quadratic in the @strings. A block's
+            # key still names every definition before it, in order, so a hit is always right.
+            strings_bytes = json.dumps(record["strings"], ensure_ascii=False).encode()
+            scope_digest = _digest(scope_digest.encode(), strings_bytes)
     stored = {key: stored_record(record) for key, record in current.items()}
     write_json(store, name, {key: record for key, record in stored.items() if record})
     return {"entries": entries, "strings": strings, "problems": problems}

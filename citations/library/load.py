@@ -11,6 +11,7 @@ from ..findings import Finding, Severity
 from ..model import NameList, Reference, Span
 from .cache import cache_key, read_record, write_record
 from .crossref import inherit_fields
+from .encoding import not_text
 from .incremental import parse_with_block_cache
 from .latex import decode_latex
 from .names import parse_names
@@ -30,6 +31,7 @@ class Library:
         self.references = references
         self.findings = findings
         self.files = tuple(files)
+        self._folded: dict[str, list[str]] | None = None  # casefolded key → keys
 
     def __contains__(self, key: object) -> bool:
         return key in self.references
@@ -48,9 +50,27 @@ class Library:
 
     def suggest(self, key: str, n: int = 3) -> list[str]:
         """Keys close to an unknown one: same key in another case first, then similar ones."""
-        folded = key.casefold()
-        same_case = [k for k in self.references if k.casefold() == folded]
-        close = difflib.get_close_matches(key, list(self.references), n=n, cutoff=0.6)
+        from rapidfuzz import fuzz, process
+
+        if self._folded is None:  # built once: a scan of every key per unknown key was slow
+            self._folded = {}
+            for k in self.references:
+                self._folded.setdefault(k.casefold(), []).append(k)
+        same_case = self._folded.get(key.casefold(), [])
+        # difflib's ratio never exceeds rapidfuzz's (2 x longest common subsequence / lengths):
+        # rapidfuzz keeps every key difflib could pick, and difflib picks among those alone.
+        near = [
+            k
+            for k, _, _ in process.extract(
+                key,
+                list(self.references),
+                scorer=fuzz.ratio,
+                processor=None,
+                limit=None,
+                score_cutoff=59.9,
+            )
+        ]
+        close = difflib.get_close_matches(key, near, n=n, cutoff=0.6) if near else []
         return list(dict.fromkeys(same_case + close))[:n]
 
 
@@ -120,6 +140,12 @@ def _load_file(
         content = path.read_bytes()
     except OSError as exc:
         raise LibraryError(f"cannot read {path}: {exc.strerror}") from None
+    problem = not_text(content)
+    if problem is not None:
+        where = Span(str(path), problem.line, problem.column)
+        message = f"{problem.message}; the file is skipped"
+        findings.append(Finding("bib-encoding", "error", message, where, hint=problem.hint))
+        return None
     key = cache_key(content, macros)
     if folder is not None and (cached := read_record(folder, key)) is not None:
         return cached

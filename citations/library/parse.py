@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections import ChainMap
+from collections.abc import Mapping, MutableMapping
+from typing import Any, cast
 
 from bibtexparser import model as bm
 from bibtexparser.entrypoint import parse_string
 
-from .values import resolve_value
+from .values import ValueLimit, resolve_value
 
 # We report broken blocks ourselves, with correct 1-based lines; bibtexparser's own log
 # lines would repeat them with 0-based numbers.
@@ -22,6 +23,7 @@ logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 #    "strings": {name: value},
 #    "problems": [(code, line, message, key)]}
 FileRecord = dict[str, Any]
+Problems = list[tuple[str, int, str, str | None]]  # (code, line, message, key)
 
 
 def parse_bibtex(text: str, macros: Mapping[str, str]) -> FileRecord:
@@ -31,10 +33,12 @@ def parse_bibtex(text: str, macros: Mapping[str, str]) -> FileRecord:
     Lines are 1-based.
     """
     library = parse_string(text, parse_stack=[])
-    scope = dict(macros)
+    # Not a copy: parsing a file block by block copied every macro once per block. New
+    # @strings go into the first map; `macros` is only read.
+    scope = ChainMap({}, cast("MutableMapping[str, str]", macros))
     strings: dict[str, str] = {}
     entries: list[tuple[str, str, int, dict[str, str], dict[str, int]]] = []
-    problems: list[tuple[str, int, str, str | None]] = []
+    problems: Problems = []
 
     for parsed in library.blocks:
         line = (parsed.start_line or 0) + 1
@@ -52,33 +56,53 @@ def parse_bibtex(text: str, macros: Mapping[str, str]) -> FileRecord:
         elif isinstance(block, bm.String):
             name = block.key.lower()
             undefined: list[str] = []
-            value = resolve_value(_as_text(block.value), scope, undefined)
+            try:
+                value = resolve_value(_as_text(block.value), scope, undefined)
+            except ValueLimit as exc:
+                message = f"@string '{block.key}' {exc.reason}; it is taken as empty"
+                problems.append((exc.code, line, message, None))
+                value = ""
             _report(problems, line, None, undefined)
             scope[name] = strings[name] = value
         elif isinstance(block, bm.Entry):
-            key = block.key
-            undefined = []
-            raw: dict[str, str] = {}
-            lines: dict[str, int] = {}
-            for f in block.fields:
-                name = f.key.lower()
-                if not _FIELD_NAME.fullmatch(name):
-                    # BibTeX has no comments inside entries: `% note` there becomes part of
-                    # the next field's name. Report it and keep the name's last word.
-                    message = f"'{' '.join(f.key.split())}' is not a field name"
-                    problems.append(("invalid-field-name", f.start_line + 1, message, key))
-                    name = name.split()[-1] if name.split() else name
-                if name in raw:
-                    continue  # the first of a repeated field wins, as in BibTeX
-                raw[name] = resolve_value(_as_text(f.value), scope, undefined)
-                if undefined:
-                    _report(problems, f.start_line + 1, key, undefined)
-                lines[name] = f.start_line + 1
-            entries.append((key, block.entry_type.lower(), line, raw, lines))
+            raw, lines = _entry_fields(block, scope, problems)
+            entries.append((block.key, block.entry_type.lower(), line, raw, lines))
     return {"entries": entries, "strings": strings, "problems": problems}
 
 
 _FIELD_NAME = re.compile(r"[a-z0-9_:.+\-]+")
+
+
+def _entry_fields(
+    block: bm.Entry, scope: Mapping[str, str], problems: Problems
+) -> tuple[dict[str, str], dict[str, int]]:
+    """An entry's values (macros resolved) and lines, by lower-case field name."""
+    key = block.key
+    undefined: list[str] = []
+    raw: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    ignored: set[str] = set()  # over a bound: left out, and not replaced by a repeat
+    for f in block.fields:
+        name = f.key.lower()
+        if not _FIELD_NAME.fullmatch(name):
+            # BibTeX has no comments inside entries: `% note` there becomes part of
+            # the next field's name. Report it and keep the name's last word.
+            message = f"'{' '.join(f.key.split())}' is not a field name"
+            problems.append(("invalid-field-name", f.start_line + 1, message, key))
+            name = name.split()[-1] if name.split() else name
+        if name in raw or name in ignored:
+            continue  # the first of a repeated field wins, as in BibTeX
+        try:
+            raw[name] = resolve_value(_as_text(f.value), scope, undefined)
+        except ValueLimit as exc:
+            message = f"'{name}' of '{key}' {exc.reason}; the field is ignored"
+            problems.append((exc.code, f.start_line + 1, message, key))
+            ignored.add(name)
+        if undefined:
+            _report(problems, f.start_line + 1, key, undefined)
+        if name in raw:
+            lines[name] = f.start_line + 1
+    return raw, lines
 
 
 def _as_text(value: object) -> str:
@@ -92,9 +116,7 @@ def _syntax_message(error: Exception) -> str:
     return f"cannot parse this block: {reason}" if reason else "cannot parse this block"
 
 
-def _report(
-    problems: list[tuple[str, int, str, str | None]], line: int, key: str | None, names: list[str]
-) -> None:
+def _report(problems: Problems, line: int, key: str | None, names: list[str]) -> None:
     for name in names:
         problems.append(("undefined-macro", line, f"undefined @string macro '{name}'", key))
     names.clear()

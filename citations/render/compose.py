@@ -6,22 +6,26 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import ArticleError
 from ..findings import Finding
 from ..library import Library
 from ..model import Reference
 from ..richtext import escape_markdown, plain, to_html, to_markdown
 from .article import Article
+from .masking import NextMark
 from .numbering import Citation, Numbering, letter_label, number_citations
 from .styles import Style
 from .templating import Templates
 
-_CITE = "\ue000{}\ue001"  # placeholders that markdown-it passes through untouched
-_CITE_RE = re.compile("\ue000(\\d+)\ue001")
-_REFS = "\ue002"
+# Placeholders are private-use characters, which markdown-it passes through untouched:
+# U+E000-E002 unless the article holds them (then others it does not hold).
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U000ffffd]")
 _FULL_DOCUMENT_RE = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
 _BODY_END_RE = re.compile(r"</body\s*>", re.IGNORECASE)
-_HEADING_RE = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
-_HTML_TITLE_RE = re.compile(r"<(?:title|h1)\b[^>]*>(.*?)</(?:title|h1)>", re.I | re.S)
+_HEADING_LINE_RE = re.compile(r"^#{1,6}([ \t]+)(.*)$", re.MULTILINE)
+_HTML_TITLE_START_RE = re.compile(r"<(?:title|h1)\b", re.I)
+_HTML_TITLE_END_RE = re.compile(r"</(?:title|h1)>", re.I)
+_TAG_OR_CITATION_RE = re.compile(r"<|\[@")
 
 
 @dataclass(frozen=True)
@@ -101,9 +105,13 @@ def _compose(
     text = article.text
     pieces: list[str] = []
     pos = article.body_start if fmt != "md" else 0
-    edits = [(m.start, m.end, _CITE.format(i), m.in_text) for i, m in enumerate(article.markers)]
+    cite_open, cite_close, refs_mark = _placeholders(text)
+    edits = [
+        (m.start, m.end, f"{cite_open}{i}{cite_close}", m.in_text)
+        for i, m in enumerate(article.markers)
+    ]
     if article.refs_at is not None:
-        edits.append((*article.refs_at, _REFS, True))
+        edits.append((*article.refs_at, refs_mark, True))
     for start, end, token, in_text in sorted(edits):
         before = text[pos:start]
         if not in_text:
@@ -120,16 +128,30 @@ def _compose(
     if fmt == "html" and article.kind == "markdown":
         source = _markdown_to_html(source)
         block = f'<div id="refs" class="references-section">\n{references}</div>'
-        source = re.sub(f"<p>{_REFS}</p>", lambda _: block, source)
+        source = re.sub(f"<p>{refs_mark}</p>", lambda _: block, source)
     elif fmt == "html":
         block = f'<div id="refs" class="references-section">\n{references}</div>'
-        source = source.replace(_REFS, block)
+        source = source.replace(refs_mark, block)
     else:
         if fmt == "txt":
             source = source.replace("\\@", "@")
-        source = source.replace(_REFS, references.rstrip("\n"))
-    body = _CITE_RE.sub(lambda m: snippets[int(m.group(1))], source)
+        source = source.replace(refs_mark, references.rstrip("\n"))
+    cite = re.compile(f"{cite_open}(\\d+){cite_close}")
+    body = cite.sub(lambda m: snippets[int(m.group(1))], source)
     return body.strip("\n"), article.refs_at is not None
+
+
+def _placeholders(text: str) -> tuple[str, str, str]:
+    """Three private-use characters `text` does not hold: a citation's two ends, and the
+    reference list. An article holding them would otherwise have its own text taken for
+    citations (and crash the render on a number that is no citation's)."""
+    used = set(_PRIVATE_USE.findall(text))
+    ranges = (range(0xE000, 0xF900), range(0xF0000, 0xFFFFE))
+    free = (chr(c) for r in ranges for c in r if chr(c) not in used)
+    try:
+        return next(free), next(free), next(free)
+    except StopIteration:
+        raise ArticleError("the article holds every private-use character") from None
 
 
 def _markdown_to_html(source: str) -> str:
@@ -251,11 +273,49 @@ def _title(article: Article) -> str:
     if article.meta.get("title"):
         return str(article.meta["title"])
     body = article.text[article.body_start :]
-    m = (_HTML_TITLE_RE if article.kind == "html" else _HEADING_RE).search(body)
-    if m:
-        title = re.sub(r"<[^>]+>|\[@[^\]]*\]", "", m.group(1))
-        return " ".join(title.split())
+    title = _html_title(body) if article.kind == "html" else _heading(body)
+    if title is not None:
+        return " ".join(_without_tags_and_citations(title).split())
     return article.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+
+def _heading(body: str) -> str | None:
+    r"""The first ATX heading's text, as `^#{1,6}[ \t]+(.+?)[ \t#]*$` finds it, without the
+    lazy match: from every length of text it tried every run of spaces after (quadratic)."""
+    for m in _HEADING_LINE_RE.finditer(body):
+        spaces, rest = m.group(1), m.group(2)
+        text = rest.rstrip(" \t#")
+        if text or rest:
+            return text or rest[0]  # at least one character, then only spaces and #
+        if len(spaces) > 1:
+            return spaces[-1]  # `#` and spaces only: the last space is the text
+    return None
+
+
+def _html_title(body: str) -> str | None:
+    """The first <title> or <h1>'s content, as `<(?:title|h1)\b[^>]*>(.*?)</(?:title|h1)>`
+    finds it: if the first opening tag has no closing one after it, no later one has."""
+    start = _HTML_TITLE_START_RE.search(body)
+    tag_end = body.find(">", start.end()) if start else -1
+    end = _HTML_TITLE_END_RE.search(body, tag_end + 1) if tag_end >= 0 else None
+    return body[tag_end + 1 : end.start()] if end else None
+
+
+def _without_tags_and_citations(text: str) -> str:
+    r"""`text` without what `<[^>]+>|\[@[^\]]*\]` matches, each end searched for once."""
+    tag_end, citation_end = NextMark(text, ">"), NextMark(text, "]")
+    pieces: list[str] = []
+    pos = 0
+    for m in _TAG_OR_CITATION_RE.finditer(text):
+        if m.start() < pos:
+            continue
+        end = tag_end(m.end()) if m.group() == "<" else citation_end(m.end())
+        if end < 0 or (m.group() == "<" and end == m.end()):
+            continue  # no end, or `<>`: a tag holds at least one character
+        pieces.append(text[pos : m.start()])
+        pos = end + 1
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def _findings(

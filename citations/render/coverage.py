@@ -14,14 +14,24 @@ UNKNOWN_KEY = Rule("unknown-key", "error", "an article cites a key the library d
 UNCITED = Rule("uncited-entry", "warning", "an entry that no checked article cites")
 
 
+# Distinct unknown keys given a "did you mean" hint: each is compared with every key of the
+# library, so an article of 50,000 made-up keys against a large library would take hours.
+SUGGESTED_KEYS = 100
+
+
 def unknown_keys(markers: Iterable[Marker], library: Library) -> Iterator[Finding]:
-    """One error per cited key the library lacks, with the closest keys as a hint."""
+    """One error per cited key the library lacks, with the closest keys as a hint (for the
+    first SUGGESTED_KEYS distinct ones; a key cited again reuses its hint)."""
+    hints: dict[str, str] = {}
     for marker in markers:
         for item in marker.items:
             if item.key in library:
                 continue
-            close = library.suggest(item.key)
-            hint = f"did you mean {', '.join(repr(k) for k in close)}?" if close else ""
+            hint = hints.get(item.key)
+            if hint is None:
+                close = library.suggest(item.key) if len(hints) < SUGGESTED_KEYS else []
+                hint = f"did you mean {', '.join(repr(k) for k in close)}?" if close else ""
+                hints[item.key] = hint
             yield Finding(
                 UNKNOWN_KEY.code,
                 UNKNOWN_KEY.severity,

@@ -13,6 +13,7 @@ from .base import (
     Style,
     StyleOptions,
     block,
+    decimal,
     doi_link,
     issued,
     name_list,
@@ -220,8 +221,9 @@ class AmaStyle(Style):
 
     def _volume_edition(self, ref: Reference) -> Block | None:
         edition = ref.get("edition")
-        if edition.isdigit():
-            edition = f"{ordinal(int(edition))} ed"
+        number = decimal(edition)
+        if number is not None:
+            edition = f"{ordinal(number)} ed"
         elif edition and not edition.lower().endswith(("ed", "ed.")):
             edition = f"{edition} ed"
         volume = f"Vol {ref.get('volume')}" if ref.get("volume") else ""

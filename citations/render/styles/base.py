@@ -246,7 +246,8 @@ def parse_date(text: str) -> Date | None:
 def month_number(text: str) -> int | None:
     text = text.strip().rstrip(".").lower()
     if text.isdigit():
-        return int(text) if 1 <= int(text) <= 12 else None
+        number = decimal(text)
+        return number if number is not None and 1 <= number <= 12 else None
     return _MONTH_NUMBERS.get(text) or _MONTH_NUMBERS.get(text[:3])
 
 
@@ -259,7 +260,16 @@ def issued(ref: Reference) -> Date | None:
         return None
     month = month_number(ref.get("month")) if ref.get("month") else None
     day = ref.get("day").strip()
-    return Date(int(year.group()), month, int(day) if month and day.isdigit() else None)
+    return Date(int(year.group()), month, decimal(day) if month else None)
+
+
+def decimal(text: str) -> int | None:
+    """`text` as a whole number if it is one written in decimal digits, else None. Not int()
+    on isdigit(): ² is a digit that int() refuses, and int() refuses 4,300 digits or more."""
+    if not text.isdecimal():
+        return None
+    digits = text.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 1_000 else None
 
 
 def page_range(pages: str) -> tuple[str, str] | None:

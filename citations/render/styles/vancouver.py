@@ -12,6 +12,7 @@ from .base import (
     Style,
     StyleOptions,
     block,
+    decimal,
     doi_link,
     elide_pages,
     issued,
@@ -174,7 +175,8 @@ class VancouverStyle(Style):
 
     def _edition(self, ref: Reference) -> Block | None:
         edition = ref.get("edition")
-        return block(f"{ordinal(int(edition))} ed" if edition.isdigit() else edition)
+        number = decimal(edition)
+        return block(f"{ordinal(number)} ed" if number is not None else edition)
 
     def _publication(self, ref: Reference, publisher: str, *, online: bool) -> Block | None:
         """`Place: Publisher; Year`, and ` [cited 2025 Apr 1]` after the year when online."""
