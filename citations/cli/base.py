@@ -17,6 +17,21 @@ from ..version import __version__
 
 MAX_WARNINGS_SHOWN = 20
 
+# Options several commands share, declared once.
+refs_option = click.option(
+    "--refs",
+    "refs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A .bib file or a folder of them (repeatable). Default: refs/.",
+)
+report_output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report here instead of to standard output.",
+)
+
 
 class Session:
     """What every command needs: the config, loaded once, on first use."""

@@ -10,7 +10,7 @@ import click
 
 from ..errors import EXIT_FINDINGS
 from ..findings import has_errors
-from .base import Session, cli, parse_options, parse_shard, report_findings
+from .base import Session, cli, parse_options, parse_shard, refs_option, report_findings
 
 
 @cli.command()
@@ -24,13 +24,7 @@ from .base import Session, cli, parse_options, parse_shard, report_findings
 @click.option(
     "--to", "to", type=click.Choice(["html", "md"]), help="Output format (default: html)."
 )
-@click.option(
-    "--refs",
-    "refs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="A .bib file or a folder of them (repeatable). Default: refs/.",
-)
+@refs_option
 @click.option("--style", help="Citation style for every article without its own.")
 @click.option(
     "-O",

@@ -10,18 +10,12 @@ import click
 
 from ..errors import EXIT_FINDINGS
 from ..findings import has_errors
-from .base import Session, cli, emit_report
+from .base import Session, cli, emit_report, refs_option, report_output_option
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--refs",
-    "refs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="A .bib file or a folder of them (repeatable). Default: refs/.",
-)
+@refs_option
 @click.option(
     "-f",
     "--format",
@@ -31,12 +25,7 @@ from .base import Session, cli, emit_report
     type=click.Choice(["text", "json", "junit", "sarif", "github"]),
     help="Report format.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the report here instead of to standard output.",
-)
+@report_output_option
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--fix", is_flag=True, help="Apply the safe, mechanical fixes to the .bib files.")
 @click.option(

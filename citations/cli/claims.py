@@ -9,18 +9,12 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_FINDINGS
-from .base import Session, cli, emit_report
+from .base import Session, cli, emit_report, refs_option, report_output_option
 
 
 @cli.command()
 @click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--refs",
-    "refs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="A .bib file or a folder of them (repeatable). Default: refs/.",
-)
+@refs_option
 @click.option(
     "-f",
     "--format",
@@ -30,12 +24,7 @@ from .base import Session, cli, emit_report
     type=click.Choice(["text", "json", "markdown", "html"]),
     help="Report format; html is one self-contained file.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the report here instead of to standard output.",
-)
+@report_output_option
 @click.option(
     "--cache",
     type=click.Path(path_type=Path, dir_okay=False),

@@ -11,7 +11,7 @@ import click
 
 from ..config import in_ci
 from ..errors import EXIT_FINDINGS, EXIT_UNCHECKED
-from .base import Session, cli, emit_report
+from .base import Session, cli, emit_report, refs_option, report_output_option
 
 
 @cli.command()
@@ -22,13 +22,7 @@ from .base import Session, cli, emit_report
     type=click.Path(path_type=Path),
     help="Also check links in these articles (files or folders).",
 )
-@click.option(
-    "--refs",
-    "refs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="A .bib file or a folder of them (repeatable). Default: refs/.",
-)
+@refs_option
 @click.option(
     "-f",
     "--format",
@@ -37,12 +31,7 @@ from .base import Session, cli, emit_report
     show_default=True,
     type=click.Choice(["text", "json", "junit", "sarif", "github", "markdown", "html"]),
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the report here instead of to standard output.",
-)
+@report_output_option
 @click.option(
     "--cache",
     type=click.Path(path_type=Path, dir_okay=False),

@@ -10,18 +10,12 @@ import click
 
 from ..config import FORMATS
 from ..errors import CitationsError
-from .base import Session, cli, finish, parse_options
+from .base import Session, cli, finish, parse_options, refs_option
 
 
 @cli.command()
 @click.argument("article", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--refs",
-    "refs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="A .bib file or a folder of them (repeatable). Default: refs/.",
-)
+@refs_option
 @click.option("--to", "to", type=click.Choice(FORMATS), help="Output format (default: html).")
 @click.option("--style", help="Citation style: ama (default) or vancouver.")
 @click.option(

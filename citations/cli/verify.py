@@ -11,18 +11,12 @@ import click
 
 from ..config import in_ci
 from ..errors import EXIT_FINDINGS, EXIT_UNCHECKED
-from .base import Session, cli, emit_report
+from .base import Session, cli, emit_report, refs_option, report_output_option
 
 
 @cli.command()
 @click.argument("keys", nargs=-1)
-@click.option(
-    "--refs",
-    "refs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="A .bib file or a folder of them (repeatable). Default: refs/.",
-)
+@refs_option
 @click.option(
     "-f",
     "--format",
@@ -32,12 +26,7 @@ from .base import Session, cli, emit_report
     type=click.Choice(["text", "json", "junit", "sarif", "github"]),
     help="Report format; json is verify's own (schema citations-verify).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the report here instead of to standard output.",
-)
+@report_output_option
 @click.option(
     "--offline", is_flag=True, help="Answer from the registry cache only; send no request."
 )
