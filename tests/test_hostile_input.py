@@ -133,14 +133,6 @@ def test_many_unknown_keys_against_a_large_library(tmp_path: Path) -> None:
     assert 0 < hinted <= 100
 
 
-def test_citation_openers_render(tmp_path: Path) -> None:
-    # Each `[` was scanned up to 2,000 characters for its `]`. As Markdown, not HTML: here
-    # markdown-it's own time (linear) would hide the scan's.
-    citations, text = within(render, "[@" * 200_000, "markdown", tmp_path, "md")
-    assert citations == 0
-    assert text.count("[@") == 200_000
-
-
 def test_placeholder_characters_in_the_article_are_its_own_text(tmp_path: Path) -> None:
     # U+E000-E002 were the render's own placeholders: an article holding them crashed it.
     text = "odd \ue0005\ue001 and \ue002 text [@a].\n"

@@ -234,12 +234,15 @@ def test_field_names_on_a_long_line(line: str) -> None:
 
 
 @SETTINGS
-@given(texts(" ", "\t", "and", "AND", "a", "x", "{", "}"))
+@given(texts(" ", "\t", "and", "AND", "a", "x", "{", "}", "et", "al", ".", "{et al}"))
 def test_and_between_names(names: str) -> None:
     old = re.compile(r"\s+and\s+", re.I)
     assert [m.span() for m in authors._AND.finditer(names)] == [
         m.span() for m in old.finditer(names)
     ]
+    braced = re.compile(r"(?:\s+and)?\s*\{\s*et\.?\s*al\.?\s*\}\s*$", re.I).search(names)
+    found = authors._BRACED_ET_AL.search(names)
+    assert (found and found.span()) == (braced and braced.span())
 
 
 @SETTINGS
