@@ -28,7 +28,7 @@ SEVERITY_ORDER: tuple[Outcome, ...] = (
 QUIET = frozenset({"ok", "excluded"})  # listed in summaries, not line by line
 
 
-UTC = timezone.utc  # datetime.UTC is Python 3.11+
+UTC = timezone.utc  # the datetime module names it only from Python 3.11
 
 
 def label(result: Result) -> str:
