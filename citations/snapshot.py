@@ -55,8 +55,14 @@ class Snapshot:
         text = lines[line - 1]
         if len(text) > _LONG_LINE:
             return _names_on(text).get(name.lower())
-        m = re.search(rf"(?i)(?<![\w-]){re.escape(name)}\s*=", text)
+        m = _name_pattern(name).search(text)
         return m.start() if m else None
+
+
+@functools.lru_cache(maxsize=256)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """`name =` as a whole word: compiled once per name, not looked up per finding."""
+    return re.compile(rf"(?i)(?<![\w-]){re.escape(name)}\s*=")
 
 
 # A line longer than this (a whole library on one line) has its names indexed once: searched

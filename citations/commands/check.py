@@ -5,19 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..checks import RULES, CheckSettings, run_checks
 from ..checks.settings import KEYS as CHECK_KEYS
 from ..config import Config
 from ..files import shown
 from ..findings import Finding, Rule
-from ..library import load_library
+from ..library import Library, load_library
+from ..library.load import patch_library
 from ..reporters import ReportMeta, get_reporter
 from ..snapshot import Snapshot, build_snapshot, find_articles
 from ..version import __version__
 from ..wording import plural
 from .claims import read_cache_paths
+
+if TYPE_CHECKING:
+    from ..library.edit import FileEdit
 
 
 @dataclass
@@ -113,13 +117,14 @@ def run_check_command(config: Config, **options: Any) -> CheckOutcome:
 def run_check(run: CheckRun) -> CheckOutcome:
     """Check the library and the articles; with `fix`, write the safe fixes and check again."""
     reporter = get_reporter(run.report_format)
-    findings = _findings(run)
+    snapshot = build_snapshot(load_library(run.refs, run.parse_cache), run.articles)
+    findings = _findings(run, snapshot)
     outcome = CheckOutcome(findings, "")
     fixes = [f.fix for f in findings if f.fix is not None]
     if (run.fix or run.diff) and fixes:
-        from ..library.edit import plan_fixes, unified_diff, write_edits
+        from ..library.edit import plan_fixes, unified_diff, write_edits  # only to fix
 
-        edits = plan_fixes(fixes)
+        edits = plan_fixes(fixes, library=snapshot.library)
         if run.diff:
             outcome.diff = unified_diff(edits)
         if run.fix and not run.diff:
@@ -129,16 +134,28 @@ def run_check(run: CheckRun) -> CheckOutcome:
             outcome.notes += [f"fixed {plural(fixed, 'field')} in {plural(files, 'file')}"]
             outcome.notes += [f"not fixed: {reason}" for e in edits for _, reason in e.skipped]
             # What remains is what a fresh check of the written files reports.
-            findings = outcome.findings = _findings(run)
+            library = _edited(snapshot.library, edits, run)
+            snapshot = Snapshot(library, snapshot.articles, snapshot.articles_given)
+            findings = outcome.findings = _findings(run, snapshot)
     rules = all_rules() if run.claims else RULES
     outcome.report = reporter(findings, ReportMeta("check", __version__, rules, run.settings.root))
     return outcome
 
 
-def _findings(run: CheckRun) -> list[Finding]:
-    library = load_library(run.refs, run.parse_cache)
-    snapshot = build_snapshot(library, run.articles)
+def _findings(run: CheckRun, snapshot: Snapshot) -> list[Finding]:
     return _with_claims(run_checks(snapshot, run.settings), snapshot, run)
+
+
+def _edited(library: Library, edits: list[FileEdit], run: CheckRun) -> Library:
+    """The library after the edits were written: patched where every edit only replaced
+    values (see FileEdit.values), else loaded again."""
+    patches = {}
+    for edit in edits:
+        if edit.changed:
+            if edit.values is None:
+                return load_library(run.refs, run.parse_cache)
+            patches[edit.path.resolve()] = (edit.encoded(edit.new_text), edit.values)
+    return patch_library(library, patches, run.parse_cache)
 
 
 def _with_claims(findings: list[Finding], snapshot: Snapshot, run: CheckRun) -> list[Finding]:

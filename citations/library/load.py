@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import LibraryError
 from ..findings import Finding, Severity
@@ -22,15 +25,40 @@ VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file", "pdf", "urlraw", "v
 NAME_FIELDS = frozenset({"author", "editor", "translator", "bookauthor", "editora", "editorb"})
 
 
+@dataclass(frozen=True)
+class LoadedFile:
+    """One .bib file as the library read it: its parse (None: skipped, with `skipped` saying
+    why), a digest of its bytes, and the @string macros earlier files defined.
+
+    The editor plans fixes from the parse when the file's bytes still have this digest, and
+    a library is patched after an edit without parsing the file again (`patch_library`).
+    """
+
+    path: Path
+    digest: str
+    record: FileRecord | None
+    macros: Mapping[str, str] = field(default_factory=dict)
+    skipped: Finding | None = None
+
+
+def content_digest(content: bytes) -> str:
+    return hashlib.blake2b(content, digest_size=16).hexdigest()
+
+
 class Library:
     """References by key, in file order, with the findings met while loading them."""
 
     def __init__(
-        self, references: dict[str, Reference], findings: list[Finding], files: Sequence[Path]
+        self,
+        references: dict[str, Reference],
+        findings: list[Finding],
+        files: Sequence[Path],
+        loaded: Sequence[LoadedFile] = (),
     ) -> None:
         self.references = references
         self.findings = findings
         self.files = tuple(files)
+        self.loaded = tuple(loaded)
         self._folded: dict[str, list[str]] | None = None  # casefolded key → keys
 
     def __contains__(self, key: object) -> bool:
@@ -95,15 +123,68 @@ def load_library(paths: Iterable[Path], cache_dir: Path | None = None) -> Librar
     """
     files = find_bib_files(paths)
     macros: dict[str, str] = {}
-    findings: list[Finding] = []
-    references: dict[str, Reference] = {}
+    loaded: list[LoadedFile] = []
     folder = cache_dir / "parse" if cache_dir is not None else None
     for path in files:
-        record = _load_file(path, macros, folder, findings)
-        if record is None:
+        item = _load_file(path, macros, folder)
+        loaded.append(item)
+        if item.record is not None:
+            macros.update(item.record["strings"])
+    return _assemble(files, loaded)
+
+
+def patch_library(
+    library: Library,
+    patches: Mapping[Path, tuple[bytes, Mapping[str, Mapping[str, str]]]],
+    cache_dir: Path | None = None,
+) -> Library:
+    """The library as loading it again would give it, after files were edited only in field
+    values: `patches` maps a file's resolved path to its new bytes and, by key, the edited
+    fields' new values (resolved, as the library holds them). Nothing is parsed; a patched
+    file's record is stored in the parse cache under its new bytes, as a load would store it.
+
+    Only for edits that change no line count, no key and no @string, and whose new values
+    need no macro defined in the library: the caller (edit.py's FileEdit.values) decides.
+    """
+    folder = cache_dir / "parse" if cache_dir is not None else None
+    loaded = []
+    for item in library.loaded:
+        patch = patches.get(item.path.resolve()) if item.record is not None else None
+        if patch is None or item.record is None:
+            loaded.append(item)
             continue
-        name = str(path)
-        macros.update(record["strings"])
+        content, values = patch
+        record = {**item.record, "entries": _patched(item.record["entries"], values)}
+        if folder is not None:
+            write_record(folder, cache_key(content, item.macros), record)
+        loaded.append(LoadedFile(item.path, content_digest(content), record, item.macros))
+    return _assemble(library.files, loaded)
+
+
+def _patched(entries: list[Any], values: Mapping[str, Mapping[str, str]]) -> list[Any]:
+    """The entries with new values put in; a key given twice in the file is edited at its
+    first definition, the one the library and the editor use."""
+    done: set[str] = set()
+    out = []
+    for entry in entries:
+        key, type_, line, raw, lines = entry
+        if key in values and key not in done:
+            done.add(key)
+            entry = (key, type_, line, {**raw, **values[key]}, lines)
+        out.append(entry)
+    return out
+
+
+def _assemble(files: Sequence[Path], loaded: Sequence[LoadedFile]) -> Library:
+    """The library from its files' records: duplicate keys and crossrefs resolved."""
+    findings: list[Finding] = []
+    references: dict[str, Reference] = {}
+    for item in loaded:
+        record = item.record
+        if record is None:
+            findings.extend([item.skipped] if item.skipped else [])
+            continue
+        name = str(item.path)
         for code, line, message, key in record["problems"]:
             severity: Severity = "warning" if code == "undefined-macro" else "error"
             findings.append(Finding(code, severity, message, Span(name, line), key=key))
@@ -130,22 +211,30 @@ def load_library(paths: Iterable[Path], cache_dir: Path | None = None) -> Librar
     for key, fields in merged.items():
         old = references[key]
         references[key] = _reference(key, old.type, old.span, fields, dict(old.field_lines))
-    return Library(references, findings, files)
+    return Library(references, findings, files, loaded)
 
 
-def _load_file(
-    path: Path, macros: Mapping[str, str], folder: Path | None, findings: list[Finding]
-) -> FileRecord | None:
+def _load_file(path: Path, macros: Mapping[str, str], folder: Path | None) -> LoadedFile:
     try:
         content = path.read_bytes()
     except OSError as exc:
         raise LibraryError(f"cannot read {path}: {exc.strerror}") from None
+    digest = content_digest(content)
     problem = not_text(content)
     if problem is not None:
         where = Span(str(path), problem.line, problem.column)
         message = f"{problem.message}; the file is skipped"
-        findings.append(Finding("bib-encoding", "error", message, where, hint=problem.hint))
-        return None
+        finding = Finding("bib-encoding", "error", message, where, hint=problem.hint)
+        return LoadedFile(path, digest, None, skipped=finding)
+    record = _record(path, content, macros, folder)
+    if isinstance(record, Finding):
+        return LoadedFile(path, digest, None, skipped=record)
+    return LoadedFile(path, digest, record, dict(macros))
+
+
+def _record(
+    path: Path, content: bytes, macros: Mapping[str, str], folder: Path | None
+) -> FileRecord | Finding:
     key = cache_key(content, macros)
     if folder is not None and (cached := read_record(folder, key)) is not None:
         return cached
@@ -154,17 +243,14 @@ def _load_file(
     except UnicodeDecodeError as exc:
         line = content[: exc.start].count(b"\n") + 1
         column = exc.start - (content.rfind(b"\n", 0, exc.start) + 1) + 1
-        findings.append(
-            Finding(
-                "bib-encoding",
-                "error",
-                f"not UTF-8 text: byte 0x{content[exc.start]:02x} "
-                "cannot be decoded; the file is skipped",
-                Span(str(path), line, column),
-                hint="save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)",
-            )
+        return Finding(
+            "bib-encoding",
+            "error",
+            f"not UTF-8 text: byte 0x{content[exc.start]:02x} "
+            "cannot be decoded; the file is skipped",
+            Span(str(path), line, column),
+            hint="save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)",
         )
-        return None
     text = text.replace("\r\n", "\n")
     if folder is None:
         return parse_bibtex(text, macros)
