@@ -40,12 +40,17 @@ def fixable_library(entries: int) -> str:
     return re.sub(r"(\n@(?!string|comment|preamble)\w+\{[^,\n]+,)", r"\1\n  month = {3},", bib)
 
 
-def in_child(fn: Callable[[], Any], timeout: float) -> float | None:
-    """Seconds fn() took in a forked process, or None past `timeout` (it is killed)."""
+def in_child(
+    fn: Callable[[], Any], timeout: float, setup: Callable[[], Any] | None = None
+) -> float | None:
+    """Seconds fn() took in a forked process, after setup() (untimed), or None past
+    `timeout` (it is killed)."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
 
     def child() -> None:
+        if setup is not None:
+            setup()
         start = time.perf_counter()
         try:
             fn()
@@ -70,11 +75,13 @@ def in_child(fn: Callable[[], Any], timeout: float) -> float | None:
     return float(value)
 
 
-def figure(fn: Callable[[], Any], runs: int, timeout: float) -> str:
+def figure(
+    fn: Callable[[], Any], runs: int, timeout: float, setup: Callable[[], Any] | None = None
+) -> str:
     times: list[float] = []
     for _ in range(runs):
         try:
-            took = in_child(fn, timeout)
+            took = in_child(fn, timeout, setup)
         except RuntimeError as exc:
             return f"crashed: {exc}"
         if took is None:
@@ -85,26 +92,51 @@ def figure(fn: Callable[[], Any], runs: int, timeout: float) -> str:
 
 
 def fix_sizes(sizes: list[int], runs: int, timeout: float, root: Path) -> None:
+    print(
+        "check --fix (month {3} → mar, DOI links → DOIs), every entry needing a fix or one in"
+        " 20;\n  no parse cache, or the cache a `check` of the same file left (the CLI's"
+        " default):"
+    )
+    for entries in sizes:
+        every = fixable_library(entries)
+        some = _one_in(20, every)
+        path, cache = root / f"fix{entries}.bib", root / f"cache{entries}"
+
+        fixes = every.count("month = {3}") + every.count("https://doi.org/")
+        print(f"  {entries:>7,} entries ({len(every) / 1e6:5.1f} MB, {fixes:,} fixes)")
+        for label, text, fix, cached in [
+            ("check --fix, every entry, no cache   ", every, True, False),
+            ("check --fix, every entry, warm cache ", every, True, True),
+            ("check --fix, 1 in 20, warm cache     ", some, True, True),
+            ("check alone, no cache                ", every, False, False),
+            ("check alone, warm cache              ", every, False, True),
+        ]:
+            where = cache if cached else None
+            warm = _check(path, text, False, where) if cached else None
+            print(f"      {label}{figure(_check(path, text, fix, where), runs, timeout, warm)}")
+
+
+def _check(path: Path, text: str, fix: bool, cache: Path | None) -> Callable[[], Any]:
+    """`check` (with --fix if `fix`) of `text` written to `path`."""
     from citations.checks import CheckSettings
     from citations.commands.check import CheckRun, run_check
 
-    print("check --fix, every entry needing a fix (month {3} → mar, DOI links → DOIs):")
-    for entries in sizes:
-        text = fixable_library(entries)
-        path = root / f"fix{entries}.bib"
+    def go() -> None:
+        path.write_text(text, "utf-8")
+        settings = CheckSettings()
+        run_check(CheckRun(settings, refs=(path,), articles=None, fix=fix, parse_cache=cache))
 
-        def fix(path: Path = path, text: str = text) -> None:
-            path.write_text(text, "utf-8")
-            run_check(CheckRun(CheckSettings(), refs=(path,), articles=None, fix=True))
+    return go
 
-        def check(path: Path = path, text: str = text) -> None:
-            path.write_text(text, "utf-8")
-            run_check(CheckRun(CheckSettings(), refs=(path,), articles=None))
 
-        fixes = text.count("month = {3}") + text.count("https://doi.org/")
-        print(f"  {entries:>7,} entries ({len(text) / 1e6:5.1f} MB, {fixes:,} fixes)")
-        print(f"      check --fix  {figure(fix, runs, timeout)}")
-        print(f"      check        {figure(check, runs, timeout)}")
+def _one_in(n: int, fixable: str) -> str:
+    """The library with the fixes of all but every n-th entry undone."""
+    parts = re.split(r"(?=\n@(?!string|comment|preamble)\w+\{)", fixable)
+    for i in range(len(parts)):
+        if i % n:
+            parts[i] = parts[i].replace("  month = {3},\n", "  month = mar,\n")
+            parts[i] = parts[i].replace("doi = {https://doi.org/", "doi = {")
+    return "".join(parts)
 
 
 def _doubling(steps: int) -> str:
