@@ -125,7 +125,7 @@ FIXABLE = """\
 @pytest.mark.parametrize(
     ("text", "patched"),
     [
-        (FIXABLE, False),  # `month = mar` names the file's own @string: loaded again
+        (FIXABLE, True),  # `month = mar` would name the file's own @string: not written
         (FIXABLE.replace("@string{mar = {Marzo}}\n", ""), True),
         (FIXABLE.replace("@string{mar = {Marzo}}\n", "").replace("\n", "\r\n"), True),
         ((FIXTURES / "check_fix" / "library.bib").read_text("utf-8"), True),
@@ -168,3 +168,13 @@ def test_a_fix_that_changes_lines_loads_the_library_again(
     outcome = run_check(dataclasses.replace(run, fix=True))
     assert "{320--327}" in bib.read_text("utf-8")
     assert outcome.findings == run_check(run).findings
+
+
+def test_a_month_is_not_written_as_a_macro_the_library_redefines(tmp_path: Path) -> None:
+    """`month = mar` would mean the file's own @string{mar = ...}: that fix is refused."""
+    bib = tmp_path / "library.bib"
+    bib.write_text(FIXABLE, "utf-8")
+    outcome = run_check(CheckRun(CheckSettings(), refs=(bib,), articles=None, fix=True))
+    text = bib.read_text("utf-8")
+    assert "month = {March}" in text and "month = may" in text  # `may` is no @string here
+    assert any("'mar' is an @string of the library" in note for note in outcome.notes)

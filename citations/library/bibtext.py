@@ -120,6 +120,7 @@ class EntryFinder:
         self.text = text
         if record is None:
             record = parse_bibtex(text.replace("\r\n", "\n"), {})
+        self.strings: set[str] = set(record["strings"])  # @string names, lower case
         self.record: dict[str, tuple[str, int, dict[str, int]]] = {}
         for key, type_, line, _, lines in record["entries"]:
             self.record.setdefault(key, (type_, line, lines))

@@ -249,6 +249,7 @@ def _plan_file(
     record = loaded.record if loaded and loaded.digest == content_digest(data) else None
     entries = EntryFinder(text, record)
     macros = set(loaded.macros).union(record["strings"]) if loaded and record else None
+    defined = entries.strings if macros is None else macros
     values: dict[str, dict[str, str]] | None = {} if record is not None else None
     # Looked up once: asked per fix, it was a scan of the whole file each time.
     new_line = ("\r\n" if "\r\n" in text else "\n") if add_missing else None
@@ -264,7 +265,7 @@ def _plan_file(
         if isinstance(entry, str):
             edit.skipped.append((fix, f"{where}: {entry}"))
             continue
-        change = _change(text, entry, name, fix, new_line)
+        change = _change(text, entry, name, fix, new_line, defined)
         if isinstance(change, str):
             edit.skipped.append((fix, f"{where}: {change}"))
             continue
@@ -315,10 +316,13 @@ def _apply(text: str, changes: list[tuple[int, int, str]]) -> str:
 
 
 def _change(
-    text: str, entry: EntryExtent, name: str, fix: Fix, new_line: str | None
+    text: str, entry: EntryExtent, name: str, fix: Fix, new_line: str | None, defined: set[str]
 ) -> tuple[int, int, int, str] | str:
     """(start, end, kind, replacement) for one fix, or why it cannot be made. `new_line` is
-    the file's line ending when a missing field may be added, else None."""
+    the file's line ending when a missing field may be added, else None; `defined` the
+    @string names the library's files define (a bare value naming one would mean it)."""
+    if fix.bare and fix.value.lower() in defined:
+        return f"'{fix.value}' is an @string of the library: written bare it would mean that"
     old = entry.find(name)
     if old is not None:
         value = _value_text(text[old.start : old.end], fix.value, fix.bare, entry.closing)
