@@ -52,7 +52,7 @@ EXPECTED = [
     ("duplicate-field", "library.bib", 362, 1),
     ("undefined-macro", "library.bib", 375, 1),
     ("unknown-crossref", "library.bib", 384, 1),
-    ("invalid-field-name", "library.bib", 394, 1),
+    ("invalid-field-name", "library.bib", 393, 1),
     ("bib-syntax", "library.bib", 399, 1),
     ("bib-encoding", "zz-latin1.bib", 2, 15),
 ]

@@ -120,9 +120,46 @@ def test_suggestions_for_unknown_keys(library) -> None:
     assert library.suggest("CHILD") == ["child"]
 
 
-def test_a_comment_inside_an_entry_is_reported(tmp_path: Path) -> None:
+COMMENTED = """\
+@article{a, % the key's comment, with a comma
+  title = {T},  % why = because, see {below}
+  % editora = {Someone},
+  note = "50% of {x}, % kept",
+  url = {http://x.org/a%20b},
+  year = {2001}
+}
+@MANUAL(scribe,
+  % a comment in a parenthesised entry (with a paren)
+  title = {Scribe (v2)},
+  year = 1980
+)
+"""
+
+
+def test_comments_between_fields_are_ignored_as_biber_does(tmp_path: Path) -> None:
     bib = tmp_path / "refs.bib"
-    bib.write_text("@article{a,\n  title = {T},  % why\n  year = {2001}\n}\n", "utf-8")
+    bib.write_text(COMMENTED, "utf-8")
     library = load_library([bib])
-    assert [(f.code, f.span.line) for f in library.findings] == [("invalid-field-name", 3)]
-    assert library["a"].get("year") == "2001"
+    assert library.findings == []
+    a = library["a"]
+    assert dict(a.raw) == {
+        "title": "T",
+        "note": "50% of {x}, % kept",
+        "url": "http://x.org/a%20b",
+        "year": "2001",
+    }
+    assert dict(a.field_lines) == {"title": 2, "note": 4, "url": 5, "year": 6}
+    assert dict(library["scribe"].raw) == {"title": "Scribe (v2)", "year": "1980"}
+
+
+def test_an_edit_beside_comments_keeps_every_byte_of_them(tmp_path: Path) -> None:
+    from citations.findings import Fix
+    from citations.library.edit import plan_fixes
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text(COMMENTED, "utf-8")
+    (edit,) = plan_fixes(
+        [Fix(str(bib), "a", "year", "2002"), Fix(str(bib), "scribe", "year", "1981")]
+    )
+    assert not edit.skipped
+    assert edit.new_text == COMMENTED.replace("{2001}", "{2002}").replace("1980", "{1981}")

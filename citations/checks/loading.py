@@ -13,7 +13,12 @@ RULES = (
     Rule("bib-encoding", "error", "a .bib file that is not UTF-8; the file is skipped"),
     Rule("duplicate-key", "error", "a key defined twice (also across files); the first is used"),
     Rule("duplicate-field", "error", "a field given twice in one entry; the first is used"),
-    Rule("invalid-field-name", "error", "a field name with spaces or '%': a comment in an entry?"),
+    Rule(
+        "invalid-field-name",
+        "error",
+        "a field name with spaces or stray text before it (a `%` comment is not: it is "
+        "ignored between fields, as biber does)",
+    ),
     Rule("undefined-macro", "warning", "an @string name used but never defined"),
     Rule("unknown-crossref", "warning", "crossref names an entry that is not in the library"),
 )

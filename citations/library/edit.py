@@ -33,6 +33,7 @@ from .bibtext import (
     read_entry,
     well_formed,
 )
+from .comments import blank_comments
 from .encoding import not_text
 from .load import Library, LoadedFile, content_digest
 from .parse import parse_bibtex
@@ -225,7 +226,7 @@ def _one_entry(text: str) -> bool:
     if any(code != "undefined-macro" for code, *_ in record["problems"]):
         return False
     try:
-        entry = read_entry(text, block, record["entries"][0][0])
+        entry = read_entry(blank_comments(text), block, record["entries"][0][0])
     except Unreadable:
         return False
     return entry is not None and entry.close == len(text) - 1

@@ -11,6 +11,7 @@ from typing import Any, cast
 from bibtexparser import model as bm
 from bibtexparser.entrypoint import parse_string
 
+from .comments import blank_comments
 from .values import ValueLimit, resolve_value
 
 # We report broken blocks ourselves, with correct 1-based lines; bibtexparser's own log
@@ -32,7 +33,7 @@ def parse_bibtex(text: str, macros: Mapping[str, str]) -> FileRecord:
     `macros` are the `@string`s defined by files read before this one (lower-case names).
     Lines are 1-based.
     """
-    library = parse_string(text, parse_stack=[])
+    library = parse_string(blank_comments(text), parse_stack=[])
     # Not a copy: parsing a file block by block copied every macro once per block. New
     # @strings go into the first map; `macros` is only read.
     scope = ChainMap({}, cast("MutableMapping[str, str]", macros))
