@@ -163,3 +163,38 @@ def test_an_edit_beside_comments_keeps_every_byte_of_them(tmp_path: Path) -> Non
     )
     assert not edit.skipped
     assert edit.new_text == COMMENTED.replace("{2001}", "{2002}").replace("1980", "{1981}")
+
+
+INHERITING = """\
+@xdata{pubinfo, publisher = {Oxford University Press}, location = {Oxford}}
+@book{whole-journal, title = {The Whole}, year = 2001, publisher = {P}}
+@incollection{child, author = {A, B}, title = {Part}, crossref = {WHOLE-JOURNAL},
+  xdata = {PubInfo}, pages = {1--2}}
+@misc{orphan, title = {O}, crossref = {nowhere}, xdata = {none1}}
+"""
+
+
+def test_crossref_and_xdata_match_keys_ignoring_case_as_bibtex_does(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(INHERITING, "utf-8")
+    library = load_library([bib])
+    child = library["child"]
+    assert child.get("booktitle") == "The Whole"  # the container's title, as biblatex maps it
+    assert child.get("publisher") == "Oxford University Press"  # xdata before crossref
+    assert child.get("year") == "2001"
+    assert library.sources["child"] == ("pubinfo", "whole-journal")
+    assert [(f.code, f.message) for f in library.findings] == [
+        ("unknown-crossref", "xdata 'none1' is not in the library"),
+        ("unknown-crossref", "crossref 'nowhere' is not in the library"),
+    ]
+
+
+def test_what_a_cited_entry_takes_fields_from_is_not_uncited(tmp_path: Path) -> None:
+    from citations.render.coverage import uncited
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text(INHERITING, "utf-8")
+    library = load_library([bib])
+    assert [f.key for f in uncited(library, {"child"}, "a.md")] == ["orphan"]
+    every = ["pubinfo", "whole-journal", "child", "orphan"]
+    assert [f.key for f in uncited(library, set(), "a.md")] == every

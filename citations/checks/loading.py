@@ -20,7 +20,9 @@ RULES = (
         "ignored between fields, as biber does)",
     ),
     Rule("undefined-macro", "warning", "an @string name used but never defined"),
-    Rule("unknown-crossref", "warning", "crossref names an entry that is not in the library"),
+    Rule(
+        "unknown-crossref", "warning", "crossref or xdata names an entry that is not in the library"
+    ),
 )
 # Bounds on hostile input (library/values.py). Kept out of RULES, which every SARIF report
 # lists in full, so that reports on ordinary libraries stay byte-identical; `check` still

@@ -54,11 +54,14 @@ class Library:
         findings: list[Finding],
         files: Sequence[Path],
         loaded: Sequence[LoadedFile] = (),
+        sources: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.references = references
         self.findings = findings
         self.files = tuple(files)
         self.loaded = tuple(loaded)
+        # Key → the keys it takes fields from (xdata, crossref), as the library spells them.
+        self.sources: Mapping[str, tuple[str, ...]] = sources or {}
         self._folded: dict[str, list[str]] | None = None  # casefolded key → keys
 
     def __contains__(self, key: object) -> bool:
@@ -206,12 +209,12 @@ def _assemble(files: Sequence[Path], loaded: Sequence[LoadedFile]) -> Library:
                 )
                 continue
             references[key] = _reference(key, type_, span, raw, lines)
-    merged, crossref_findings = inherit_fields(references)
-    findings.extend(crossref_findings)
-    for key, fields in merged.items():
+    inherited = inherit_fields(references)
+    findings.extend(inherited.findings)
+    for key, fields in inherited.merged.items():
         old = references[key]
         references[key] = _reference(key, old.type, old.span, fields, dict(old.field_lines))
-    return Library(references, findings, files, loaded)
+    return Library(references, findings, files, loaded, inherited.sources)
 
 
 def _load_file(path: Path, macros: Mapping[str, str], folder: Path | None) -> LoadedFile:

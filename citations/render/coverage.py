@@ -43,8 +43,10 @@ def unknown_keys(markers: Iterable[Marker], library: Library) -> Iterator[Findin
 
 
 def uncited(library: Library, cited: set[str], where: str) -> Iterator[Finding]:
+    """Entries not cited: an entry a cited one takes fields from (xdata, crossref) is used."""
+    used = set(cited).union(*(library.sources.get(key, ()) for key in cited))
     for ref in library:
-        if ref.key not in cited:
+        if ref.key not in used:
             yield Finding(
                 UNCITED.code,
                 UNCITED.severity,
