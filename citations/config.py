@@ -3,6 +3,7 @@ and the environment variables that stand in for some of them (read here and nowh
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import sys
@@ -26,7 +27,7 @@ CONFIG_NAME = "citations.toml"
 FORMATS = ("html", "md", "txt")
 
 # Sections that later commands own; their contents are validated by those commands.
-_SECTIONS = ("registries", "check", "links", "build", "claims", "verify", "add")
+_SECTIONS = ("registries", "check", "links", "build", "claims", "verify", "add", "library")
 _KEYS = ("refs", "style", "style-options", "to", "templates", "references-title", "cache-dir")
 
 # The registries' base URLs; CITATIONS_<NAME>_URL or [registries] <name> points one elsewhere
@@ -78,6 +79,22 @@ class Config:
                 hint = did_you_mean(key, choices)
                 raise ConfigError(f"unknown setting '{name}.{key}'", self.span_of_table(name), hint)
         return dict(table)
+
+    def encodings(self) -> tuple[str | None, dict[Path, str]]:
+        """`[library] encoding`: the encoding of every .bib file that is not UTF-8 and does
+        not declare one (a string), or a table of file → encoding (paths relative to the
+        settings' folder; `"*"` for the rest). Python's codec names come back, checked."""
+        section = self.read("library", ("encoding",))
+        value = section.get("encoding")
+        if value is None:
+            return None, {}
+        if isinstance(value, str):
+            return _codec(value, section), {}
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise section.bad("encoding", "an encoding name or a table of file = encoding")
+        files = {(self.base / k).resolve(): _codec(v, section) for k, v in value.items()}
+        default = files.pop((self.base / "*").resolve(), None)
+        return default, files
 
     def read(self, name: str, known: Iterable[str]) -> Section:
         """`[name]` for typed reading (`Section`): unknown keys refused as by `section`."""
@@ -218,6 +235,15 @@ class Section:
         """Regular expressions, compiled here so that a bad one is named with its key."""
         return tuple(regex(p, f"'{self.name}.{key}'", self.config.span_of(key, self.name))
                      for p in self.texts(key))  # fmt: skip
+
+
+def _codec(name: str, section: Section) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        where = section.config.span_of("encoding", section.name)
+        hint = "e.g. cp1252 (Windows-1252), latin-1, mac-roman, utf-8"
+        raise ConfigError(f"'library.encoding': unknown encoding '{name}'", where, hint) from None
 
 
 def regex(pattern: str, name: str, where: Span | None = None) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .errors import ArticleError
 from .library import Library
+from .library.encoding import decode_bib
 from .model import Reference, Span
 from .render.article import HTML_SUFFIXES, Article, read_article
 
@@ -33,7 +34,8 @@ class Snapshot:
         """The lines of a .bib file (cached); empty if it cannot be read."""
         if path not in self._lines:
             try:
-                text = Path(path).read_text("utf-8-sig").replace("\r\n", "\n")
+                decoded = decode_bib(Path(path).read_bytes(), Path(path), self.library.encodings)
+                text = decoded.text.replace("\r\n", "\n")
             except (OSError, UnicodeDecodeError):
                 text = ""
             self._lines[path] = text.split("\n")

@@ -79,11 +79,13 @@ def test_problems_are_findings_with_file_and_line_and_the_rest_loads(library) ->
     assert library["after"].get("title") == "Still loads"
 
 
-def test_a_file_that_is_not_utf8_is_reported_and_skipped() -> None:
+def test_a_file_that_is_not_utf8_is_read_as_windows_1252_with_a_warning() -> None:
     library = load_library([FIXTURES / "library" / "latin1.bib", MULTI / "a.bib"])
     assert _codes(library) == [("bib-encoding", "latin1.bib", 2)]
-    assert library.findings[0].span.column == 14
-    assert "usichenko2005" in library and "latin" not in library
+    (finding,) = library.findings
+    assert finding.severity == "warning"
+    assert "read as Windows-1252" in finding.message and "iconv -f cp1252" in finding.message
+    assert "usichenko2005" in library and library["latin"].get("title") == "Café"
 
 
 def test_a_missing_path_is_an_error() -> None:
@@ -198,3 +200,36 @@ def test_what_a_cited_entry_takes_fields_from_is_not_uncited(tmp_path: Path) -> 
     assert [f.key for f in uncited(library, {"child"}, "a.md")] == ["orphan"]
     every = ["pubinfo", "whole-journal", "child", "orphan"]
     assert [f.key for f in uncited(library, set(), "a.md")] == every
+
+
+SPACED = """\
+@article
+{k1, title = {One}, year = {2001}}
+
+@ misc{k2, title = {Two}}
+@article key3, title = {Lost}}
+% mail me@example.org
+@book(k4, title = {Four})
+"""
+
+
+def test_blank_space_around_an_entry_type_is_read_as_bibtex_reads_it(tmp_path: Path) -> None:
+    """bibtexparser took `@article` + line break + `{` for comment text, without a word."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(SPACED, "utf-8")
+    library = load_library([bib])
+    assert list(library.references) == ["k1", "k2", "k4"]
+    assert library["k1"].span.line == 1 and library["k1"].field_lines["year"] == 2
+    assert [(f.code, f.span.line) for f in library.findings] == [("bib-syntax", 5)]
+    assert "'@article' starts no block" in library.findings[0].message
+
+
+def test_an_entry_with_a_spaced_start_is_edited_in_place(tmp_path: Path) -> None:
+    from citations.findings import Fix
+    from citations.library.edit import plan_fixes
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text(SPACED, "utf-8")
+    (edit,) = plan_fixes([Fix(str(bib), "k1", "year", "2002"), Fix(str(bib), "k2", "title", "2")])
+    assert not edit.skipped
+    assert edit.new_text == SPACED.replace("{2001}", "{2002}").replace("{Two}", "{2}")

@@ -10,7 +10,12 @@ from .base import Check
 
 RULES = (
     Rule("bib-syntax", "error", "a BibTeX block that cannot be parsed; the rest of the file loads"),
-    Rule("bib-encoding", "error", "a .bib file that is not UTF-8; the file is skipped"),
+    Rule(
+        "bib-encoding",
+        "error",
+        "a .bib file that is not text or not in its declared encoding: skipped; a warning when "
+        "read as Windows-1252 for want of a declared encoding",
+    ),
     Rule("duplicate-key", "error", "a key defined twice (also across files); the first is used"),
     Rule("duplicate-field", "error", "a field given twice in one entry; the first is used"),
     Rule(

@@ -9,7 +9,15 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_FINDINGS
-from .base import Session, cli, emit_report, refs_option, report_output_option
+from ..findings import has_errors
+from .base import (
+    Session,
+    cli,
+    emit_report,
+    refs_option,
+    report_findings,
+    report_output_option,
+)
 
 
 @cli.command()
@@ -70,5 +78,6 @@ def claims(
     for line in outcome.notes:
         click.echo(line, err=True)
     emit_report(outcome.report, output)
-    if outcome.failed:
+    report_findings(outcome.unread)
+    if outcome.failed or has_errors(outcome.unread):
         sys.exit(EXIT_FINDINGS)

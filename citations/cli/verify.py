@@ -11,7 +11,15 @@ import click
 
 from ..config import in_ci
 from ..errors import EXIT_FINDINGS, EXIT_UNCHECKED
-from .base import Session, cli, emit_report, refs_option, report_output_option
+from ..findings import has_errors
+from .base import (
+    Session,
+    cli,
+    emit_report,
+    refs_option,
+    report_findings,
+    report_output_option,
+)
 
 
 @cli.command()
@@ -81,9 +89,10 @@ def verify(session: Session, /, **options: Any) -> None:
     for line in outcome.notes:
         click.echo(line, err=True)
     emit_report(outcome.report, options["output"])
+    report_findings(outcome.unread)
     if outcome.unchecked:
         click.echo(f"citations: {outcome.unchecked}", err=True)
-    if outcome.failed:
+    if outcome.failed or has_errors(outcome.unread):
         sys.exit(EXIT_FINDINGS)
     if outcome.unchecked:
         sys.exit(EXIT_UNCHECKED)

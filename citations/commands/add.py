@@ -38,6 +38,7 @@ from ..identifiers import (
     normalise_url,
 )
 from ..library import Library, find_bib_files, load_library
+from ..library.encoding import Encodings
 from ..registries.model import Record
 
 if TYPE_CHECKING:
@@ -92,6 +93,7 @@ class AddRun:
     dry_run: bool = False
     cache: Path | None = None  # registry answers (SQLite); None: none
     parse_cache: Path | None = None
+    encodings: Encodings | None = None  # [library] encoding
 
     @classmethod
     def from_config(cls, config: Config, **options: Any) -> AddRun:
@@ -107,6 +109,7 @@ class AddRun:
             dry_run=bool(options.get("dry_run")),
             cache=config.cache_file("add", off=bool(options.get("no_cache"))),
             parse_cache=config.cache_folder(),
+            encodings=Encodings(*config.encodings()),
         )
 
 
@@ -125,7 +128,9 @@ def run_add_command(
 def run_add(run: AddRun, ids: Sequence[str], *, registries: Registries | None = None) -> AddOutcome:
     """Look every identifier up, then append each new entry on its own."""
     settings = run.settings
-    known = _index(load_library(_with_target(list(run.refs), settings.target), run.parse_cache))
+    known = _index(
+        load_library(_with_target(list(run.refs), settings.target), run.parse_cache, run.encodings)
+    )
     outcome = AddOutcome()
     entries: list[Entry] = []
     with Lookups(run.registries, run.cache, registries) as lookups:
@@ -151,7 +156,7 @@ def run_add(run: AddRun, ids: Sequence[str], *, registries: Registries | None = 
         for entry in entries:  # one at a time: a kill between two leaves the first whole
             final: list[Entry] = []
             recheck = _recheck(entry, final, outcome)
-            if append_entry(settings.target, entry.text(), recheck):
+            if append_entry(settings.target, entry.text(), recheck, run.encodings):
                 outcome.messages.append(f"added {final[0].key} to {settings.target}")
                 outcome.written = settings.target
     return outcome

@@ -13,6 +13,7 @@ from ..config import Config
 from ..files import shown
 from ..findings import Finding, Rule
 from ..library import Library, load_library
+from ..library.encoding import Encodings
 from ..library.load import patch_library
 from ..reporters import ReportMeta, get_reporter
 from ..snapshot import Snapshot, build_snapshot, find_articles
@@ -55,6 +56,7 @@ class CheckRun:
     articles: tuple[Path, ...] | None  # None: no articles checked, so nothing is "uncited"
     report_format: str = "text"
     parse_cache: Path | None = None
+    encodings: Encodings | None = None  # [library] encoding
     fix: bool = False
     diff: bool = False
     claims: bool = False  # with the claim flags, read from these caches (links', verify's)
@@ -81,6 +83,7 @@ class CheckRun:
             articles=tuple(articles) if articles is not None else None,
             report_format=report_format,
             parse_cache=cache_dir,
+            encodings=Encodings(*config.encodings()),
             fix=fix,
             diff=diff,
             claims=claims,
@@ -117,7 +120,7 @@ def run_check_command(config: Config, **options: Any) -> CheckOutcome:
 def run_check(run: CheckRun) -> CheckOutcome:
     """Check the library and the articles; with `fix`, write the safe fixes and check again."""
     reporter = get_reporter(run.report_format)
-    snapshot = build_snapshot(load_library(run.refs, run.parse_cache), run.articles)
+    snapshot = build_snapshot(load_library(run.refs, run.parse_cache, run.encodings), run.articles)
     findings = _findings(run, snapshot)
     outcome = CheckOutcome(findings, "")
     fixes = [f.fix for f in findings if f.fix is not None]
@@ -153,7 +156,7 @@ def _edited(library: Library, edits: list[FileEdit], run: CheckRun) -> Library:
     for edit in edits:
         if edit.changed:
             if edit.values is None:
-                return load_library(run.refs, run.parse_cache)
+                return load_library(run.refs, run.parse_cache, run.encodings)
             patches[edit.path.resolve()] = (edit.encoded(edit.new_text), edit.values)
     return patch_library(library, patches, run.parse_cache)
 

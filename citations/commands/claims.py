@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ..config import Config
 from ..errors import CitationsError
 from ..findings import Finding, has_errors
+from ..library.encoding import Encodings
 from ..version import __version__
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ class ClaimsOutcome:
     findings: list[Finding] = field(default_factory=list)
     failed: bool = False
     notes: list[str] = field(default_factory=list)  # cache trouble, for standard error
+    unread: list[Finding] = field(default_factory=list)  # Library.unread(), for stderr
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class ClaimsRun:
     caches: tuple[Path | None, Path | None] = (None, None)  # links' results, verify's verdicts
     given_cache: Path | None = None  # --cache, to say so when there is nothing there
     parse_cache: Path | None = None
+    encodings: Encodings | None = None  # [library] encoding
 
     @classmethod
     def from_config(cls, config: Config, articles: Sequence[Path], **options: Any) -> ClaimsRun:
@@ -56,6 +59,7 @@ class ClaimsRun:
             caches=read_cache_paths(config, options.get("cache"), bool(options.get("no_cache"))),
             given_cache=options.get("cache"),
             parse_cache=config.cache_folder(),
+            encodings=Encodings(*config.encodings()),
         )
 
 
@@ -85,7 +89,7 @@ def run_claims(run: ClaimsRun) -> ClaimsOutcome:
     from ..snapshot import find_articles
     from ..verify.store import recorded_verdicts
 
-    library = load_library(run.refs, run.parse_cache)
+    library = load_library(run.refs, run.parse_cache, run.encodings)
     index = find_claims([read_article(p) for p in find_articles(run.articles)], library)
     notes: list[str] = []
     with read_caches(run.caches, notes, run.given_cache) as (links, verify):
@@ -93,7 +97,8 @@ def run_claims(run: ClaimsRun) -> ClaimsOutcome:
         flags = flag_claims(index, library, links, verified)
     report = build_report(index, library, run.style, flags, __version__)
     text = render_report(report, run.report_format)
-    return ClaimsOutcome(text, flags, has_errors(flags, strict=run.strict), notes)
+    failed = has_errors(flags, strict=run.strict)
+    return ClaimsOutcome(text, flags, failed, notes, unread=library.unread())
 
 
 @contextlib.contextmanager

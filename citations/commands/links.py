@@ -10,6 +10,7 @@ from typing import Any
 from ..config import Config, Section, regex
 from ..errors import CitationsError, ConfigError, UsageError
 from ..findings import Finding
+from ..library.encoding import Encodings
 from ..links.model import NO_NETWORK, OUTCOMES, LinkSettings, Result
 from ..model import Span
 from ..version import __version__
@@ -45,6 +46,7 @@ class LinksOutcome:
     findings: list[Finding] = field(default_factory=list)
     failed: bool = False
     unchecked: str = ""  # why the run could not check (offline), for one line at the end
+    unread: list[Finding] = field(default_factory=list)  # Library.unread(), for stderr
 
 
 def parse_accept(text: str) -> frozenset[int]:
@@ -72,6 +74,7 @@ class LinksRun:
     fail_after: int = 1
     cache: Path | None = None  # the results cache (SQLite); None: none
     parse_cache: Path | None = None
+    encodings: Encodings | None = None  # [library] encoding
     root: Path = Path(".")  # report paths are relative to this
 
     @classmethod
@@ -94,6 +97,7 @@ class LinksRun:
             fail_after=int(options.get("fail_after") or table.whole("fail-after", 1, minimum=1)),
             cache=config.cache_file("links", options.get("cache"), off=no_cache),
             parse_cache=config.cache_folder(),
+            encodings=Encodings(*config.encodings()),
             root=config.base,
         )
 
@@ -162,7 +166,7 @@ def run_links(run: LinksRun, progress: Callable[[int, int], None] | None = None)
     from ..reporters import ReportMeta
     from ..snapshot import find_articles
 
-    library = load_library(run.refs, run.parse_cache)
+    library = load_library(run.refs, run.parse_cache, run.encodings)
     articles = [read_article(p) for p in find_articles(run.articles)]
     keys = changed_keys(library, run.changed_since) if run.changed_since else None
     targets = collect_targets(library, articles, keys=keys)
@@ -175,7 +179,7 @@ def run_links(run: LinksRun, progress: Callable[[int, int], None] | None = None)
     meta = ReportMeta("links", __version__, {}, run.root)
     report = render_report(results, run.report_format, meta)
     failed = exit_failed(results, run.fail_on, run.fail_after)
-    outcome = LinksOutcome(report, results, link_findings(results), failed)
+    outcome = LinksOutcome(report, results, link_findings(results), failed, unread=library.unread())
     if offline(results):
         count = sum(r.detail == NO_NETWORK for r in results)
         outcome.unchecked = f"{NO_NETWORK}: {plural(count, 'link')} could not be checked"

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..config import Config
 from ..errors import UsageError
 from ..findings import Finding, Fix
+from ..library.encoding import Encodings
 from ..model import Reference
 from ..version import __version__
 from ..wording import plural
@@ -66,6 +67,7 @@ class VerifyOutcome:
     notes: list[str] = field(default_factory=list)  # for standard error: fixes, cache trouble
     failed: bool = False
     unchecked: str = ""  # why the run could not verify (no registry reached), for one line
+    unread: list[Finding] = field(default_factory=list)  # Library.unread(), for stderr
 
 
 def parse_fields(text: str | Sequence[str] | None) -> frozenset[str]:
@@ -99,6 +101,7 @@ class VerifyRun:
     concurrency: int = DEFAULT_CONCURRENCY
     cache: Path | None = None  # registry answers and verdicts (SQLite); None: none
     parse_cache: Path | None = None
+    encodings: Encodings | None = None  # [library] encoding
     root: Path = Path(".")
 
     @classmethod
@@ -140,6 +143,7 @@ class VerifyRun:
             concurrency=table["concurrency"],
             cache=config.cache_file("verify", options.get("cache"), off=no_cache),
             parse_cache=config.cache_folder(),
+            encodings=Encodings(*config.encodings()),
             root=config.base,
         )
 
@@ -164,10 +168,10 @@ def run_verify(run: VerifyRun, progress: Callable[[int, int], None] | None = Non
     from ..verify.report import RULES, failed, render, verify_findings
     from ..verify.store import store_verdicts
 
-    library = load_library(run.refs, run.parse_cache)
+    library = load_library(run.refs, run.parse_cache, run.encodings)
     refs = _select(library, run.keys)
     cache = Cache.open(run.cache) if run.cache is not None else None
-    outcome = VerifyOutcome("")
+    outcome = VerifyOutcome("", unread=library.unread())
     try:
         results = _verify(refs, run, cache, outcome, progress)
         if run.fix or run.diff:
@@ -247,7 +251,7 @@ def _apply_fixes(
     from ..verify import judge
 
     fixes, skipped = plan_verify_fixes(results, library, run.fields)
-    edits = plan_fixes(fixes, add_missing=True)
+    edits = plan_fixes(fixes, add_missing=True, library=library)
     outcome.diff = unified_diff(edits)
     outcome.notes += skipped
     if not run.fix or run.diff:
@@ -258,7 +262,7 @@ def _apply_fixes(
     outcome.notes += [f"fixed {plural(count, 'field')} in {plural(files, 'file')}"]
     outcome.notes += [f"not fixed: {reason}" for e in edits for _, reason in e.skipped]
     # Judge the written entries again against the records already fetched: no requests.
-    library = load_library(run.refs, run.parse_cache)
+    library = load_library(run.refs, run.parse_cache, run.encodings)
     results = [
         judge(library[r.key], r.resolution) if r.resolution is not None and r.key in library else r
         for r in results

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .comments import blank_comments
+from .comments import prepare
 from .parse import FileRecord, parse_bibtex
 
 # The marks bibtexparser's splitter jumps between (its _MARK_PATTERN without newlines): reading
@@ -119,7 +119,7 @@ class EntryFinder:
     def __init__(self, text: str, record: FileRecord | None = None) -> None:
         """`record` is the library's parse of `text`, if it has one: else it is parsed.
         Entries are read with their comments blanked, at the same offsets (comments.py)."""
-        self.text = blank_comments(text)
+        self.text = prepare(text)
         if record is None:
             record = parse_bibtex(text.replace("\r\n", "\n"), {})
         self.strings: set[str] = set(record["strings"])  # @string names, lower case

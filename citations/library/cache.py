@@ -37,11 +37,13 @@ _OLD_SUFFIXES = (".marshal",)  # earlier formats' files, pruned with the rest
 log = logging.getLogger(__name__)
 
 
-def cache_key(content: bytes, macros: Mapping[str, str]) -> str:
-    """Content and the @string macros in scope decide the parse; nothing else does."""
+def cache_key(content: bytes, macros: Mapping[str, str], encoding: str = "") -> str:
+    """Content, the @string macros in scope and the encoding settings decide the parse;
+    nothing else does."""
     digest = hashlib.blake2b(FORMAT, digest_size=20)
     digest.update(content)
     digest.update(macros_bytes(macros))
+    digest.update(encoding.encode("utf-8"))
     return digest.hexdigest()
 
 

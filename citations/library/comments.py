@@ -1,4 +1,5 @@
-"""`%` comments between an entry's fields, which biber ignores and bibtexparser cannot read.
+"""Text bibtexparser cannot read the way BibTeX and biber do, rewritten in place before it
+parses: `%` comments between an entry's fields, and block starts with space around the type.
 
 biblatex files often keep a field commented out inside an entry (`% editora = {...},`).
 biber reads `%` to the end of the line as a comment anywhere outside a value; bibtexparser
@@ -7,6 +8,12 @@ holds a `,` or `=`. It has no option for this, so the text is pre-processed: eac
 comment is replaced by as many spaces. Lines, columns and character offsets stay where they
 were, so findings point into the file as written and edits (which read the blanked text and
 change the original) keep every byte of the comments.
+
+BibTeX also allows blank space, line breaks included, after the `@` and between the type and
+its `{` (`@article` on one line, `{key,` on the next); bibtexparser's splitter takes only
+spaces and tabs before the brace, and treated the rest as comment text, dropping the entry
+without a word. Such a start is rewritten with the same characters in another order
+(`@` type `{` then the blank space), so that no line or later offset moves.
 """
 
 from __future__ import annotations
@@ -22,12 +29,42 @@ _PERCENT = re.compile("%")
 _NOT_BLANKED = frozenset({"comment"})  # @comment's text is not BibTeX
 
 
+# A block start at the beginning of a line with blank space the splitter does not take: after
+# the `@`, or a line break before the delimiter.
+_SPACED_START = re.compile(
+    r"^([ \t]*@)([ \t\r\n]+)?([A-Za-z]\w*)([ \t]*\r?\n[ \t\r\n]*|[ \t]*)([{(])", re.MULTILINE
+)
+
+
+def prepare(text: str) -> str:
+    """`text` as bibtexparser must see it to read it as biber does (see the module's doc):
+    the same length, every line where it was."""
+    return blank_comments(_joined_starts(text))
+
+
+# What every such start holds, found at the speed of a search for `@`.
+_CANDIDATE = re.compile(r"@(?:[ \t\r\n]|[A-Za-z]\w*[ \t]*\r?\n[ \t\r\n]*[{(])")
+
+
+def _joined_starts(text: str) -> str:
+    if _CANDIDATE.search(text) is None:
+        return text  # nearly every file
+    return _SPACED_START.sub(_join, text)
+
+
+def _join(m: re.Match[str]) -> str:
+    before, after = m.group(2) or "", m.group(4)
+    if not before and "\n" not in after:
+        return m.group()  # already what the splitter reads
+    return f"{m.group(1)}{m.group(3)}{m.group(5)}{before}{after}"
+
+
 def blank_comments(text: str) -> str:
     """`text` with every `%` comment between the fields of a block replaced by spaces."""
     first = _BLOCK.search(text)
-    percents = [m.start() for m in _PERCENT.finditer(text, first.start())] if first else []
-    if not percents:
+    if first is None or text.find("%", first.start()) < 0:
         return text  # most files: nothing to look at, or only a header before any block
+    percents = [m.start() for m in _PERCENT.finditer(text, first.start())]
     blocks = list(_BLOCK.finditer(text))
     starts = [b.start() for b in blocks]
     spans: list[tuple[int, int]] = []

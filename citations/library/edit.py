@@ -33,8 +33,8 @@ from .bibtext import (
     read_entry,
     well_formed,
 )
-from .comments import blank_comments
-from .encoding import not_text
+from .comments import prepare
+from .encoding import Encodings, decode_bib, not_text
 from .load import Library, LoadedFile, content_digest
 from .parse import parse_bibtex
 from .values import ValueLimit, resolve_value
@@ -77,13 +77,14 @@ class FileEdit:
     # when the edit is more than that (a field added, a line count changed, a value naming
     # an @string) or was planned without the library's parse of the file.
     values: dict[str, dict[str, str]] | None = None
+    encoding: str = "utf-8"  # the file's, kept when it is written (see encoding.decode_bib)
 
     @property
     def changed(self) -> bool:
         return self.new_text != self.old_text
 
     def encoded(self, text: str) -> bytes:
-        return ((BOM if self.bom else "") + text).encode("utf-8")
+        return ((BOM if self.bom else "") + text).encode(self.encoding)
 
 
 def plan_fixes(
@@ -160,14 +161,18 @@ def write_edits(edits: Sequence[FileEdit]) -> None:
 
 
 def append_entry(
-    path: Path, entry_text: str, recheck: Callable[[str], str | None] | None = None
+    path: Path,
+    entry_text: str,
+    recheck: Callable[[str], str | None] | None = None,
+    encodings: Encodings | None = None,
 ) -> bool:
     """Append one BibTeX entry to `path` (created if missing), one blank line after the last.
 
-    The existing bytes are kept as they are; the entry takes the file's line endings.
-    `recheck`, if given, runs under the lock with the file's current text and returns the
-    entry to write (another run may have taken its key meanwhile) or None to write nothing
-    (it added the same work). Returns whether anything was written.
+    The existing bytes are kept as they are; the entry takes the file's line endings and
+    encoding (refused if it has a character the encoding cannot hold). `recheck`, if
+    given, runs under the lock with the file's current text and returns the entry to write
+    (another run may have taken its key meanwhile) or None to write nothing (it added the
+    same work). Returns whether anything was written.
     """
     with locked(path):
         old = _read_bytes(path) if path.exists() else b""
@@ -175,11 +180,11 @@ def append_entry(
         if problem is not None:  # UTF-16 decodes as UTF-8: appending would corrupt it
             raise LibraryError(f"{path} is {problem.message}; nothing was added")
         try:
-            current = old.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise LibraryError(f"{path} is not UTF-8 text; nothing was added") from None
+            decoded = decode_bib(old, path, encodings)
+        except UnicodeDecodeError as exc:
+            raise LibraryError(f"{path} is not {exc.encoding} text; nothing was added") from None
         if recheck is not None:
-            rechecked = recheck(current.replace("\r\n", "\n"))
+            rechecked = recheck(decoded.text.replace("\r\n", "\n"))
             if rechecked is None:
                 return False
             entry_text = rechecked
@@ -187,9 +192,20 @@ def append_entry(
         if not _one_entry(entry):
             raise LibraryError("the text to add is not one well-formed BibTeX entry")
         nl = b"\r\n" if b"\r\n" in old else b"\n"
-        body = entry.replace("\n", nl.decode()).encode("utf-8")
+        body = _encoded(entry.replace("\n", nl.decode()), decoded.encoding, path)
         _write(path, old + _separator(old, nl) + body + nl)
     return True
+
+
+def _encoded(text: str, encoding: str, path: Path) -> bytes:
+    try:
+        return text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        raise LibraryError(
+            f"{path} is {encoding} text, which cannot hold "
+            f"'{exc.object[exc.start : exc.end]}' of the new entry; nothing was added",
+            hint=f"convert the file to UTF-8 (iconv -f {encoding} -t utf-8)",
+        ) from None
 
 
 def lock_path(path: Path) -> Path:
@@ -226,27 +242,37 @@ def _one_entry(text: str) -> bool:
     if any(code != "undefined-macro" for code, *_ in record["problems"]):
         return False
     try:
-        entry = read_entry(blank_comments(text), block, record["entries"][0][0])
+        entry = read_entry(prepare(text), block, record["entries"][0][0])
     except Unreadable:
         return False
     return entry is not None and entry.close == len(text) - 1
 
 
+def _read_for_edit(
+    path: Path, fixes: list[Fix], encodings: Encodings | None
+) -> tuple[FileEdit, bytes | None]:
+    """The file as an edit that changes nothing yet, and its bytes; or, if it cannot be
+    read, an edit skipping every fix (and None)."""
+    try:
+        data = path.read_bytes()
+        decoded = decode_bib(data, path, encodings)
+    except OSError as exc:
+        reason = f"cannot read {path}: {exc.strerror}"
+        return FileEdit(path, "", "", skipped=[(f, reason) for f in fixes]), None
+    except UnicodeDecodeError as exc:
+        reason = f"{path} is not {exc.encoding} text as its header or the settings say"
+        return FileEdit(path, "", "", skipped=[(f, reason) for f in fixes]), None
+    text = decoded.text
+    return FileEdit(path, text, text, bom=decoded.bom, encoding=decoded.encoding), data
+
+
 def _plan_file(
     path: Path, fixes: list[Fix], add_missing: bool, loaded: LoadedFile | None
 ) -> FileEdit:
-    try:
-        data = path.read_bytes()
-        text = data.decode("utf-8")
-    except OSError as exc:
-        return FileEdit(
-            path, "", "", skipped=[(f, f"cannot read {path}: {exc.strerror}") for f in fixes]
-        )
-    except UnicodeDecodeError:
-        return FileEdit(path, "", "", skipped=[(f, f"{path} is not UTF-8 text") for f in fixes])
-    bom = text.startswith(BOM)
-    text = text[1:] if bom else text
-    edit = FileEdit(path, text, text, bom=bom)
+    edit, data = _read_for_edit(path, fixes, loaded.encodings if loaded else None)
+    if data is None:
+        return edit
+    text = edit.old_text
     record = loaded.record if loaded and loaded.digest == content_digest(data) else None
     entries = EntryFinder(text, record)
     macros = set(loaded.macros).union(record["strings"]) if loaded and record else None
@@ -271,6 +297,9 @@ def _plan_file(
             edit.skipped.append((fix, f"{where}: {change}"))
             continue
         start, end, kind, replacement = change
+        if not _encodable(replacement, edit.encoding):
+            edit.skipped.append((fix, f"{where}: {_NOT_ENCODABLE.format(edit.encoding)}"))
+            continue
         done.add((fix.key, name))
         edit.applied.append(fix)
         if text[start:end] != replacement:
@@ -284,6 +313,17 @@ def _plan_file(
     edit.new_text = _apply(text, edit.changes)
     edit.values = values
     return edit
+
+
+_NOT_ENCODABLE = "the new value cannot be written in {}, the file's encoding (convert it to UTF-8)"
+
+
+def _encodable(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _library_value(old: str, new: str, macros: set[str] | None) -> str | None:

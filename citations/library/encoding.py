@@ -1,8 +1,13 @@
-"""What a file's bytes are when they are not UTF-8 text: UTF-16 or UTF-32 (BOM or not), or NULs."""
+"""What a file's bytes are: UTF-8, an encoding a .bib file declares or the settings name, or
+not text at all (UTF-16 or UTF-32, BOM or not, or NULs)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import codecs
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 
 # UTF-32's BOMs first: UTF-32LE's starts with UTF-16LE's.
 _BOMS = (
@@ -65,3 +70,92 @@ def wide_encoding(data: bytes) -> str | None:
         if all(m if nul else r for m, r, nul in zip(mostly, rarely, pattern, strict=True)):
             return name
     return None
+
+
+# JabRef writes `% Encoding: windows-1252` as a file's first line; some tools write it later
+# in the header. Looked for in the bytes before the first entry.
+_DECLARED = re.compile(rb"^%[ \t]*Encoding:[ \t]*([A-Za-z0-9_.:-]+)", re.MULTILINE)
+_HEADER = 4096
+FALLBACK = "cp1252"  # what files that are not UTF-8 and say nothing are, far more often than not
+
+
+@dataclass(frozen=True)
+class Encodings:
+    """The `[library] encoding` settings: one encoding for every file that is not UTF-8,
+    and/or one per file (resolved path → codec name), which wins over what the file says."""
+
+    default: str | None = None
+    files: Mapping[Path, str] = field(default_factory=dict)
+
+    def for_file(self, path: Path) -> str | None:
+        return self.files.get(path.resolve()) if self.files else None
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A .bib file's text, the codec it was read with, and a warning if that was a guess."""
+
+    text: str
+    encoding: str  # a Python codec name: "utf-8" (a BOM, if any, is not in `text`), "cp1252"...
+    bom: bool = False
+    guessed: NotText | None = None
+
+
+def declared_encoding(content: bytes) -> str | None:
+    """The encoding a file's header names (`% Encoding: ...`), if Python knows it."""
+    m = _DECLARED.search(content, 0, _HEADER)
+    return codec_name(m.group(1).decode("ascii")) if m else None
+
+
+def codec_name(name: str) -> str | None:
+    """Python's name for an encoding (`windows-1252` → `cp1252`), or None if unknown."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_bib(content: bytes, path: Path, encodings: Encodings | None = None) -> Decoded:
+    """A .bib file's bytes as text: in the encoding set for the file, else UTF-8 if they are
+    (or ASCII text in the encoding the header declares), else the declared encoding, else the
+    `[library] encoding`, else Windows-1252 with a warning (Latin-1 where Windows-1252 leaves
+    a byte undefined). Raises UnicodeDecodeError if an encoding set or declared does not fit.
+    """
+    chosen = encodings.for_file(path) if encodings else None
+    declared = declared_encoding(content)
+    if declared == "utf-8":
+        declared = None  # a file that says UTF-8 and is not: a guess, as if it said nothing
+    if chosen is None:
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            utf8_error: UnicodeDecodeError | None = exc
+        else:
+            if declared is None or not content.isascii():
+                bom = text.startswith("\ufeff")
+                return Decoded(text[1:] if bom else text, "utf-8", bom)
+            utf8_error = None
+        chosen = declared or (encodings.default if encodings else None)
+        if chosen is None and utf8_error is not None:
+            return _guessed(content, utf8_error)
+    return Decoded(content.decode(chosen or "utf-8"), chosen or "utf-8")
+
+
+def _guessed(content: bytes, error: UnicodeDecodeError) -> Decoded:
+    line = content.count(b"\n", 0, error.start) + 1
+    column = error.start - (content.rfind(b"\n", 0, error.start) + 1) + 1
+    try:
+        text, used, name = content.decode(FALLBACK), FALLBACK, "Windows-1252"
+    except UnicodeDecodeError:
+        text, used, name = content.decode("latin-1"), "latin-1", "Latin-1"
+    byte = content[error.start]
+    return Decoded(
+        text,
+        used,
+        guessed=NotText(
+            f"not UTF-8 (byte 0x{byte:02x}) and no encoding declared: read as {name}",
+            f"convert it (iconv -f {used} -t utf-8), or set [library] encoding",
+            line,
+            column,
+        ),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -14,12 +15,13 @@ from ..findings import Finding, Severity
 from ..model import NameList, Reference, Span
 from .cache import cache_key, read_record, write_record
 from .crossref import inherit_fields
-from .encoding import not_text
+from .encoding import Encodings, decode_bib, not_text
 from .incremental import parse_with_block_cache
 from .latex import decode_latex
 from .names import parse_names
 from .parse import FileRecord, parse_bibtex
 
+_WARNINGS = frozenset({"undefined-macro", "bib-encoding"})  # as problems: the file still loads
 # Fields biblatex reads verbatim: decoding LaTeX there would corrupt `_`, `%` and `~`.
 VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file", "pdf", "urlraw", "verba", "verbb"})
 NAME_FIELDS = frozenset({"author", "editor", "translator", "bookauthor", "editora", "editorb"})
@@ -39,6 +41,8 @@ class LoadedFile:
     record: FileRecord | None
     macros: Mapping[str, str] = field(default_factory=dict)
     skipped: Finding | None = None
+    variant: str = ""  # the encoding settings that applied, part of the parse cache's key
+    encodings: Encodings | None = None  # the settings it was read with, for its edits
 
 
 def content_digest(content: bytes) -> str:
@@ -55,6 +59,7 @@ class Library:
         files: Sequence[Path],
         loaded: Sequence[LoadedFile] = (),
         sources: Mapping[str, tuple[str, ...]] | None = None,
+        encodings: Encodings | None = None,
     ) -> None:
         self.references = references
         self.findings = findings
@@ -62,6 +67,7 @@ class Library:
         self.loaded = tuple(loaded)
         # Key → the keys it takes fields from (xdata, crossref), as the library spells them.
         self.sources: Mapping[str, tuple[str, ...]] = sources or {}
+        self.encodings = encodings  # the [library] encoding settings it was read with
         self._folded: dict[str, list[str]] | None = None  # casefolded key → keys
 
     def __contains__(self, key: object) -> bool:
@@ -78,6 +84,12 @@ class Library:
 
     def get(self, key: str) -> Reference | None:
         return self.references.get(key)
+
+    def unread(self) -> list[Finding]:
+        """What keeps entries from being read as written: files skipped or read in a guessed
+        encoding, blocks that could not be parsed. Commands that do not report the library's
+        findings (verify, links, claims) still report these: nothing goes missing unsaid."""
+        return [f for f in self.findings if f.code in ("bib-encoding", "bib-syntax")]
 
     def suggest(self, key: str, n: int = 3) -> list[str]:
         """Keys close to an unknown one: same key in another case first, then similar ones."""
@@ -118,22 +130,25 @@ def find_bib_files(paths: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def load_library(paths: Iterable[Path], cache_dir: Path | None = None) -> Library:
+def load_library(
+    paths: Iterable[Path], cache_dir: Path | None = None, encodings: Encodings | None = None
+) -> Library:
     """Load every .bib file under `paths`. Broken blocks and duplicate keys become findings.
 
     Files are read in order and `@string` macros carry over to later files, as in BibTeX.
-    The first definition of a key wins; later ones are reported with both places.
+    The first definition of a key wins; later ones are reported with both places. A file
+    that is not UTF-8 is read as `encoding.decode_bib` says (a guess is a warning).
     """
     files = find_bib_files(paths)
     macros: dict[str, str] = {}
     loaded: list[LoadedFile] = []
     folder = cache_dir / "parse" if cache_dir is not None else None
     for path in files:
-        item = _load_file(path, macros, folder)
+        item = _load_file(path, macros, folder, encodings)
         loaded.append(item)
         if item.record is not None:
             macros.update(item.record["strings"])
-    return _assemble(files, loaded)
+    return _assemble(files, loaded, encodings)
 
 
 def patch_library(
@@ -159,9 +174,10 @@ def patch_library(
         content, values = patch
         record = {**item.record, "entries": _patched(item.record["entries"], values)}
         if folder is not None:
-            write_record(folder, cache_key(content, item.macros), record)
-        loaded.append(LoadedFile(item.path, content_digest(content), record, item.macros))
-    return _assemble(library.files, loaded)
+            write_record(folder, cache_key(content, item.macros, item.variant), record)
+        digest = content_digest(content)
+        loaded.append(dataclasses.replace(item, digest=digest, record=record))
+    return _assemble(library.files, loaded, library.encodings)
 
 
 def _patched(entries: list[Any], values: Mapping[str, Mapping[str, str]]) -> list[Any]:
@@ -178,7 +194,9 @@ def _patched(entries: list[Any], values: Mapping[str, Mapping[str, str]]) -> lis
     return out
 
 
-def _assemble(files: Sequence[Path], loaded: Sequence[LoadedFile]) -> Library:
+def _assemble(
+    files: Sequence[Path], loaded: Sequence[LoadedFile], encodings: Encodings | None
+) -> Library:
     """The library from its files' records: duplicate keys and crossrefs resolved."""
     findings: list[Finding] = []
     references: dict[str, Reference] = {}
@@ -189,7 +207,7 @@ def _assemble(files: Sequence[Path], loaded: Sequence[LoadedFile]) -> Library:
             continue
         name = str(item.path)
         for code, line, message, key in record["problems"]:
-            severity: Severity = "warning" if code == "undefined-macro" else "error"
+            severity: Severity = "warning" if code in _WARNINGS else "error"
             findings.append(Finding(code, severity, message, Span(name, line), key=key))
         for key, type_, line, raw, lines in record["entries"]:
             span = Span(name, line)
@@ -214,10 +232,12 @@ def _assemble(files: Sequence[Path], loaded: Sequence[LoadedFile]) -> Library:
     for key, fields in inherited.merged.items():
         old = references[key]
         references[key] = _reference(key, old.type, old.span, fields, dict(old.field_lines))
-    return Library(references, findings, files, loaded, inherited.sources)
+    return Library(references, findings, files, loaded, inherited.sources, encodings)
 
 
-def _load_file(path: Path, macros: Mapping[str, str], folder: Path | None) -> LoadedFile:
+def _load_file(
+    path: Path, macros: Mapping[str, str], folder: Path | None, encodings: Encodings | None
+) -> LoadedFile:
     try:
         content = path.read_bytes()
     except OSError as exc:
@@ -229,37 +249,55 @@ def _load_file(path: Path, macros: Mapping[str, str], folder: Path | None) -> Lo
         message = f"{problem.message}; the file is skipped"
         finding = Finding("bib-encoding", "error", message, where, hint=problem.hint)
         return LoadedFile(path, digest, None, skipped=finding)
-    record = _record(path, content, macros, folder)
+    chosen = encodings.for_file(path) if encodings else None
+    default = encodings.default if encodings else None
+    variant = f"{chosen}|{default}" if chosen or default else ""
+    record = _record(path, content, macros, folder, (encodings, variant))
     if isinstance(record, Finding):
         return LoadedFile(path, digest, None, skipped=record)
-    return LoadedFile(path, digest, record, dict(macros))
+    return LoadedFile(path, digest, record, dict(macros), variant=variant, encodings=encodings)
 
 
 def _record(
-    path: Path, content: bytes, macros: Mapping[str, str], folder: Path | None
+    path: Path,
+    content: bytes,
+    macros: Mapping[str, str],
+    folder: Path | None,
+    settings: tuple[Encodings | None, str],
 ) -> FileRecord | Finding:
-    key = cache_key(content, macros)
+    encodings, variant = settings
+    key = cache_key(content, macros, variant)
     if folder is not None and (cached := read_record(folder, key)) is not None:
         return cached
     try:
-        text = content.decode("utf-8-sig")
+        decoded = decode_bib(content, path, encodings)
     except UnicodeDecodeError as exc:
-        line = content[: exc.start].count(b"\n") + 1
-        column = exc.start - (content.rfind(b"\n", 0, exc.start) + 1) + 1
-        return Finding(
-            "bib-encoding",
-            "error",
-            f"not UTF-8 text: byte 0x{content[exc.start]:02x} "
-            "cannot be decoded; the file is skipped",
-            Span(str(path), line, column),
-            hint="save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)",
-        )
-    text = text.replace("\r\n", "\n")
+        return _undecodable(path, content, exc)
+    text = decoded.text.replace("\r\n", "\n")
     if folder is None:
-        return parse_bibtex(text, macros)
-    record = parse_with_block_cache(text, macros, folder, path)
-    write_record(folder, key, record)
+        record = parse_bibtex(text, macros)
+    else:
+        record = parse_with_block_cache(text, macros, folder, path)
+    if decoded.guessed is not None:  # kept with the record, so a cached load warns too
+        guess = decoded.guessed
+        message = f"{guess.message}; {guess.hint}"
+        record["problems"].insert(0, ("bib-encoding", guess.line, message, None))
+    if folder is not None:
+        write_record(folder, key, record)
     return record
+
+
+def _undecodable(path: Path, content: bytes, exc: UnicodeDecodeError) -> Finding:
+    line = content[: exc.start].count(b"\n") + 1
+    column = exc.start - (content.rfind(b"\n", 0, exc.start) + 1) + 1
+    return Finding(
+        "bib-encoding",
+        "error",
+        f"not {exc.encoding} text as its header or the settings say: byte "
+        f"0x{content[exc.start]:02x} cannot be decoded; the file is skipped",
+        Span(str(path), line, column),
+        hint="fix the `% Encoding:` header or [library] encoding, or save the file as UTF-8",
+    )
 
 
 def _reference(

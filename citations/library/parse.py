@@ -11,7 +11,7 @@ from typing import Any, cast
 from bibtexparser import model as bm
 from bibtexparser.entrypoint import parse_string
 
-from .comments import blank_comments
+from .comments import prepare
 from .values import ValueLimit, resolve_value
 
 # We report broken blocks ourselves, with correct 1-based lines; bibtexparser's own log
@@ -33,7 +33,7 @@ def parse_bibtex(text: str, macros: Mapping[str, str]) -> FileRecord:
     `macros` are the `@string`s defined by files read before this one (lower-case names).
     Lines are 1-based.
     """
-    library = parse_string(blank_comments(text), parse_stack=[])
+    library = parse_string(prepare(text), parse_stack=[])
     # Not a copy: parsing a file block by block copied every macro once per block. New
     # @strings go into the first map; `macros` is only read.
     scope = ChainMap({}, cast("MutableMapping[str, str]", macros))
@@ -68,6 +68,8 @@ def parse_bibtex(text: str, macros: Mapping[str, str]) -> FileRecord:
         elif isinstance(block, bm.Entry):
             raw, lines = _entry_fields(block, scope, problems)
             entries.append((block.key, block.entry_type.lower(), line, raw, lines))
+        elif isinstance(block, bm.ImplicitComment) and "@" in block.comment:
+            _unread_starts(block.comment, line, problems)
     return {"entries": entries, "strings": strings, "problems": problems}
 
 
@@ -104,6 +106,21 @@ def _entry_fields(
         if name in raw:
             lines[name] = f.start_line + 1
     return raw, lines
+
+
+# `@type` at the start of a line, in text the parser took for a comment: an entry not read.
+_LOST_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]\w*)", re.MULTILINE)
+
+
+def _unread_starts(text: str, line: int, problems: Problems) -> None:
+    """Report each `@type` starting a line of text between blocks: BibTeX would read an
+    entry there, and the parser could not (no `{` or `(` where one must be)."""
+    at, counted = line, 0
+    for m in _LOST_START.finditer(text):
+        at += text.count("\n", counted, m.start())
+        counted = m.start()
+        message = f"'@{m.group(1)}' starts no block that can be read: no {{ or ( follows it"
+        problems.append(("bib-syntax", at, message, None))
 
 
 def _as_text(value: object) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..errors import CitationsError
 from ..identifiers import bare_doi
 from ..library import Library
+from ..library.encoding import decode_bib
 from ..library.parse import parse_bibtex
 from ..model import Reference
 from ..render.article import Article, markdown_code_ranges
@@ -134,4 +135,8 @@ def _git_show(rev: str, path: Path) -> str | None:
     )
     if shown.returncode != 0:
         return None
-    return shown.stdout.decode("utf-8", "replace").replace("\r\n", "\n")
+    try:
+        text = decode_bib(shown.stdout, path).text  # as the library reads the file now
+    except UnicodeDecodeError:
+        text = shown.stdout.decode("utf-8", "replace")
+    return text.replace("\r\n", "\n")

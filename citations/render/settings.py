@@ -10,6 +10,7 @@ from typing import Any
 from ..config import Config
 from ..errors import StyleError
 from ..library import Library, load_library
+from ..library.encoding import Encodings
 from .article import Article, front_matter_span
 from .styles import STYLES, Style, get_style
 from .styles.base import build_options
@@ -27,6 +28,7 @@ class RenderSettings:
     templates: Path | None = None
     references_title: str = "References"
     cache_dir: Path | None = None
+    encodings: Encodings | None = None  # [library] encoding
     config: Config | None = None  # where the settings came from, to point messages at it
     command_line_options: Mapping[str, Any] = field(default_factory=dict)  # -O, over the config
 
@@ -57,6 +59,7 @@ class RenderSettings:
             templates=templates or config.templates,
             references_title=config.references_title,
             cache_dir=cache_dir,
+            encodings=Encodings(*config.encodings()),
             config=config,
             command_line_options=cli_options,
         )
@@ -81,7 +84,7 @@ class RenderSettings:
         """Load the library, the style and the templates (errors raise CitationsError)."""
         style = self.load_style()
         templates = Templates(self.templates)
-        library = load_library(self.refs, self.cache_dir)
+        library = load_library(self.refs, self.cache_dir, self.encodings)
         return library, style, templates
 
     def _check_style_tables(self) -> None:
