@@ -61,6 +61,7 @@ AMA = [
     ("primaryclass", "Chen L. Models of pain. 2021. arXiv:2101.00002 [cs.LG]"),
     ("thesis_type", "Kay JG. Cytokine Trafficking in Macrophages. Dissertation. University of Queensland; 2007."),
     ("note", "Kim A. Hip pain in a rural clinic. 2024. Unpublished data."),
+    ("eventtitle_in_title", "Joffe JK, ed. Proceedings of the 6th Germ Cell Tumour Conference. Springer; 2006."),
 ]  # fmt: skip
 
 VANCOUVER = [
@@ -95,6 +96,7 @@ VANCOUVER = [
     ("primaryclass", "Chen L. Models of pain. 2021. arXiv:2101.00002 [cs.LG]"),
     ("thesis_type", "Kay JG. Cytokine trafficking in macrophages [dissertation]. St Lucia, QLD: University of Queensland; 2007."),
     ("note", "Kim A. Hip pain in a rural clinic. 2024."),
+    ("eventtitle_in_title", "Joffe JK, editor. Proceedings of the 6th Germ Cell Tumour Conference. 2005 Sep; Leeds, UK. New York: Springer; 2006."),
 ]  # fmt: skip
 
 

@@ -271,7 +271,8 @@ class AmaStyle(Style):
         not: `46th Annual Meeting; September 2002; Tempe, AZ` (the form of AMA 3.13's
         "Presented at:"; `location` is the publisher's there, so only `venue` is the place)."""
         event = ref.get("eventtitle")
-        if not event or event.casefold() in ref.get("booktitle").casefold():
+        named = ref.get("booktitle") if ref.type in _PAPERS else ref.get("title")
+        if not event or event.casefold() in named.casefold():
             return None
         date = parse_date(ref.get("eventdate")) if ref.get("eventdate") else None
         return block("; ".join(p for p in (event, _date(date), ref.get("venue")) if p))

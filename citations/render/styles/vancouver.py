@@ -186,9 +186,9 @@ class VancouverStyle(Style):
         return ". ".join(p for p in (main, ", ".join(p for p in (volume, title) if p)) if p)
 
     def _meeting(self, ref: Reference) -> Block | None:
-        """Proceedings' meeting when `eventtitle` names one its title does not (ch. 3)."""
-        event = _event(ref, "title")
-        return block("; ".join(p for p in (event, *_meeting(ref, False)) if p)) if event else None
+        """Proceedings' meeting (Citing Medicine ch. 3): its name, unless the title gives it,
+        then its date and place: `6th Conference; 2005 Sep; Leeds, UK`."""
+        return block("; ".join(p for p in (_event(ref, "title"), *_meeting(ref, False)) if p))
 
     def _authors(self, ref: Reference) -> Block | None:
         o = self.options
