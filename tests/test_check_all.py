@@ -54,6 +54,7 @@ EXPECTED = [
     ("unknown-crossref", "library.bib", 384, 1),
     ("invalid-field-name", "library.bib", 393, 1),
     ("bib-syntax", "library.bib", 399, 1),
+    ("field-not-rendered", "rendered.bib", 6, 3),
     ("bib-encoding", "zz-latin1.bib", 2, 1),
 ]
 

@@ -104,7 +104,7 @@ def _field_findings(
                 hint="fill it in or remove it",
             )
         if name not in KNOWN_FIELDS:
-            close = _closest(name, _KNOWN_SORTED)
+            close = misspelt(name)
             if close:
                 yield entry_finding(
                     snapshot,
@@ -135,6 +135,11 @@ def _is_web_page(ref: Reference, blank: set[str]) -> bool:
     if ref.type in WEB_TYPES:
         return True
     return ref.type == "misc" and "url" in ref.raw and "url" not in blank
+
+
+def misspelt(name: str) -> str | None:
+    """The known field name `name` looks like a typo of (reported as `unknown-field`), or None."""
+    return None if name in KNOWN_FIELDS else _closest(name, _KNOWN_SORTED)
 
 
 @lru_cache(maxsize=2048)

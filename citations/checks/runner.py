@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from ..findings import Finding, Rule
 from ..snapshot import Snapshot
-from . import articles, authors, duplicates, fields, identifiers, loading, sanity
+from . import articles, authors, duplicates, fields, identifiers, loading, rendered, sanity
 from .base import Check
 from .settings import CheckSettings, apply_settings
 
 CHECKS: tuple[Check, ...] = (
     loading.CHECK,
     fields.CHECK,
+    rendered.CHECK,
     sanity.CHECK,
     identifiers.CHECK,
     authors.CHECK,

@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ...model import Reference
-from ...richtext import Emph
+from ...richtext import Emph, Part
 from .base import (
     MONTHS,
+    PRINTED,
     Block,
     Date,
     Style,
     StyleOptions,
     block,
-    decimal,
     doi_link,
     issued,
     name_list,
     option,
-    ordinal,
     page_range,
     parse_date,
     template_table,
     web_link,
+    years,
 )
+from .biblatex import edition_text, eprint_part, pubstate, titled
 from .casing import is_english, title_case
 
 _THESIS = {"phdthesis": "Dissertation", "mastersthesis": "Master's thesis"}
@@ -43,6 +44,9 @@ _BOOKS = {
 _PARTS = {"inbook", "incollection", "bookinbook", "suppbook", "inreference", "suppcollection"}
 _REPORTS = {"report", "techreport"}
 _PAPERS = {"inproceedings", "conference"}
+_PROCEEDINGS = {"proceedings", "mvproceedings"}
+# biblatex's `pubstate` keys as AMA prints them (an accepted article is "In press").
+_STATES = {"inpress": "In press", "forthcoming": "Forthcoming", "submitted": "Submitted"}
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class AmaStyle(Style):
     description = "AMA Manual of Style, 11th edition (medicine)"
     Options = AmaOptions
     options: AmaOptions
+    printed = PRINTED | {"note"}  # a @misc's note
 
     def kind(self, ref: Reference) -> str:
         """A periodical with a journal is cited as an article."""
@@ -73,9 +78,9 @@ class AmaStyle(Style):
         journal = self._journal(ref)
         return [
             self._authors(ref),
-            block(ref.get("title")),
+            *self._titles(ref),
             block(Emph((journal,)) if journal else None),
-            block(self._issue_part(ref)),
+            *self._issue_parts(ref),
             *self._links(ref),
         ]
 
@@ -88,7 +93,7 @@ class AmaStyle(Style):
             published = issued(ref)  # with no other date shown, the year is the publication's
         return [
             self._authors(ref),
-            block(ref.get("title")),
+            *self._titles(ref),
             block(site) if site and site != ref.get("title") else None,
             block("Published ", _date(published)) if published else None,
             block("Updated ", _date(parse_date(updated))) if updated else None,
@@ -101,8 +106,9 @@ class AmaStyle(Style):
         authors = self._authors(ref) or (block(editors) if editors else None)
         return [
             authors,
-            self._book_title(ref),
-            self._volume_edition(ref),
+            *self._titles(ref, work="title"),
+            self._volume_edition(ref, volume=not ref.get("maintitle")),
+            self._meeting(ref) if ref.type in _PROCEEDINGS else None,
             self._publisher_year(ref),
             *self._links(ref),
         ]
@@ -113,21 +119,23 @@ class AmaStyle(Style):
         A paper with no proceedings is one presented at a meeting (AMA 3.13):
         `Presented at: Meeting; September 2002; Tempe, AZ.`
         """
-        container = ref.get("booktitle") or ref.get("journal")
+        container = ref.get("booktitle") or ref.get("maintitle") or ref.get("journal")
         if ref.type in _PAPERS and not container and ref.get("eventtitle"):
-            return [self._authors(ref), block(ref.get("title")), _presented(ref), *self._links(ref)]
+            return [self._authors(ref), *self._titles(ref), _presented(ref), *self._links(ref)]
         editors = self._editor_text(ref)
-        into: list[str | Emph] = ["In: "]
+        into: list[Part] = ["In: "]
         if editors:
             into.append(f"{editors}. " if container else editors)
-        if container:
-            field = "booktitle" if ref.get("booktitle") else "journal"
-            into.append(Emph((self._cased(ref, container, field),)))
+        if ref.get("booktitle") or ref.get("maintitle"):
+            into.extend(self._work(ref, "booktitle"))
+        elif container:
+            into.append(Emph((self._journal(ref, short=False),)))
         return [
             self._authors(ref),
-            block(ref.get("title")),
+            *self._titles(ref),
             block(*into) if (container or editors) else None,
-            self._volume_edition(ref),
+            self._meeting(ref) if ref.type in _PAPERS else None,
+            self._volume_edition(ref, volume=not ref.get("maintitle")),
             self._publisher_year(ref, pages=True),
             *self._links(ref),
         ]
@@ -138,7 +146,7 @@ class AmaStyle(Style):
         label = f"{kind} {number}".strip() if number else ""
         return [
             self._authors(ref),
-            self._book_title(ref),
+            *self._titles(ref, work="title"),
             self._publisher_year(ref, publisher=ref.get("institution") or ref.get("publisher")),
             block(label) if label else None,
             *self._links(ref),
@@ -150,7 +158,7 @@ class AmaStyle(Style):
         school = ref.get("school") or ref.get("institution")
         return [
             self._authors(ref),
-            self._book_title(ref),
+            *self._titles(ref, work="title"),
             block(kind),
             self._publisher_year(ref, publisher=school),
             *self._links(ref),
@@ -161,7 +169,7 @@ class AmaStyle(Style):
         date = issued(ref)
         return [
             self._authors(ref),
-            block(ref.get("title")),
+            *self._titles(ref),
             block(where) if where else None,
             block(_date(date)) if date else None,
             block(ref.get("note")) if ref.get("note") else None,
@@ -170,17 +178,36 @@ class AmaStyle(Style):
 
     # --- pieces -----------------------------------------------------------------------------------
 
-    def _book_title(self, ref: Reference) -> Block | None:
-        title = ref.get("title")
-        return block(Emph((self._cased(ref, title, "title"),))) if title else None
+    def _titles(self, ref: Reference, *, work: str = "") -> list[Block | None]:
+        """The title and its subtitle, then `titleaddon` as a block of its own: biblatex's
+        standard styles print the addon after the title as a separate unit, and neither manual
+        has a place for it inside the title. A `work` (a book's `title`) is italic, in title
+        case, and printed after its `maintitle` when it is a volume of one."""
+        title = block(*self._work(ref, work)) if work else block(titled(ref, "title")[0])
+        return [title, block(ref.get("titleaddon"))]
 
-    def _cased(self, ref: Reference, text: str, field: str) -> str:
-        """A book's title in title case, when the option is on and the entry is English."""
-        if field == "journal" or not self.options.title_case_books:
+    def _work(self, ref: Reference, field: str) -> list[Part]:
+        """A book's title in italics; a volume of a multivolume work (`maintitle`) prints the
+        whole work's title first, then the volume's: `*Main*. Vol 2: *Volume title*` (AMA
+        gives a book's volume number and title after its title, before the edition)."""
+        text, raw = titled(ref, field)
+        main, main_raw = titled(ref, "maintitle")
+        parts: list[Part] = [Emph((self._cased(ref, text, raw),))] if text else []
+        if not main:
+            return parts
+        volume = ref.get("volume")
+        label = [f"Vol {volume}" + (": " if parts else "")] if volume else []
+        joint = [". "] if (label or parts) else []
+        return [Emph((self._cased(ref, main, main_raw),)), *joint, *label, *parts]
+
+    def _cased(self, ref: Reference, text: str, raw: str) -> str:
+        """A book's title in title case, when the option is on and the entry is English; `raw`
+        is the title as written, for the words it braces."""
+        if not self.options.title_case_books:
             return text
         if not is_english(ref.get("langid") or ref.get("language")):
             return text
-        return title_case(text, ref.raw.get(field, ""))
+        return title_case(text, raw)
 
     def _authors(self, ref: Reference) -> Block | None:
         o = self.options
@@ -197,18 +224,31 @@ class AmaStyle(Style):
         many = len(names.names) > 1 or names.others
         return f"{text}, {'eds' if many else 'ed'}"
 
-    def _journal(self, ref: Reference) -> str:
-        if self.options.use_short_journal and ref.get("shortjournal"):
+    def _journal(self, ref: Reference, *, short: bool = True) -> str:
+        """The journal: its NLM abbreviation (`shortjournal`) when the option allows, else its
+        full title with any `journalsubtitle`."""
+        if short and self.options.use_short_journal and ref.get("shortjournal"):
             return ref.get("shortjournal")
-        return ref.get("journal") or ref.get("journaltitle")
+        return titled(ref, "journal")[0]
 
-    def _issue_part(self, ref: Reference) -> str:
-        """`2016;11(3):e0150367` with whatever parts exist, and no dangling separators."""
+    def _issue_parts(self, ref: Reference) -> list[Block | None]:
+        """The issue part, with the article's `pubstate`: `In press` after it (AMA 11th ed.,
+        references: an accepted article not yet published is cited "In press"), and an article
+        published ahead of print as `Published online March 9, 2020` in place of the year."""
+        state = pubstate(ref)
+        if state != "prepublished":
+            return [block(self._issue_part(ref)), block(_STATES.get(state, state))]
         date = issued(ref)
+        online = f"Published online {_date(date)}" if date else "Published online"
+        return [block(online), block(self._issue_part(ref, year=False))]
+
+    def _issue_part(self, ref: Reference, *, year: bool = True) -> str:
+        """`2016;11(3):e0150367` with whatever parts exist, and no dangling separators."""
+        date = issued(ref) if year else None
         volume = ref.get("volume")
         issue = ref.get("number") or ref.get("issue")
         pages = _pages(ref.get("pages") or ref.get("eid"))
-        text = str(date.year) if date else ""
+        text = years(date) if date else ""
         if volume:
             text += f";{volume}" if text else volume
             if issue and self.options.show_issue:
@@ -219,16 +259,23 @@ class AmaStyle(Style):
             text += f":{pages}" if text else pages
         return text
 
-    def _volume_edition(self, ref: Reference) -> Block | None:
-        edition = ref.get("edition")
-        number = decimal(edition)
-        if number is not None:
-            edition = f"{ordinal(number)} ed"
-        elif edition and not edition.lower().endswith(("ed", "ed.")):
-            edition = f"{edition} ed"
-        volume = f"Vol {ref.get('volume')}" if ref.get("volume") else ""
-        parts = [p for p in (volume, edition.rstrip(".")) if p]
+    def _volume_edition(self, ref: Reference, *, volume: bool = True) -> Block | None:
+        """`Vol 2. 3rd ed`: the volume (unless the title already gave it) before the edition."""
+        edition = edition_text(ref.get("edition"))
+        number = f"Vol {ref.get('volume')}" if volume and ref.get("volume") else ""
+        parts = [p for p in (number, edition) if p]
         return block(". ".join(parts)) if parts else None
+
+    def _meeting(self, ref: Reference) -> Block | None:
+        """A published proceedings' meeting, when `eventtitle` names one the book title does
+        not: `46th Annual Meeting; September 2002; Tempe, AZ` (the form of AMA 3.13's
+        "Presented at:"; `location` is the publisher's there, so only `venue` is the place)."""
+        event = ref.get("eventtitle")
+        named = ref.get("booktitle") if ref.type in _PAPERS else ref.get("title")
+        if not event or event.casefold() in named.casefold():
+            return None
+        date = parse_date(ref.get("eventdate")) if ref.get("eventdate") else None
+        return block("; ".join(p for p in (event, _date(date), ref.get("venue")) if p))
 
     def _publisher_year(
         self, ref: Reference, *, publisher: str | None = None, pages: bool = False
@@ -237,7 +284,7 @@ class AmaStyle(Style):
         date = issued(ref)
         text = name or ""
         if date:
-            text += f"; {date.year}" if text else str(date.year)
+            text += f"; {years(date)}" if text else years(date)
         page_text = _pages(ref.get("pages")) if pages else ""
         if page_text:
             text += f":{page_text}" if text else page_text
@@ -251,14 +298,29 @@ class AmaStyle(Style):
         doi, url = ref.get("doi"), ref.get("url")
         by_doi = bool(doi) and o.show_doi
         by_url = not by_doi and bool(url) and o.show_url
-        out: list[Block | None] = []
+        out = self._notes(ref)
         if o.show_accessed and url and ref.get("urldate") and (by_url or web):
             out.append(block("Accessed ", _date(parse_date(ref.get("urldate")))))
         if by_doi:
             out.append(block(doi_link(doi), close=False))
         elif by_url:
             out.append(block(web_link(url), close=False))
+        eprint = eprint_part(ref, "PMID:")
+        out.append(block(eprint, close=isinstance(eprint, str)) if eprint else None)
         return out
+
+    def _notes(self, ref: Reference) -> list[Block | None]:
+        """Before the links: a work's `pubstate` (an article's is in its issue part) and its
+        `origdate`, `Originally published 1890`."""
+        state = "" if self.kind(ref) == "article" else pubstate(ref)
+        if state == "prepublished":
+            date = issued(ref)
+            state = f"Published online {_date(date)}" if date else "Published online"
+        original = parse_date(ref.get("origdate")) if ref.get("origdate") else None
+        return [
+            block(_STATES.get(state, state)),
+            block(f"Originally published {years(original)}") if original else None,
+        ]
 
     templates = template_table(
         ({"article"}, _article),
@@ -272,9 +334,23 @@ class AmaStyle(Style):
 
 
 def _date(date: Date | None) -> str:
-    """AMA dates: `March 9, 2016`, `April 2025`, `2023`."""
+    """AMA dates: `March 9, 2016`, `April 2025`, `2023`; ranges `January 5-March 1, 2020`,
+    `January 5-9, 2020`, `2019-2020`, `December 30, 2019-January 2, 2020`, and `1988-`."""
     if date is None:
         return ""
+    end = date.end
+    if date.ongoing:
+        return f"{_date(replace(date, ongoing=False))}-"
+    if end is None or end.year != date.year or not (date.month and end.month):
+        one = _one_date(date)
+        return f"{one}-{_one_date(end)}" if end is not None and one != str(end.year) else one
+    if date.month == end.month and date.day and end.day:
+        return f"{MONTHS[date.month - 1]} {date.day}-{end.day}, {date.year}"
+    start = _one_date(replace(date, end=None)).removesuffix(f" {date.year}").rstrip(",")
+    return f"{start}-{_one_date(end)}"
+
+
+def _one_date(date: Date) -> str:
     if date.month and date.day:
         return f"{MONTHS[date.month - 1]} {date.day}, {date.year}"
     if date.month:

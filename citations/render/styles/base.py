@@ -32,6 +32,8 @@ _MONTH_NUMBERS = {m.lower(): i for i, m in enumerate(MONTHS, 1)} | {
     m[:3].lower(): i for i, m in enumerate(MONTHS, 1)
 }
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+# biblatex's date ranges (manual §2.3.8): `2020-01-05/2020-03-01`, `2019/2020`, open `1988/`.
+_ISO_RANGE = re.compile(r"^(\d{4}(?:-\d{1,2}){0,2})\s*/\s*(\d{4}(?:-\d{1,2}){0,2})?$")
 
 
 _LOCATOR_ABBREVIATIONS = {
@@ -44,9 +46,13 @@ _LOCATOR_ABBREVIATIONS = {
 
 @dataclass(frozen=True)
 class Date:
+    """A date, or the start of a range: `end` is its last day, `ongoing` an open range (`1988/`)."""
+
     year: int
     month: int | None = None
     day: int | None = None
+    end: Date | None = None
+    ongoing: bool = False
 
 
 def option(default: Any, help: str, minimum: int = 0) -> Any:
@@ -99,6 +105,8 @@ class Style:
     Options: ClassVar[type[StyleOptions]] = StyleOptions
     # Entry type → the method that formats it; DEFAULT for every other type (`template_table`).
     templates: ClassVar[Mapping[str, Template]] = {}
+    # The fields some template prints (for some entry type): `check` names every other field.
+    printed: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         self.options = build_options(self.Options, options or {}, self.name)
@@ -185,6 +193,18 @@ def build_options(
     return replace(defaults, **values)
 
 
+# The fields both styles print, for some entry type or other; tests/test_styles_biblatex.py
+# checks that leaving out each one changes some reference.
+_PRINTED = """
+    author editor title subtitle titleaddon journal journaltitle journalsubtitle shortjournal
+    year month day date volume number issue pages eid doi url urldate booktitle booksubtitle
+    maintitle mainsubtitle eventtitle eventdate venue edition publisher location address
+    institution school organization howpublished type updated reviewed origdate pubstate
+    eprint eprinttype eprintclass archiveprefix primaryclass
+    """
+PRINTED = frozenset(_PRINTED.split())
+
+
 # --- names ---------------------------------------------------------------------------------
 
 
@@ -225,8 +245,16 @@ def name_list(names: NameList, et_al_min: int, use_first: int, *, et_al: str = "
 
 
 def parse_date(text: str) -> Date | None:
-    """`2025-04-15`, `2025-04`, `2023`, `April 2025`, `15 April 2025`, `Apr. 2025`."""
+    """`2025-04-15`, `2025-04`, `2023`, `April 2025`, `15 April 2025`, `Apr. 2025`, and the
+    ranges `2020-01-05/2020-03-01`, `2019/2020`, `1988/`."""
     text = text.strip()
+    span = _ISO_RANGE.match(text)
+    if span:
+        start = parse_date(span[1])
+        end = parse_date(span[2]) if span[2] else None
+        if start is not None and end is not None and end != start:
+            return replace(start, end=end)
+        return replace(start, ongoing=span[2] is None) if start is not None else None
     m = _ISO_DATE.match(text)
     if m and (len(text) == m.end() or not text[m.end()].isdigit()):
         year, month, day = (int(g) if g else None for g in m.groups())
@@ -241,6 +269,16 @@ def parse_date(text: str) -> Date | None:
     month = next((_MONTH_NUMBERS[w.lower()] for w in words if w.lower() in _MONTH_NUMBERS), None)
     day = next((int(w) for w in words if w.isdigit() and len(w) <= 2 and 1 <= int(w) <= 31), None)
     return Date(year, month, day if month else None)
+
+
+def years(date: Date) -> str:
+    """The year of a date, or of a range: `2019`, `2019-2020`, `1988-` (a range in one year
+    is that year)."""
+    if date.ongoing:
+        return f"{date.year}-"
+    if date.end is not None and date.end.year != date.year:
+        return f"{date.year}-{date.end.year}"
+    return str(date.year)
 
 
 def month_number(text: str) -> int | None:

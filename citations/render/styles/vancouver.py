@@ -7,23 +7,24 @@ from dataclasses import dataclass
 from ...model import Reference
 from .base import (
     MONTHS,
+    PRINTED,
     Block,
     Date,
     Style,
     StyleOptions,
     block,
-    decimal,
     doi_link,
     elide_pages,
     issued,
     name_list,
     option,
-    ordinal,
     page_range,
     parse_date,
     template_table,
     web_link,
+    years,
 )
+from .biblatex import edition_text, eprint_part, place, pubstate, titled
 
 _WEB = {"online", "electronic", "www", "webpage"}
 _PARTS = {
@@ -37,7 +38,11 @@ _PARTS = {
     "conference",
 }
 _THESIS = {"phdthesis": "dissertation", "mastersthesis": "master's thesis"}
+_THESIS_TYPES = {**_THESIS, "mathesis": "master's thesis"}
 _PAPERS = {"inproceedings", "conference"}
+# biblatex's `pubstate` keys as Citing Medicine prints them: "Forthcoming" has replaced
+# "in press" (ch. 11), and an article out before its issue is "[Epub ahead of print]" (ch. 23).
+_STATES = {"inpress": "Forthcoming", "forthcoming": "Forthcoming", "submitted": "Submitted"}
 
 
 @dataclass(frozen=True)
@@ -54,16 +59,20 @@ class VancouverStyle(Style):
     description = "Vancouver / NLM Citing Medicine, 2nd edition"
     Options = VancouverOptions
     options: VancouverOptions
+    printed = PRINTED
 
     def _article(self, ref: Reference) -> list[Block | None]:
         """`Journal. 2016 Mar 9;11(3):e0150367.`; `Journal [Internet]. 2016 [cited 2025 Apr];...`
         when a URL is given; `2002;(401):230-8.` for an issue with no volume."""
-        journal = ref.get("shortjournal") or ref.get("journal") or ref.get("journaltitle")
+        journal = ref.get("shortjournal") or titled(ref, "journal")[0]
         online = self._url_shown(ref, with_doi=False)
         if journal and online:
             journal = f"{journal} [Internet]"
-        date = issued(ref)
-        text = " ".join(p for p in (_date(date), self._cited(ref) if online else "") if p)
+        date, state = issued(ref), pubstate(ref)
+        ahead = "[Epub ahead of print]" if state == "prepublished" else ""
+        forthcoming = "Forthcoming" if _STATES.get(state) == "Forthcoming" else ""
+        cited = self._cited(ref) if online else ""
+        text = " ".join(p for p in (forthcoming, _date(date), cited, ahead) if p)
         volume, issue = ref.get("volume"), ref.get("number") or ref.get("issue")
         issue = issue if self.options.show_issue else ""
         if volume or issue:
@@ -73,7 +82,7 @@ class VancouverStyle(Style):
             text += f":{pages}" if text else pages
         return [
             self._authors(ref),
-            block(ref.get("title")),
+            *self._titles(ref),
             block(journal),
             block(text),
             *self._links(ref, with_doi=False),
@@ -94,10 +103,9 @@ class VancouverStyle(Style):
             published = f"{site}; {_date(date)}"
         if notes:
             published = f"{published} [{'; '.join(notes)}]".strip()
-        title = ref.get("title")
         return [
             self._authors(ref),
-            block(f"{title} [Internet]") if title else None,
+            *self._titles(ref, "Internet"),
             block(published) if published else None,
             *self._links(ref),
         ]
@@ -106,17 +114,17 @@ class VancouverStyle(Style):
         """Books, reports and theses: `Title [dissertation]. 2nd ed. Place: Publisher; Year.`
         With a URL: `Title [Internet]. Place: Publisher; Year [cited 2025 Apr 1].`"""
         kind = _THESIS.get(ref.type) or (ref.get("type") if ref.type == "thesis" else "")
+        kind = _THESIS_TYPES.get(kind.lower(), kind)  # biblatex's keys: type = {phdthesis}
         online = self._url_shown(ref)
-        title = ref.get("title")
-        if title and (kind or online):
-            medium = " on the Internet" if kind and online else ""
-            title = f"{title} [{kind}{medium}]" if kind else f"{title} [Internet]"
+        medium = f"{kind} on the Internet" if kind and online else kind
+        medium = medium or ("Internet" if online else "")
         publisher = ref.get("publisher") or ref.get("institution") or ref.get("school")
         number = ref.get("number") if ref.type in ("report", "techreport") else ""
         authors = self._authors(ref) or self._editors(ref)
         return [
             authors,
-            block(title),
+            *self._titles(ref, medium, work=True),
+            self._meeting(ref) if ref.type in ("proceedings", "mvproceedings") else None,
             self._edition(ref),
             self._publication(ref, publisher, online=online),
             block(f"Report No.: {number}") if number else None,
@@ -130,13 +138,13 @@ class VancouverStyle(Style):
         a paper with no proceedings was `Presented at: Meeting; 2002 Sep; Tempe, AZ.`
         """
         editors = self._editor_text(ref)
-        container = ref.get("booktitle")
+        container = self._work(ref, "booktitle")
         paper = ref.type in _PAPERS
         if paper and not container and ref.get("eventtitle"):
             where = "; ".join(p for p in (ref.get("eventtitle"), *_meeting(ref, True)) if p)
             return [
                 self._authors(ref),
-                block(ref.get("title")),
+                *self._titles(ref),
                 block(f"Presented at: {where}"),
                 *self._links(ref),
             ]
@@ -144,18 +152,43 @@ class VancouverStyle(Style):
         if container and online:
             container = f"{container} [Internet]"
         if container and paper:
-            container = "; ".join(p for p in (container, *_meeting(ref, False)) if p)
+            container = _proceedings(ref, container)
         into = "In: " + ". ".join(p for p in (editors, container) if p)
         pages = ref.get("pages")
         return [
             self._authors(ref),
-            block(ref.get("title")),
+            *self._titles(ref),
             block(into) if (editors or container) else None,
             self._edition(ref),
             self._publication(ref, ref.get("publisher"), online=online),
             block(f"p. {self._pages(pages)}") if pages else None,
             *self._links(ref),
         ]
+
+    def _titles(
+        self, ref: Reference, medium: str = "", *, work: bool = False
+    ) -> list[Block | None]:
+        """The title with its subtitle and `[medium]`, then `titleaddon` as a block of its own
+        (biblatex's standard styles print it as a unit after the title; Citing Medicine has no
+        place for it inside the title). A `work` that is a volume of a multivolume one
+        (`maintitle`) is `Main title. Vol. 2, Volume title` (Citing Medicine ch. 2, "Volume")."""
+        title = self._work(ref, "title") if work else titled(ref, "title")[0]
+        if title and medium:
+            title = f"{title} [{medium}]"
+        return [block(title), block(ref.get("titleaddon"))]
+
+    def _work(self, ref: Reference, field: str) -> str:
+        """A book's title (`field`), after its `maintitle` and volume when it has one."""
+        title, main = titled(ref, field)[0], titled(ref, "maintitle")[0]
+        if not main:
+            return title
+        volume = f"Vol. {ref.get('volume')}" if ref.get("volume") else ""
+        return ". ".join(p for p in (main, ", ".join(p for p in (volume, title) if p)) if p)
+
+    def _meeting(self, ref: Reference) -> Block | None:
+        """Proceedings' meeting (Citing Medicine ch. 3): its name, unless the title gives it,
+        then its date and place: `6th Conference; 2005 Sep; Leeds, UK`."""
+        return block("; ".join(p for p in (_event(ref, "title"), *_meeting(ref, False)) if p))
 
     def _authors(self, ref: Reference) -> Block | None:
         o = self.options
@@ -174,17 +207,15 @@ class VancouverStyle(Style):
         return block(text) if text else None
 
     def _edition(self, ref: Reference) -> Block | None:
-        edition = ref.get("edition")
-        number = decimal(edition)
-        return block(f"{ordinal(number)} ed" if number is not None else edition)
+        return block(edition_text(ref.get("edition")))
 
     def _publication(self, ref: Reference, publisher: str, *, online: bool) -> Block | None:
         """`Place: Publisher; Year`, and ` [cited 2025 Apr 1]` after the year when online."""
-        place = ref.get("address") or ref.get("location")
+        town = place(ref)
         date = issued(ref)
-        where = f"{place}: {publisher}" if place and publisher else (publisher or place)
+        where = f"{town}: {publisher}" if town and publisher else (publisher or town)
         cited = self._cited(ref) if online else ""
-        year = " ".join(p for p in (str(date.year) if date else "", cited) if p)
+        year = " ".join(p for p in (years(date) if date else "", cited) if p)
         return block("; ".join(p for p in (where, year) if p))
 
     def _cited(self, ref: Reference) -> str:
@@ -204,16 +235,48 @@ class VancouverStyle(Style):
         return elide_pages(*span) if self.options.elide_pages else f"{span[0]}-{span[1]}"
 
     def _links(self, ref: Reference, *, with_doi: bool = True) -> list[Block | None]:
-        out: list[Block | None] = []
+        """Notes, then `Available from: URL`, the DOI, and last the eprint (`PubMed PMID: 123`:
+        Citing Medicine's notes name the PMID last)."""
+        out = self._notes(ref)
         if self._url_shown(ref, with_doi=with_doi):
             out.append(block("Available from: ", web_link(ref.get("url")), close=False))
         if ref.get("doi") and self.options.show_doi:
             out.append(block(doi_link(ref.get("doi")), close=False))
+        eprint = eprint_part(ref, "PubMed PMID:")
+        out.append(block(eprint, close=isinstance(eprint, str)) if eprint else None)
         return out
+
+    def _notes(self, ref: Reference) -> list[Block | None]:
+        """A work's `pubstate` (an article's is in its date) and `origdate`."""
+        state = "" if self.kind(ref) == "article" else pubstate(ref)
+        if state == "prepublished":
+            state = "Epub ahead of print"
+        original = parse_date(ref.get("origdate")) if ref.get("origdate") else None
+        return [
+            block(_STATES.get(state, state)),
+            block(f"Originally published {years(original)}") if original else None,
+        ]
 
     templates = template_table(
         ({"article"}, _article), (_WEB, _web), (_PARTS, _part), default=_book
     )
+
+
+def _event(ref: Reference, title: str) -> str:
+    """`eventtitle`, unless the book's `title` already names the meeting."""
+    event = ref.get("eventtitle")
+    return event if event and event.casefold() not in ref.get(title).casefold() else ""
+
+
+def _proceedings(ref: Reference, container: str) -> str:
+    """`Proceedings; 2002 Aug; San Diego, CA`, or with a meeting the title does not name
+    `Germ cell tumours V. 5th Germ Cell Tumour Conference; 2001 Sep 13-15; Leeds, UK`
+    (Citing Medicine ch. 3)."""
+    meeting = _meeting(ref, False)
+    event = _event(ref, "booktitle")
+    if event:
+        return f"{container}. " + "; ".join(p for p in (event, *meeting) if p)
+    return "; ".join(p for p in (container, *meeting) if p)
 
 
 def _meeting(ref: Reference, presented: bool) -> tuple[str, str]:
@@ -230,9 +293,26 @@ def _meeting(ref: Reference, presented: bool) -> tuple[str, str]:
 
 
 def _date(date: Date | None) -> str:
-    """NLM dates: `2016 Mar 9`, `2025 Apr`, `2023`."""
+    """NLM dates: `2016 Mar 9`, `2025 Apr`, `2023`; ranges drop what the end shares with the
+    start (Citing Medicine ch. 1, "Date of Publication"): `2020 Jan 5-Mar 1`, `2000 Dec 23-30`,
+    `2019-2020`, `2002 Dec-2003 Jan`, and an open range `1988-`."""
     if date is None:
         return ""
+    start = _one_date(date)
+    if date.ongoing:
+        return f"{start}-"
+    if date.end is None:
+        return start
+    end = _one_date(date.end).split(" ")
+    shared = 0
+    for word, other in zip(start.split(" "), end[:-1], strict=False):
+        if word != other:
+            break
+        shared += 1
+    return f"{start}-{' '.join(end[shared:])}"
+
+
+def _one_date(date: Date) -> str:
     text = str(date.year)
     if date.month:
         text += f" {MONTHS[date.month - 1][:3]}"
