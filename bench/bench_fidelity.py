@@ -46,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -56,14 +57,14 @@ sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 from citations.errors import CitationsError  # noqa: E402
 from citations.library import load_library  # noqa: E402
 
-from fidelity_fetch import fetch  # noqa: E402
+from fidelity_fetch import corpus_files, fetch  # noqa: E402
 
 CACHE = Path.home() / ".cache" / "citations-bench"
 CASES = BENCH / "fidelity_cases"
 NEAR = 2  # lines: a finding this close to an entry's first line is about it
 ADDED = re.compile(r"Adding entry with key '(.*)' to entry list\s*$")
 HEADER = re.compile(rb"^%[ \t]*Encoding:[ \t]*([\w.:-]+)", re.MULTILINE)
-ENTRY = re.compile(r"@[ \t]*([A-Za-z]\w*)[ \t\r\n]*[{(][ \t\r\n]*([^\s,{}()=\"#%']+)[ \t\r\n]*,")
+ENTRY = re.compile(r"@\s*([A-Za-z][^\s{}(),=\"#%@]*)\s*[{(]\s*([^\s,{}()\"#%]+)\s*,")
 NOT_ENTRIES = frozenset({"string", "preamble", "comment"})
 PERL_NAMES = {"cp1252": "cp1252", "iso8859-1": "latin1", "latin-1": "latin1", "utf-8": "UTF-8"}
 
@@ -124,15 +125,20 @@ def biber_encoding(content: bytes) -> tuple[str, bool]:
     return "UTF-8", False
 
 
+def fold(key: str) -> str:
+    """A key as BibTeX compares it (case-insensitively); NFC, as biber logs keys in NFD."""
+    return unicodedata.normalize("NFC", key).casefold()
+
+
 def entry_sites(text: str) -> dict[str, tuple[int, str]]:
-    """Each entry's casefolded key → (line it starts on, key as written); the first wins."""
+    """Each entry's folded key (see fold) → (line it starts on, key as written); the first wins."""
     sites: dict[str, tuple[int, str]] = {}
     for match in ENTRY.finditer(text):
         if match.group(1).lower() in NOT_ENTRIES:
             continue
         key = match.group(2)
         line = text.count("\n", 0, match.start()) + 1
-        sites.setdefault(key.casefold(), (line, key))
+        sites.setdefault(fold(key), (line, key))
     return sites
 
 
@@ -205,9 +211,9 @@ def load_ours(path: Path, runs: int) -> OursRun:
 def compare(path: Path, text: str, biber: BiberRun, ours: OursRun) -> tuple[int, list[Lost]]:
     """How many of biber's entries we load, and each one we lose, with our nearest finding."""
     sites = entry_sites(text)
-    have = {key.casefold() for key in ours.keys}
+    have = {fold(key) for key in ours.keys}
     loaded, lost = 0, []
-    for folded in dict.fromkeys(key.casefold() for key in biber.keys):
+    for folded in dict.fromkeys(fold(key) for key in biber.keys):
         if folded in have:
             loaded += 1
             continue
@@ -232,28 +238,9 @@ def measure_file(
     except LookupError:  # a name Perl knows and Python does not: lines are all we need
         text = content.decode("utf-8", errors="replace")
     loaded, lost = compare(path, text, biber_run, ours)
-    read = {key.casefold() for key in biber_run.keys}
-    extra = [key for key in ours.keys if key.casefold() not in read]
+    read = {fold(key) for key in biber_run.keys}
+    extra = [key for key in ours.keys if fold(key) not in read]
     return FileResult(path, group, biber_run, ours, loaded, lost, extra)
-
-
-def corpus_files(corpus: Path, cases: Path | None) -> tuple[list[tuple[str, Path]], int]:
-    """(group, file) for each distinct .bib under corpus/<group>/ and cases; and how many
-    files were left out as byte-for-byte copies of one already listed."""
-    found: list[tuple[str, Path]] = []
-    if corpus.is_dir():
-        for folder in sorted(p for p in corpus.iterdir() if p.is_dir()):
-            found += [(folder.name, p) for p in sorted(folder.rglob("*.bib")) if p.is_file()]
-    if cases is not None:
-        found += [("hand-made", p) for p in sorted(cases.glob("*.bib"))]
-    seen: set[str] = set()
-    distinct = []
-    for group, path in found:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        if digest not in seen:
-            seen.add(digest)
-            distinct.append((group, path))
-    return distinct, len(found) - len(distinct)
 
 
 COLUMNS = (
@@ -272,7 +259,7 @@ COLUMNS = (
 
 
 def table_row(group: str, results: list[FileResult]) -> list[str]:
-    reads = sum(len({k.casefold() for k in r.biber.keys}) for r in results)
+    reads = sum(len({fold(k) for k in r.biber.keys}) for r in results)
     loaded = sum(r.loaded for r in results)
     lost = [item for r in results for item in r.lost]
     return [
@@ -360,9 +347,7 @@ def measure_all(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--corpus", type=Path, default=CACHE / "bibs")
-    parser.add_argument(
-        "--fetch", action="store_true", help="download the corpus with apt, then stop"
-    )
+    parser.add_argument("--fetch", action="store_true", help="get the corpus (apt), then stop")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per biber call")
     parser.add_argument("--biber", default=shutil.which("biber") or "/usr/bin/biber")

@@ -7,6 +7,7 @@ Needs Debian's apt (apt-get, apt-cache, dpkg-deb): nothing is installed, each pa
 from __future__ import annotations
 
 import gzip
+import hashlib
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,6 +26,25 @@ PACKAGES = (
     "texlive-humanities-doc",
     "texlive-base",
 )
+
+
+def corpus_files(corpus: Path, cases: Path | None) -> tuple[list[tuple[str, Path]], int]:
+    """(group, file) for each distinct .bib under corpus/<group>/ and cases; and how many
+    files were left out as byte-for-byte copies of one already listed."""
+    found: list[tuple[str, Path]] = []
+    if corpus.is_dir():
+        for folder in sorted(p for p in corpus.iterdir() if p.is_dir()):
+            found += [(folder.name, p) for p in sorted(folder.rglob("*.bib")) if p.is_file()]
+    if cases is not None:
+        found += [("hand-made", p) for p in sorted(cases.glob("*.bib"))]
+    seen: set[str] = set()
+    distinct = []
+    for group, path in found:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest not in seen:
+            seen.add(digest)
+            distinct.append((group, path))
+    return distinct, len(found) - len(distinct)
 
 
 def fetch(corpus: Path, debs: Path) -> int:

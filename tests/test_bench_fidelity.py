@@ -11,6 +11,8 @@ from conftest import ROOT
 sys.path.insert(0, str(ROOT / "bench"))
 import bench_fidelity as bench
 
+import fidelity_fetch
+
 CASES = ROOT / "bench" / "fidelity_cases"
 
 
@@ -87,6 +89,19 @@ def test_corpus_files_groups_by_folder_and_reads_copies_once(tmp_path: Path) -> 
     (tmp_path / "pkg-a" / "doc" / "x.bib").write_text("@misc{x, title={X}}\n")
     (tmp_path / "pkg-b" / "copy.bib").write_text("@misc{x, title={X}}\n")
     (tmp_path / "pkg-b" / "y.bib").write_text("@misc{y, title={Y}}\n")
-    files, copies = bench.corpus_files(tmp_path, None)
+    files, copies = fidelity_fetch.corpus_files(tmp_path, None)
     assert [(group, path.name) for group, path in files] == [("pkg-a", "x.bib"), ("pkg-b", "y.bib")]
     assert copies == 1
+
+
+def test_keys_biber_logs_in_nfd_match_ours_in_nfc() -> None:
+    assert bench.fold("associac\u0327a\u0303o1988") == bench.fold("Associação1988")
+
+
+def test_entry_sites_take_any_type_name_and_keys_with_equals() -> None:
+    text = "@FAKE-ENTRY\n  {fake-key,\n x = 1}\n@\n\nMaNuAl (scribe,\n t=1)\n@opt{a=b,\n c=1}\n"
+    assert bench.entry_sites(text) == {
+        "fake-key": (1, "fake-key"),
+        "scribe": (4, "scribe"),
+        "a=b": (8, "a=b"),
+    }
