@@ -80,8 +80,11 @@ def inherit_fields(references: Mapping[str, Reference]) -> Inheritance:
     result = Inheritance()
     lookup = _Keys(references)
     for key, child in references.items():
-        named = [("xdata", n.strip()) for n in child.raw.get("xdata", "").split(",")]
-        named.append(("crossref", child.raw.get("crossref", "").strip()))
+        raw = child.raw
+        if "crossref" not in raw and "xdata" not in raw:
+            continue  # nearly every entry
+        named = [("xdata", n.strip()) for n in raw.get("xdata", "").split(",")]
+        named.append(("crossref", raw.get("crossref", "").strip()))
         named = [(by, name) for by, name in named if name]
         if not named:
             continue

@@ -35,7 +35,7 @@ from .bibtext import (
 )
 from .comments import prepare
 from .encoding import Encodings, decode_bib, not_text
-from .load import Library, LoadedFile, content_digest
+from .load import Library, LoadedFile
 from .parse import parse_bibtex
 from .values import ValueLimit, resolve_value
 
@@ -273,7 +273,7 @@ def _plan_file(
     if data is None:
         return edit
     text = edit.old_text
-    record = loaded.record if loaded and loaded.digest == content_digest(data) else None
+    record = loaded.record if loaded and loaded.holds(data) else None
     entries = EntryFinder(text, record)
     macros = set(loaded.macros).union(record["strings"]) if loaded and record else None
     defined = entries.strings if macros is None else macros

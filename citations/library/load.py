@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,16 +36,17 @@ class LoadedFile:
     """
 
     path: Path
-    digest: str
+    digest: str  # its parse-cache key: of the bytes, the macros before it and `variant`
     record: FileRecord | None
     macros: Mapping[str, str] = field(default_factory=dict)
     skipped: Finding | None = None
     variant: str = ""  # the encoding settings that applied, part of the parse cache's key
     encodings: Encodings | None = None  # the settings it was read with, for its edits
 
-
-def content_digest(content: bytes) -> str:
-    return hashlib.blake2b(content, digest_size=16).hexdigest()
+    def holds(self, content: bytes) -> bool:
+        """True if `content` is what was read (an unchanged file)."""
+        key = cache_key(content, self.macros, self.variant)
+        return self.record is not None and key == self.digest
 
 
 class Library:
@@ -173,9 +173,9 @@ def patch_library(
             continue
         content, values = patch
         record = {**item.record, "entries": _patched(item.record["entries"], values)}
+        digest = cache_key(content, item.macros, item.variant)
         if folder is not None:
-            write_record(folder, cache_key(content, item.macros, item.variant), record)
-        digest = content_digest(content)
+            write_record(folder, digest, record)
         loaded.append(dataclasses.replace(item, digest=digest, record=record))
     return _assemble(library.files, loaded, library.encodings)
 
@@ -242,20 +242,20 @@ def _load_file(
         content = path.read_bytes()
     except OSError as exc:
         raise LibraryError(f"cannot read {path}: {exc.strerror}") from None
-    digest = content_digest(content)
     problem = not_text(content)
     if problem is not None:
         where = Span(str(path), problem.line, problem.column)
         message = f"{problem.message}; the file is skipped"
         finding = Finding("bib-encoding", "error", message, where, hint=problem.hint)
-        return LoadedFile(path, digest, None, skipped=finding)
+        return LoadedFile(path, "", None, skipped=finding)
     chosen = encodings.for_file(path) if encodings else None
     default = encodings.default if encodings else None
     variant = f"{chosen}|{default}" if chosen or default else ""
-    record = _record(path, content, macros, folder, (encodings, variant))
+    key = cache_key(content, macros, variant)  # also the digest the editor compares with
+    record = _record(path, content, macros, folder, (encodings, key))
     if isinstance(record, Finding):
-        return LoadedFile(path, digest, None, skipped=record)
-    return LoadedFile(path, digest, record, dict(macros), variant=variant, encodings=encodings)
+        return LoadedFile(path, key, None, skipped=record)
+    return LoadedFile(path, key, record, dict(macros), variant=variant, encodings=encodings)
 
 
 def _record(
@@ -265,8 +265,7 @@ def _record(
     folder: Path | None,
     settings: tuple[Encodings | None, str],
 ) -> FileRecord | Finding:
-    encodings, variant = settings
-    key = cache_key(content, macros, variant)
+    encodings, key = settings
     if folder is not None and (cached := read_record(folder, key)) is not None:
         return cached
     try:
