@@ -221,7 +221,7 @@ def test_blank_space_around_an_entry_type_is_read_as_bibtex_reads_it(tmp_path: P
     assert list(library.references) == ["k1", "k2", "k4"]
     assert library["k1"].span.line == 1 and library["k1"].field_lines["year"] == 2
     assert [(f.code, f.span.line) for f in library.findings] == [("bib-syntax", 5)]
-    assert "'@article' starts no block" in library.findings[0].message
+    assert "'@article' starts a block that cannot be read" in library.findings[0].message
 
 
 def test_an_entry_with_a_spaced_start_is_edited_in_place(tmp_path: Path) -> None:
@@ -233,3 +233,49 @@ def test_an_entry_with_a_spaced_start_is_edited_in_place(tmp_path: Path) -> None
     (edit,) = plan_fixes([Fix(str(bib), "k1", "year", "2002"), Fix(str(bib), "k2", "title", "2")])
     assert not edit.skipped
     assert edit.new_text == SPACED.replace("{2001}", "{2002}").replace("{Two}", "{2}")
+
+
+LATEX_BREAKS = """\
+@book{toc, title = {T}, year = 2001,
+  contents = {Part 1 \\\\
+              Part 2 \\\\
+              Part 3},
+  note = {N},
+}
+
+@book{after, title = {A}, year = 2002, month = {March}}
+The next block is BibTeX too.@
+ABNT-options  (opt, x = 1)
+"""
+
+
+def test_lines_after_a_latex_line_break_are_where_the_file_has_them(tmp_path: Path) -> None:
+    """bibtexparser counted no line ending in a backslash: every later line came too early."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(LATEX_BREAKS, "utf-8")
+    library = load_library([bib])
+    assert library["toc"].field_lines["note"] == 5
+    assert library["after"].span.line == 8
+    assert [(f.code, f.span.line) for f in library.findings] == [("bib-syntax", 9)]
+    assert "'@ABNT-options' starts a block" in library.findings[0].message
+
+    from citations.findings import Fix
+    from citations.library.edit import plan_fixes
+
+    (edit,) = plan_fixes([Fix(str(bib), "after", "month", "mar", bare=True)])
+    assert not edit.skipped and "month = mar}" in edit.new_text
+
+
+def test_a_type_that_starts_like_comment_is_an_entry(tmp_path: Path) -> None:
+    """bibtexparser read `@COMMENTARY{...}` (biblatex-jura2, oscola) as an `@comment`."""
+    bib = tmp_path / "refs.bib"
+    text = "@comment{a note}\n\n@COMMENTARY{palandt,\n  editor = {Palandt, Otto},\n  title = {X}}\n"
+    bib.write_text(text, "utf-8")
+    library = load_library([bib])
+    assert list(library.references) == ["palandt"] and library.findings == []
+    ref = library["palandt"]
+    assert (ref.type, ref.span.line, dict(ref.field_lines)) == (
+        "commentary",
+        3,
+        {"editor": 4, "title": 5},
+    )
