@@ -279,3 +279,15 @@ def test_a_type_that_starts_like_comment_is_an_entry(tmp_path: Path) -> None:
         3,
         {"editor": 4, "title": 5},
     )
+
+
+def test_parentheses_delimit_strings_preambles_and_comments_too(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        '@string (J = {Journal (of) Things})\n@preamble("\\newcommand{\\x}{y}")\n'
+        "@comment(a note, with a comma)\n@ARTICLE(k, journal = J, title = {T (a)})\n",
+        "utf-8",
+    )
+    library = load_library([bib])
+    assert library.findings == []
+    assert dict(library["k"].raw) == {"journal": "Journal (of) Things", "title": "T (a)"}
