@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import traceback
 from collections.abc import Sequence
@@ -121,6 +122,10 @@ def report_findings(findings: list[Finding]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Entry point: one place turns exceptions into a message and an exit code."""
+    # A run builds millions of objects that live until it ends (a 60,000-entry library, its
+    # findings), and none in a cycle worth collecting early: collecting every 700 allocations
+    # cost `check --fix` on that library 15% of its time. mypy's command line does the same.
+    gc.set_threshold(200_000, 30, 30)
     try:
         args = list(argv) if argv is not None else None
         # One name however it was started (`python -m citations` too): in usage lines, and
