@@ -178,3 +178,71 @@ def test_a_month_is_not_written_as_a_macro_the_library_redefines(tmp_path: Path)
     text = bib.read_text("utf-8")
     assert "month = {March}" in text and "month = may" in text  # `may` is no @string here
     assert any("'mar' is an @string of the library" in note for note in outcome.notes)
+
+
+def _apply_diff(old: str, body: str) -> str:
+    """One file's hunks (`body`) applied to `old`, every context and removed line checked."""
+    import re
+
+    lines = old.splitlines(keepends=True)
+    out: list[str] = []
+    at = 0
+    sign = ""
+    for line in body.split("\n")[:-1]:
+        head = re.match(r"@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@$", line)
+        if head:
+            first = int(head[1]) - (1 if head[2] != "0" else 0)
+            out += lines[at:first]
+            at = first
+        elif line == "\\ No newline at end of file":
+            if sign in " +":
+                out[-1] = out[-1][:-1]
+        else:
+            sign, content = line[0], line[1:]
+            if sign in " -":
+                assert lines[at].rstrip("\n") == content
+                at += 1
+            if sign in " +":
+                out.append(content + "\n")
+    out += lines[at:]
+    return "".join(out)
+
+
+LINES = st.lists(st.sampled_from(["a\n", "}\n", "  year = {2001},\n", "\n", "b c\n"]), max_size=30)
+
+
+@EXAMPLES
+@given(LINES, st.data())
+def test_the_diff_of_any_edit_applies_to_give_the_new_text(lines: list[str], data) -> None:
+    from citations.library.edit import FileEdit, _apply, unified_diff
+
+    text = "".join(lines) + data.draw(st.sampled_from(["", "tail"]))
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=8, unique=True)))
+    changes = []
+    for begin, end in zip(cuts[0::2], cuts[1::2], strict=False):
+        changes.append((begin, end, data.draw(st.sampled_from(["X", "", "y\nz", "\n", "q\n"]))))
+    new = _apply(text, changes)
+    edit = FileEdit(Path("f.bib"), text, new, changes=changes)
+    diff = unified_diff([edit])
+    if new == text:
+        assert diff == ""
+    else:
+        header, body = diff.split("\n", 2)[:2], diff.split("\n", 2)[2]
+        assert header == ["--- a/f.bib", "+++ b/f.bib"]
+        assert _apply_diff(text, body) == new
+
+
+def test_the_diff_reads_as_difflib_wrote_it(tmp_path: Path) -> None:
+    import difflib
+
+    text = "".join(f"line {i}\n" for i in range(40))
+    changes = []
+    for n in (3, 4, 30):  # two touching lines, one far away
+        at = text.index(f"line {n}\n")
+        changes.append((at, at + len(f"line {n}"), f"LINE {n}"))
+    from citations.library.edit import FileEdit, _apply, unified_diff
+
+    new = _apply(text, changes)
+    ours = unified_diff([FileEdit(Path("f.bib"), text, new, changes=changes)])
+    theirs = difflib.unified_diff(text.splitlines(True), new.splitlines(True), "a/f.bib", "b/f.bib")
+    assert ours == "".join(theirs)
