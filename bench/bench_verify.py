@@ -52,10 +52,9 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT), str(BENCH)]
 from citations.commands.verify import DEFAULT_CONCURRENCY, run_verify_command  # noqa: E402
-from citations.config import Config, parse_cache_dir  # noqa: E402
+from citations.config import ENVIRONMENT, Config  # noqa: E402
 from citations.library import load_library  # noqa: E402
 from citations.net.cache import Cache  # noqa: E402
-from citations.net.endpoints import ENVIRONMENT  # noqa: E402
 from citations.registries import pubmed  # noqa: E402
 from citations.registries.client import Registries  # noqa: E402
 from citations.registries.settings import REGISTRIES, RegistrySettings  # noqa: E402
@@ -480,7 +479,7 @@ def api_run(config: Config, cache_path: Path, fake: Fake) -> tuple[Run, int]:
     """The verify API with a fresh cache file, phase by phase, counting requests."""
     settings = RegistrySettings.from_config(config)
     start_mono, start = time.monotonic(), time.perf_counter()
-    library = load_library(config.refs, parse_cache_dir(config))
+    library = load_library(config.refs, config.cache_folder())
     refs = list(library)
     loaded = time.perf_counter()
     cache = Cache.open(cache_path)
@@ -723,7 +722,7 @@ def measure(
     loads = []
     for _ in range(args.runs):
         start = time.perf_counter()
-        load_library(config.refs, parse_cache_dir(config))
+        load_library(config.refs, config.cache_folder())
         loads.append(time.perf_counter() - start)
     print("\n  from the cache the instrumented run filled:")
     base = show("load_library alone (baseline)", loads)
