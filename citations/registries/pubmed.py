@@ -88,8 +88,13 @@ def read_item(item: dict[str, Any], source_url: str) -> Lookup:
         for a in item.get("articleids") or []
         if isinstance(a, dict)
     }
-    year, month, day = parse_pubdate(clean(item.get("pubdate")) or clean(item.get("epubdate")))
-    pubtypes = [clean(p).lower() for p in item.get("pubtype") or []]
+    pubdate, epubdate = clean(item.get("pubdate")), clean(item.get("epubdate"))
+    year, month, day = parse_pubdate(pubdate or epubdate)
+    named = [clean(p) for p in item.get("pubtype") or [] if clean(p)]
+    pubtypes = [p.lower() for p in named]
+    # esummary's pubdate and epubdate are efetch's PubDate and ArticleDate.
+    given = (("PubDate", pubdate), ("ArticleDate", epubdate))
+    dates = [(name, parse_pubdate(text)[0]) for name, text in given if text]
     lang = item.get("lang")
     issn = tuple(dict.fromkeys(filter(None, (clean(item.get("issn")), clean(item.get("essn"))))))
     record = Record(
@@ -116,6 +121,8 @@ def read_item(item: dict[str, Any], source_url: str) -> Lookup:
         issn=issn,
         language=clean(lang[0]) if isinstance(lang, list) and lang else clean(lang),
         updates=_updates(item, pubtypes),
+        dates=tuple((name, y) for name, y in dates if y is not None),
+        pubtypes=tuple(named),
     )
     notice = "; ".join(text for kind, text in NOTICES.items() if kind in pubtypes)
     return Lookup("found", record, detail=notice)
