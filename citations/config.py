@@ -38,6 +38,7 @@ REGISTRY_URLS = {
     "ncbi": "https://eutils.ncbi.nlm.nih.gov/entrez/eutils",
     "arxiv": "https://export.arxiv.org/api",
     "openlibrary": "https://openlibrary.org",
+    "idconv": "https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles",  # NCBI's ID converter
 }
 ENVIRONMENT = {name: f"CITATIONS_{name.upper()}_URL" for name in REGISTRY_URLS}
 # Politeness settings that may sit beside the URLs (used by the registry clients).

@@ -206,3 +206,31 @@ def pmid_of_pmc(item: dict[str, Any]) -> str:
             value = clean(a.get("value"))
             return value if value.isdigit() and value != "0" else ""
     return ""
+
+
+def idconv_url(base: str, dois: Sequence[str], params: Mapping[str, str]) -> str:
+    """NCBI's ID converter for up to 200 DOIs (it knows only articles in PMC)."""
+    query = {"ids": ",".join(dois), "idtype": "doi", "format": "json", **params}
+    return f"{base}/?{urlencode(query, safe=',/')}"
+
+
+def parse_idconv(body: bytes) -> tuple[dict[str, str], str]:
+    """DOI (lower case) → PMID ("" for a DOI it does not know), or ({}, why unusable):
+    `{"status":"ok","records":[{"requested-id":…,"doi":…,"pmcid":…,"pmid":…}]}`, an unknown
+    id's record carrying `"status":"error"` and an `errmsg`."""
+    data, problem = load_json(body)
+    if problem:
+        return {}, f"NCBI's ID converter {problem}"
+    records = data.get("records") if isinstance(data, dict) else None
+    if not isinstance(records, list):
+        return {}, "NCBI's ID converter answered without records"
+    found: dict[str, str] = {}
+    for record in records:
+        if not isinstance(record, dict):
+            continue
+        asked = clean(record.get("requested-id")) or clean(record.get("doi"))
+        pmid = clean(record.get("pmid"))
+        known = pmid.isdigit() and record.get("status") != "error"
+        if asked:
+            found[asked.lower()] = pmid if known else ""
+    return found, ""
