@@ -139,6 +139,7 @@ def read_work(m: dict[str, Any], source_url: str, registry: RegistryName = "cros
         month=date[1] if len(date) > 1 and 1 <= date[1] <= 12 else None,
         day=date[2] if len(date) > 2 and 1 <= date[2] <= 31 else None,
         container=first(m.get("container-title")),
+        containers=strings(m.get("container-title")),
         short_container=first(m.get("short-container-title"))
         or first(m.get("container-title-short")),
         volume=clean(m.get("volume")),

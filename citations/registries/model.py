@@ -44,6 +44,8 @@ class Record:
     day: int | None = None
     container: str = ""  # journal or book title
     short_container: str = ""  # ISO/NLM abbreviation
+    # Every title Crossref lists in `container-title`: a chapter's may be [series, book].
+    containers: tuple[str, ...] = ()
     volume: str = ""
     issue: str = ""
     pages: str = ""  # "320-327" or an article number "e0150367"

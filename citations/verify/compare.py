@@ -297,7 +297,8 @@ def _compare_year(ref: Reference, record: Record, tally: _Tally) -> int | None:
 def _compare_container(ref: Reference, record: Record, tally: _Tally) -> None:
     """The journal (or book) the work appeared in, by any of the record's names for it."""
     container_field = _container_field(ref)
-    theirs_containers = [c for c in (record.container, record.short_container) if c]
+    names = (record.container, *record.containers, record.short_container)
+    theirs_containers = [c for c in dict.fromkeys(names) if c]
     if container_field and theirs_containers:
         ours = ref.get(container_field)
         diff = None

@@ -9,13 +9,16 @@ from typing import TYPE_CHECKING, Literal
 
 from ..model import Reference
 from ..registries.model import Record
-from .compare import TITLE_FAR, TITLE_SAME, same_person, title_similarity
+from .compare import TITLE_SAME, compare, same_person, title_similarity
 
 if TYPE_CHECKING:
     from ..registries.client import Registries
 
 _SEARCH_WORD = re.compile(r"[^\W_]+")
 SEARCH_LEAD = 1.5  # a search's top hit must score this many times the runner-up's
+# Titles this alike (0-100), by the same first author in the same year and journal, may be one
+# work cited with a garbled title; below it they share a pattern ("...: a randomized trial").
+NEAR_TITLE = 75.0
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,10 @@ def search_work(registries: Registries, ref: Reference, *, pubmed: bool = True) 
         why = f"Crossref search failed: {lookup.detail or 'no answer'}"
         return SearchMatch("unavailable", detail=why)
     match = match_search(ref, lookup.candidates)
-    if match.status == "none" and pubmed and family:
-        match = search_pubmed(registries, ref, title, family) or match
+    if match.status != "accepted" and pubmed and family:
+        found = search_pubmed(registries, ref, title, family)
+        if found is not None and (found.status == "accepted" or match.status == "none"):
+            return found
     return match
 
 
@@ -86,8 +91,8 @@ def match_search(ref: Reference, candidates: Sequence[Record]) -> SearchMatch:
     author_ok = bool(names and theirs and same_person(names[0], theirs[0]))
     if leads and sims[0] >= TITLE_SAME and author_ok:
         return SearchMatch("accepted", top, "matched by a title search", sims[0])
-    if best < TITLE_FAR:
-        detail = f"the closest title found is {best:.0f}% similar"
+    if not any(_near(ref, c, sim) for sim, c in zip(sims, candidates, strict=True)):
+        detail = f"the closest title found is {best:.0f}% similar, by other authors"
         return SearchMatch("none", detail=detail, best_similarity=best)
     why = (
         "the top hit does not clearly lead"
@@ -95,3 +100,20 @@ def match_search(ref: Reference, candidates: Sequence[Record]) -> SearchMatch:
         else ("its title differs" if sims[0] < TITLE_SAME else "its first author differs")
     )
     return SearchMatch("ambiguous", detail=f"ambiguous search: {why}", best_similarity=best)
+
+
+def _near(ref: Reference, candidate: Record, similarity: float) -> bool:
+    """Whether a hit that is not accepted may still be the entry's work: nearly its title, or
+    a like title by its first author in its year and its journal. A title alike in wording
+    ("... for ... : a randomized controlled trial"), even by an author of the field, is not:
+    invented references are made to look like real ones."""
+    if similarity >= TITLE_SAME:
+        return True
+    names = ref.authors.names
+    if similarity < NEAR_TITLE or not (names and candidate.authors):
+        return False
+    if not same_person(names[0], candidate.authors[0]):
+        return False
+    comparison = compare(ref, candidate)
+    close_year = comparison.year_gap is not None and comparison.year_gap <= 1
+    return close_year and "container" in comparison.agreed
