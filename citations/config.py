@@ -46,6 +46,7 @@ REGISTRY_KEYS = frozenset(
     {*REGISTRY_URLS, "mailto", "tool", "email", "ncbi-api-key", "crossref-token", "user-agent"}
 )
 CACHE_DIR_ENV = "CITATIONS_CACHE_DIR"  # "" turns every cache off
+MAILTO_ENV = "CITATIONS_MAILTO"  # the contact e-mail sent to Crossref and NCBI, under [registries]
 WEB_MAP_ENV = "CITATIONS_WEB_MAP"  # URL prefix=replacement pairs: where to fetch web pages
 
 
@@ -127,6 +128,16 @@ class Config:
             return self.base / str(configured)
         folder = self.cache_folder()
         return folder / "cache.sqlite" if folder is not None else None
+
+    def contact_email(self) -> str:
+        """The e-mail the registries may write to: `[registries] mailto`, else `email`, else
+        $CITATIONS_MAILTO ("" when none is set)."""
+        table = self.section("registries", REGISTRY_KEYS)
+        for key in ("mailto", "email"):
+            value = table.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+        return os.environ.get(MAILTO_ENV, "").strip()
 
     def registry_urls(self) -> dict[str, str]:
         """Each registry's base URL: the environment wins over `[registries]`, which wins over

@@ -51,7 +51,7 @@ class RegistrySettings:
 
         return cls(
             urls=urls,
-            mailto=text("mailto"),
+            mailto=text("mailto") or config.contact_email(),
             tool=text("tool", cls.tool),
             email=text("email"),
             ncbi_api_key=text("ncbi-api-key"),
@@ -67,3 +67,18 @@ class RegistrySettings:
         if registry in ("ncbi", "idconv") and self.ncbi_api_key:
             return NCBI_KEYED_RATE
         return DEFAULT_RATES[registry]
+
+
+POLITE_NOTICE = (
+    "note: no contact e-mail is set for the registries. Crossref serves requests that carry "
+    "one from its polite pool, and NCBI asks for one so it can write before it blocks a "
+    'client: set `[registries] mailto = "you@example.org"` in citations.toml, or '
+    "CITATIONS_MAILTO. (Shown once.)"
+)
+
+
+def polite_notice(settings: RegistrySettings) -> str:
+    """The notice to show when no contact e-mail is set ("" when one is, or offline)."""
+    if settings.mailto or settings.email or settings.offline:
+        return ""
+    return POLITE_NOTICE
