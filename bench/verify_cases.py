@@ -16,6 +16,8 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+from verify_topics import TOPICS as _TOPICS
+
 KINDS = ("genuine", "miscited", "fabricated", "unindexed")
 
 
@@ -38,69 +40,6 @@ class Cases:
     idconv: dict[str, str] = field(default_factory=dict)  # DOI → PMID (articles in PMC)
 
 
-# Words enough for distinct titles: each title draws its own, so a search finds one work.
-_TOPICS = [
-    ("Electroacupuncture", "knee osteoarthritis", "older adults"),
-    ("Mindfulness training", "chronic low back pain", "primary care"),
-    ("Vitamin D supplementation", "fracture prevention", "nursing homes"),
-    ("Telehealth follow-up", "heart failure readmission", "rural hospitals"),
-    ("Yoga", "migraine frequency", "young women"),
-    ("Aerobic exercise", "depressive symptoms", "adolescents"),
-    ("Probiotics", "antibiotic-associated diarrhoea", "children"),
-    ("Cognitive behavioural therapy", "insomnia", "shift workers"),
-    ("Tai chi", "balance and falls", "Parkinson disease"),
-    ("Massage therapy", "postoperative anxiety", "cardiac surgery"),
-    ("Music therapy", "agitation", "dementia care units"),
-    ("Dry needling", "myofascial neck pain", "office workers"),
-    ("Omega-3 fatty acids", "triglyceride levels", "type 2 diabetes"),
-    ("Text message reminders", "vaccine uptake", "urban clinics"),
-    ("Hydrotherapy", "fibromyalgia pain", "middle-aged women"),
-    ("Pelvic floor training", "urinary incontinence", "postpartum women"),
-    ("Ketamine infusion", "treatment-resistant depression", "veterans"),
-    ("Moxibustion", "breech presentation", "pregnant women"),
-    ("Acupressure wristbands", "postoperative nausea", "day surgery"),
-    ("Cupping therapy", "plantar heel pain", "runners"),
-    ("Low-level laser therapy", "oral mucositis", "chemotherapy patients"),
-    ("Motivational interviewing", "alcohol use", "university students"),
-    ("Hypnosis", "procedural pain", "burn dressing changes"),
-    ("Spinal manipulation", "cervicogenic headache", "adults"),
-    ("Herbal medicine", "functional dyspepsia", "Chinese outpatients"),
-    ("Transcranial magnetic stimulation", "tinnitus loudness", "adults"),
-    ("Nurse-led clinics", "blood pressure control", "general practice"),
-    ("Virtual reality distraction", "venipuncture pain", "children"),
-    ("Acupuncture", "hot flushes", "breast cancer survivors"),
-    ("Whole-body vibration", "bone density", "postmenopausal women"),
-    ("Peer support", "glycaemic control", "South Asian adults"),
-    ("Qigong", "fatigue", "chronic fatigue syndrome"),
-    ("Kinesio taping", "shoulder impingement", "overhead athletes"),
-    ("Auricular acupuncture", "smoking cessation", "hospital staff"),
-    ("Graded exposure", "fear of movement", "whiplash injury"),
-    ("Meditation apps", "perceived stress", "medical residents"),
-    ("Dietary nitrate", "exercise capacity", "peripheral artery disease"),
-    ("Cold water immersion", "muscle soreness", "footballers"),
-    ("Foot orthoses", "patellofemoral pain", "military recruits"),
-    ("Aromatherapy", "sleep quality", "intensive care patients"),
-    ("Scalp acupuncture", "motor recovery", "stroke survivors"),
-    ("Pilates", "pain and disability", "ankylosing spondylitis"),
-    ("Biofeedback", "constipation", "older adults"),
-    ("Laughter therapy", "loneliness", "care home residents"),
-    ("Transcutaneous nerve stimulation", "labour pain", "first births"),
-    ("Reflexology", "chemotherapy-induced neuropathy", "breast cancer"),
-    ("Balneotherapy", "hand osteoarthritis", "elderly women"),
-    ("Shock wave therapy", "calcific tendinopathy", "adults"),
-    ("Art therapy", "post-traumatic stress", "refugee children"),
-    ("Intermittent fasting", "weight loss", "obese adults"),
-    ("Laser acupuncture", "allergic rhinitis", "children"),
-    ("Walking groups", "cardiometabolic risk", "retirees"),
-    ("Sleep hygiene education", "daytime sleepiness", "high-school pupils"),
-    ("Photobiomodulation", "diabetic foot ulcers", "adults"),
-    ("Prehabilitation", "postoperative complications", "colorectal surgery"),
-    ("Fire needling", "herpes zoster pain", "older adults"),
-    ("Family therapy", "anorexia nervosa", "adolescents"),
-    ("Electrical stimulation", "dysphagia", "head and neck cancer"),
-    ("Horticultural therapy", "wellbeing", "psychiatric inpatients"),
-    ("Hand hygiene audits", "hospital infections", "surgical wards"),
-]
 _FAMILIES = [
     "Okafor", "Lindqvist", "Haddad", "Moreau", "Tanaka", "Kowalski", "Brennan", "Ferreira",
     "Nakamura", "Osei", "Valdés", "Schmidt", "Rahman", "Ivanova", "O'Neill", "Petrov",
