@@ -1,6 +1,11 @@
 """Verify speed: `citations verify` on N journal articles against a slow fake of the registries.
 
     python bench/bench_verify.py [--entries 1000] [--latency 0.05] [--runs 3] [--seed 0]
+                                 [--accuracy-only]
+
+First, how often verify is right (bench/verify_accuracy.py: issue #14's set of genuine,
+miscited, fabricated and unindexed references): fabricated caught, miscited flagged, false
+alarms on genuine references, genuine references not-found.
 
 A library of `--entries` @article entries is taken from `generate_library` (its own DOIs,
 PMIDs and PMCIDs dropped) and given identifiers: 70% a DOI only, 30% a PMID only, and one in
@@ -52,10 +57,9 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT), str(BENCH)]
 from citations.commands.verify import DEFAULT_CONCURRENCY, run_verify_command  # noqa: E402
-from citations.config import Config, parse_cache_dir  # noqa: E402
+from citations.config import ENVIRONMENT, Config  # noqa: E402
 from citations.library import load_library  # noqa: E402
 from citations.net.cache import Cache  # noqa: E402
-from citations.net.endpoints import ENVIRONMENT  # noqa: E402
 from citations.registries import pubmed  # noqa: E402
 from citations.registries.client import Registries  # noqa: E402
 from citations.registries.settings import REGISTRIES, RegistrySettings  # noqa: E402
@@ -284,7 +288,9 @@ class Hit:
 def _label(path: str) -> tuple[str, int]:
     raw, _, query = path.partition("?")
     registry, _, rest = unquote(raw).lstrip("/").partition("/")
-    endpoint = rest.split("/")[0].removesuffix(".fcgi") or "?"
+    endpoint = rest.split("/")[0].removesuffix(".fcgi") or (
+        "doi→pmid" if registry == "idconv" else "?"
+    )
     params = dict(parse_qsl(query))
     if endpoint == "esummary" and params.get("db") == "pmc":
         endpoint = "esummary pmc"
@@ -401,9 +407,11 @@ class Floor:
 
 def expected_requests(intents: Sequence[Intent]) -> Counter[str]:
     pmids = sum(1 for i in intents if i.pmid)
+    doi_only = sum(1 for i in intents if i.doi and not i.pmid)  # asked of NCBI's ID converter
     return Counter({
         "crossref works": sum(1 for i in intents if i.doi),
         "ncbi esummary": math.ceil(pmids / pubmed.BATCH),
+        "idconv doi→pmid": math.ceil(doi_only / pubmed.BATCH),
     })  # fmt: skip
 
 
@@ -480,7 +488,7 @@ def api_run(config: Config, cache_path: Path, fake: Fake) -> tuple[Run, int]:
     """The verify API with a fresh cache file, phase by phase, counting requests."""
     settings = RegistrySettings.from_config(config)
     start_mono, start = time.monotonic(), time.perf_counter()
-    library = load_library(config.refs, parse_cache_dir(config))
+    library = load_library(config.refs, config.cache_folder())
     refs = list(library)
     loaded = time.perf_counter()
     cache = Cache.open(cache_path)
@@ -561,14 +569,44 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--accuracy-only", action="store_true", help="only issue #14's accuracy figures"
+    )
     args = parser.parse_args()
     if args.entries < 10 or args.runs < 1 or args.latency < 0:
         raise SystemExit("--entries ≥ 10, --runs ≥ 1, --latency ≥ 0")
     for name in PROXY_VARS:  # requests would send loopback traffic to a proxy
         os.environ.pop(name, None)
     os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+    accuracy()
+    if args.accuracy_only:
+        return 0
     with tempfile.TemporaryDirectory(prefix="bench-verify-") as tmp:
         return bench(Path(tmp), args)
+
+
+def accuracy() -> None:
+    """Issue #14's figures: verdicts on genuine, miscited, fabricated and unindexed entries
+    (bench/verify_accuracy.py builds the set and serves its records)."""
+    from verify_accuracy import build_cases, figures, run_cases
+
+    cases = build_cases()
+    with tempfile.TemporaryDirectory(prefix="bench-verify-accuracy-") as tmp:
+        saved = os.environ.get("CITATIONS_CACHE_DIR")
+        os.environ["CITATIONS_CACHE_DIR"] = str(Path(tmp) / "cache")
+        try:
+            results = run_cases(cases, Path(tmp))
+        finally:
+            if saved is None:
+                os.environ.pop("CITATIONS_CACHE_DIR", None)
+            else:
+                os.environ["CITATIONS_CACHE_DIR"] = saved
+    counts = {k: sum(c.kind == k for c in cases.cases) for k in ("genuine", "miscited",
+              "fabricated", "unindexed")}  # fmt: skip
+    print(f"accuracy (issue #14's test set, {counts}):")
+    for line in figures(cases.cases, results):
+        print(f"  {line}")
+    print()
 
 
 def bench(tmp: Path, args: argparse.Namespace) -> int:
@@ -723,7 +761,7 @@ def measure(
     loads = []
     for _ in range(args.runs):
         start = time.perf_counter()
-        load_library(config.refs, parse_cache_dir(config))
+        load_library(config.refs, config.cache_folder())
         loads.append(time.perf_counter() - start)
     print("\n  from the cache the instrumented run filled:")
     base = show("load_library alone (baseline)", loads)

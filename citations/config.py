@@ -38,6 +38,7 @@ REGISTRY_URLS = {
     "ncbi": "https://eutils.ncbi.nlm.nih.gov/entrez/eutils",
     "arxiv": "https://export.arxiv.org/api",
     "openlibrary": "https://openlibrary.org",
+    "idconv": "https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles",  # NCBI's ID converter
 }
 ENVIRONMENT = {name: f"CITATIONS_{name.upper()}_URL" for name in REGISTRY_URLS}
 # Politeness settings that may sit beside the URLs (used by the registry clients).
@@ -45,6 +46,7 @@ REGISTRY_KEYS = frozenset(
     {*REGISTRY_URLS, "mailto", "tool", "email", "ncbi-api-key", "crossref-token", "user-agent"}
 )
 CACHE_DIR_ENV = "CITATIONS_CACHE_DIR"  # "" turns every cache off
+MAILTO_ENV = "CITATIONS_MAILTO"  # the contact e-mail sent to Crossref and NCBI, under [registries]
 WEB_MAP_ENV = "CITATIONS_WEB_MAP"  # URL prefix=replacement pairs: where to fetch web pages
 
 
@@ -126,6 +128,16 @@ class Config:
             return self.base / str(configured)
         folder = self.cache_folder()
         return folder / "cache.sqlite" if folder is not None else None
+
+    def contact_email(self) -> str:
+        """The e-mail the registries may write to: `[registries] mailto`, else `email`, else
+        $CITATIONS_MAILTO ("" when none is set)."""
+        table = self.section("registries", REGISTRY_KEYS)
+        for key in ("mailto", "email"):
+            value = table.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+        return os.environ.get(MAILTO_ENV, "").strip()
 
     def registry_urls(self) -> dict[str, str]:
         """Each registry's base URL: the environment wins over `[registries]`, which wins over

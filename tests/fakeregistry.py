@@ -89,6 +89,7 @@ class FakeRegistry:
         self.feeds: dict[str, str] = {}  # arXiv id (no version, lower case) → Atom feed
         self.books: dict[str, dict[str, Any]] = {}  # "ISBN:978…" → Books API item
         self.agencies: dict[str, str] = {}  # DOI → RA, over "Crossref"/"DataCite" by source
+        self.idconv: dict[str, str] = {}  # DOI (lower case) → PMID, over those read from PMC
         self.crossref_limit = ("50", "1s")  # sent as x-rate-limit-limit / -interval
         self._rules: list[_Rule] = []
         self._lock = threading.Lock()
@@ -242,7 +243,8 @@ class FakeRegistry:
         params = dict(parse_qsl(query, keep_blank_values=True))
         registry, _, rest = path[1:].partition("/")
         answer = {"crossref": self._crossref, "doi": self._doi, "ncbi": self._ncbi,
-                  "arxiv": self._arxiv, "openlibrary": self._openlibrary}[registry]  # fmt: skip
+                  "arxiv": self._arxiv, "openlibrary": self._openlibrary,
+                  "idconv": self._idconv}[registry]  # fmt: skip
         answer(req, rest, params)
 
     def _json(self, req: Request, data: Any, status: int = 200, **headers: str) -> None:
@@ -445,6 +447,30 @@ class FakeRegistry:
         else:
             entry = _ERROR_ENTRY.format(id=wanted)
             req.reply(400, _FEED.format(id=wanted, total=1, entry=entry), None, atom)
+
+    def _idconv(self, req: Request, rest: str, params: dict[str, str]) -> None:
+        """NCBI's ID converter (`/?ids=…&idtype=doi&format=json`): like the real one it knows
+        only articles in PMC (esummary items with a `pmc` article id), plus `self.idconv`."""
+        if rest.strip("/"):
+            req.reply(404, "<html><title>404 Not Found</title></html>")
+            return
+        known = dict(self.idconv)
+        for uid, item in self.summaries.items():
+            ids = {a.get("idtype"): str(a.get("value", "")) for a in item.get("articleids", [])}
+            if ids.get("doi") and ids.get("pmc"):
+                known.setdefault(ids["doi"].lower(), uid)
+        records = []
+        for asked in filter(None, params.get("ids", "").split(",")):
+            pmid = known.get(asked.lower())
+            if pmid:  # the real API gives the PMID as a number, the others as strings
+                records.append({"pmid": int(pmid), "doi": asked, "requested-id": asked})
+            else:
+                records.append({"requested-id": asked, "status": "error",
+                                "errmsg": "Identifier not found in PMC"})  # fmt: skip
+        request = {"ids": params.get("ids", "").split(","), "idtype": params.get("idtype"),
+                   "format": "json", "versions": False, "showaiid": False}  # fmt: skip
+        self._json(req, {"status": "ok", "responseDate": "2026-12-06 10:00:00",
+                         "request": request, "records": records})  # fmt: skip
 
     def _openlibrary(self, req: Request, rest: str, params: dict[str, str]) -> None:
         """`/api/books?bibkeys=ISBN:…,ISBN:…&format=json&jscmd=data`: the books it knows, by

@@ -81,3 +81,36 @@ def test_an_unknown_evidence_value_is_kept_for_the_flag(library: Library) -> Non
 def test_the_example_library(key: str, kind: str) -> None:
     library = load_library([ROOT / "refs" / "example.bib"])
     assert classify(library[key]).type == kind
+
+
+@pytest.mark.parametrize(
+    ("key", "record", "kind", "rule", "detail"),
+    [
+        pytest.param("observation", {"pubmed_types": ["Comparative Study", "English Abstract",
+                     "Journal Article", "Randomized Controlled Trial"]},
+                     "randomized-controlled-trial", "pubmed-publication-type",
+                     "PubMed publication type: Randomized Controlled Trial",
+                     id="pubmed-type-beats-the-title"),
+        pytest.param("other", {"pubmed_types": ["Journal Article", "Meta-Analysis", "Review",
+                     "Systematic Review"]}, "systematic-review", "pubmed-publication-type",
+                     "PubMed publication type: Meta-Analysis", id="pubmed-strongest-wins"),
+        pytest.param("metaanalysis", {"pubmed_types": ["Journal Article", "Review"]},
+                     "systematic-review", "pubmed-publication-type",
+                     "PubMed publication type: Review; title: meta-analysis",
+                     id="pubmed-review-refined-by-the-title"),
+        pytest.param("cohort", {"pubmed_types": ["Journal Article"]}, "cohort-observational",
+                     "observational-pattern", "title: cohort", id="pubmed-silent-types"),
+        pytest.param("other", {"crossref_type": "standard"}, "guideline", "crossref-type",
+                     "Crossref type: standard", id="crossref-type"),
+        pytest.param("review", {"crossref_type": "journal-article"}, "narrative-review",
+                     "review-pattern", "title: review", id="crossref-type-silent"),
+        pytest.param("field", {"pubmed_types": ["Case Reports"]}, "systematic-review",
+                     "evidence-field", "evidence = Systematic Review",
+                     id="the-evidence-field-still-wins"),
+    ],
+)  # fmt: skip
+def test_records_decide_before_titles(
+    library: Library, key: str, record: dict[str, object], kind: str, rule: str, detail: str
+) -> None:
+    evidence = classify(library[key], record)
+    assert (evidence.type, evidence.rule, evidence.detail) == (kind, rule, detail)

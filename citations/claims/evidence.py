@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ..model import Reference
 
@@ -104,6 +106,8 @@ PATTERNS: tuple[tuple[str, str, re.Pattern[str] | _RandomizedTrial], ...] = (
 PATTERN_FIELDS = ("title", "subtitle", "titleaddon", "journal", "journaltitle", "booktitle")
 RULES = (
     "evidence-field",
+    "pubmed-publication-type",
+    "crossref-type",
     "keywords",
     "institutional-guideline",
     "web-entry",
@@ -129,8 +133,10 @@ class Evidence:
         return EVIDENCE_TYPES[self.type]
 
 
-def classify(ref: Reference) -> Evidence:
-    """The evidence type of `ref`: the first rule of RULES that decides."""
+def classify(ref: Reference, record: Mapping[str, Any] | None = None) -> Evidence:
+    """The evidence type of `ref`: the first rule of RULES that decides. `record` is what
+    `citations verify` stored of the registries' records (`pubmed_types`, `crossref_type`):
+    what PubMed and Crossref say a work is comes before any guess from its title."""
     ignored = ""
     given = ref.get("evidence").strip()
     if given:
@@ -138,6 +144,9 @@ def classify(ref: Reference) -> Evidence:
         if name is not None:
             return Evidence(name, "evidence-field", f"evidence = {given}")
         ignored = given
+    decided = from_record(ref, record or {})
+    if decided is not None:
+        return Evidence(decided.type, decided.rule, decided.detail, ignored)
     found = _from_keywords(ref.get("keywords"))
     if found is not None:
         return Evidence(found[0], "keywords", f"keywords: {found[1]}", ignored)
@@ -155,6 +164,37 @@ def classify(ref: Reference) -> Evidence:
             if m:
                 return Evidence(kind, rule, f"{name}: {m.group().lower()}", ignored)
     return Evidence("other", "default", "", ignored)
+
+
+# PubMed publication types that say nothing of the kind of evidence.
+_SILENT_PUBTYPES = frozenset({"journal-article", "english-abstract", "research-support"})
+# Crossref types that say what a work is, whatever its title.
+CROSSREF_TYPES = {"standard": "guideline", "dataset": "other", "database": "other"}
+
+
+def from_record(ref: Reference, record: Mapping[str, Any]) -> Evidence | None:
+    """PubMed's strongest publication type (a bare "Review" whose title says systematic
+    review or meta-analysis is one), else Crossref's type where it decides."""
+    pubtypes = [str(p) for p in record.get("pubmed_types") or () if isinstance(p, str)]
+    named: dict[str, str] = {}
+    for pubtype in pubtypes:
+        name = ALIASES.get(_normalise(pubtype))
+        if name is not None and _normalise(pubtype) not in _SILENT_PUBTYPES:
+            named.setdefault(name, pubtype)
+    for name in EVIDENCE_TYPES if named else ():
+        if name not in named:
+            continue
+        detail = f"PubMed publication type: {named[name]}"
+        if name == "narrative-review":
+            m = PATTERNS[0][2].search(ref.get("title"))
+            if m:
+                detail += f"; title: {m.group().lower()}"
+                return Evidence("systematic-review", "pubmed-publication-type", detail)
+        return Evidence(name, "pubmed-publication-type", detail)
+    kind = record.get("crossref_type")
+    if isinstance(kind, str) and kind in CROSSREF_TYPES:
+        return Evidence(CROSSREF_TYPES[kind], "crossref-type", f"Crossref type: {kind}")
+    return None
 
 
 def _normalise(value: str) -> str:

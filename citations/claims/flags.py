@@ -97,7 +97,10 @@ def flag_claims(
     (`verify.store.recorded_verdicts`); "retracted" and "not-found" decide
     `cites-unverified-reference`.
     """
-    evidence = {key: classify(library[key]) for key in index.citing if key in library}
+    records = {k: v.evidence for k, v in (verified or {}).items()}
+    evidence = {
+        key: classify(library[key], records.get(key)) for key in index.citing if key in library
+    }
     broken = _broken_links(library, evidence, cache) if cache is not None else {}
     findings: list[Finding] = []
     for part in index.articles:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,8 +62,14 @@ class ClaimsReport:
 
 
 def build_report(
-    index: ClaimIndex, library: Library, style: Style, flags: Sequence[Finding], version: str = ""
+    index: ClaimIndex,
+    library: Library,
+    style: Style,
+    flags: Sequence[Finding],
+    version: str = "",
+    records: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> ClaimsReport:
+    """`records`: key → what `citations verify` stored of its registry records."""
     sources: dict[str, Source] = {}
     for key in index.citing:
         ref = library.get(key)
@@ -72,7 +78,7 @@ def build_report(
             continue
         year = _YEAR.search(ref.raw.get("year") or ref.raw.get("date") or "")
         short = f"{style.short(ref)} {year.group()}" if year else style.short(ref)
-        sources[key] = Source(key, short, classify(ref))
+        sources[key] = Source(key, short, classify(ref, (records or {}).get(key)))
     return ClaimsReport(index, sources, list(flags), version)
 
 

@@ -42,6 +42,12 @@ from .base import (
 @click.option(
     "--no-cache", is_flag=True, help="Read no cache: broken or unverified sources are not flagged."
 )
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Read only the cache (claims never fetches: evidence types come from the records "
+    "`citations verify` stored).",
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.pass_obj
 def claims(
@@ -52,6 +58,7 @@ def claims(
     output: Path | None,
     cache: Path | None,
     no_cache: bool,
+    offline: bool,
     strict: bool,
 ) -> None:
     """List the claims of ARTICLES (files or folders) with their sources and evidence types.
@@ -59,12 +66,16 @@ def claims(
     A claim is a sentence, list item or table cell that cites. The report adds, for each
     reference, every claim citing it, and flags uncited appeals to research, claims resting
     only on web pages, sources `citations links` recorded as broken, and sources
-    `citations verify` recorded as retracted or not found. Nothing is fetched.
+    `citations verify` recorded as retracted or not found. Evidence types come first from
+    the registry records `citations verify` stored (PubMed publication types, Crossref
+    types). Nothing is fetched, with or without --offline.
     """
     from ..commands.claims import ClaimsRun, run_claims
 
     if cache is not None and no_cache:
         raise click.UsageError("--cache and --no-cache do not go together")
+    if offline and no_cache:
+        raise click.UsageError("--offline reads the cache: it cannot go with --no-cache")
     run = ClaimsRun.from_config(
         session.config,
         articles,

@@ -95,7 +95,8 @@ def run_claims(run: ClaimsRun) -> ClaimsOutcome:
     with read_caches(run.caches, notes, run.given_cache) as (links, verify):
         verified = recorded_verdicts(verify, library, index.citing)
         flags = flag_claims(index, library, links, verified)
-    report = build_report(index, library, run.style, flags, __version__)
+    records = {key: stored.evidence for key, stored in verified.items()}
+    report = build_report(index, library, run.style, flags, __version__, records)
     text = render_report(report, run.report_format)
     failed = has_errors(flags, strict=run.strict)
     return ClaimsOutcome(text, flags, failed, notes, unread=library.unread())

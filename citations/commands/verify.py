@@ -103,6 +103,7 @@ class VerifyRun:
     parse_cache: Path | None = None
     encodings: Encodings | None = None  # [library] encoding
     root: Path = Path(".")
+    notice_marker: Path | None = None  # once it exists, the polite notice is not shown again
 
     @classmethod
     def from_config(
@@ -145,6 +146,7 @@ class VerifyRun:
             parse_cache=config.cache_folder(),
             encodings=Encodings(*config.encodings()),
             root=config.base,
+            notice_marker=_notice_marker(config),
         )
 
 
@@ -172,6 +174,7 @@ def run_verify(run: VerifyRun, progress: Callable[[int, int], None] | None = Non
     refs = _select(library, run.keys)
     cache = Cache.open(run.cache) if run.cache is not None else None
     outcome = VerifyOutcome("", unread=library.unread())
+    outcome.notes += polite_once(run.registries, run.notice_marker)
     try:
         results = _verify(refs, run, cache, outcome, progress)
         if run.fix or run.diff:
@@ -268,6 +271,30 @@ def _apply_fixes(
         for r in results
     ]
     return results, library
+
+
+def _notice_marker(config: Config) -> Path | None:
+    folder = config.cache_folder()
+    return folder / "notices" / "no-mailto" if folder is not None else None
+
+
+def polite_once(settings: RegistrySettings, marker: Path | None) -> list[str]:
+    """The polite notice (no contact e-mail set), once: `marker` remembers it was shown (no
+    marker: every run, there being nowhere to remember it)."""
+    from ..registries.settings import polite_notice
+
+    notice = polite_notice(settings)
+    if not notice:
+        return []
+    if marker is not None:
+        if marker.exists():
+            return []
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            pass  # a read-only cache folder: shown each time, which is the lesser harm
+    return [notice]
 
 
 def _table(config: Config) -> dict[str, Any]:

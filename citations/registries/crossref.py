@@ -18,6 +18,9 @@ SELECT = (
     "container-title,short-container-title,volume,issue,page,article-number,publisher,type,"
     "ISSN,ISBN,URL,score,update-to,updated-by"
 )
+# The dates a work may be known by, the one its year is read from first. `created` is when the
+# DOI was deposited: a last resort, but an online-first paper may have nothing closer.
+DATE_FIELDS = ("issued", "published-print", "published-online", "published", "created")
 UpdateKind = Literal["retraction", "correction", "expression-of-concern", "withdrawal", "other"]
 UPDATE_KINDS: dict[str, UpdateKind] = {
     "retraction": "retraction",
@@ -122,10 +125,8 @@ def full_title(title: str, subtitle: str) -> str:
 def read_work(m: dict[str, Any], source_url: str, registry: RegistryName = "crossref") -> Record:
     """A Crossref work message (or CSL-JSON, whose fields are nearly the same) as a Record."""
     doi = clean(m.get("DOI"))
-    for key in ("issued", "published-print", "published-online", "published"):
-        date = date_parts(m.get(key))
-        if date:
-            break
+    found = [(key, date_parts(m.get(key))) for key in DATE_FIELDS]
+    date = next((parts for _, parts in found if parts), ())
     page = clean(m.get("page")) or clean(m.get("article-number"))
     score = m.get("score")
     return Record(
@@ -138,6 +139,7 @@ def read_work(m: dict[str, Any], source_url: str, registry: RegistryName = "cros
         month=date[1] if len(date) > 1 and 1 <= date[1] <= 12 else None,
         day=date[2] if len(date) > 2 and 1 <= date[2] <= 31 else None,
         container=first(m.get("container-title")),
+        containers=strings(m.get("container-title")),
         short_container=first(m.get("short-container-title"))
         or first(m.get("container-title-short")),
         volume=clean(m.get("volume")),
@@ -152,6 +154,7 @@ def read_work(m: dict[str, Any], source_url: str, registry: RegistryName = "cros
         language=clean(m.get("language")),
         updates=updates_of(m, doi),
         score=float(score) if isinstance(score, int | float) else None,
+        dates=tuple(dict.fromkeys((key, parts[0]) for key, parts in found if parts)),
     )
 
 

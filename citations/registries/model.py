@@ -44,6 +44,8 @@ class Record:
     day: int | None = None
     container: str = ""  # journal or book title
     short_container: str = ""  # ISO/NLM abbreviation
+    # Every title Crossref lists in `container-title`: a chapter's may be [series, book].
+    containers: tuple[str, ...] = ()
     volume: str = ""
     issue: str = ""
     pages: str = ""  # "320-327" or an article number "e0150367"
@@ -59,6 +61,12 @@ class Record:
     language: str = ""
     updates: tuple[Update, ...] = ()
     score: float | None = None  # a search hit's relevance, as the registry gives it
+    # Every date the registry records, (its name, year), the one `year` came from first:
+    # Crossref's issued, published-print, published-online, created; PubMed's PubDate and
+    # ArticleDate. An online-first paper's print year is as much its year as the online one.
+    dates: tuple[tuple[str, int], ...] = ()
+    pubtypes: tuple[str, ...] = ()  # PubMed's publication types, as PubMed spells them
+    mesh: tuple[str, ...] = ()  # PubMed's MeSH headings (descriptor names)
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,31 @@ class PubMedQuestions:
         self._net.keep(key, answer, found=bool(pmid))
         return pmid
 
+    def doi_to_pmids(self, dois: Sequence[str]) -> dict[str, str]:
+        """DOI (lower case) → PMID from NCBI's ID converter, 200 DOIs a request; "" when it
+        has none (it knows only articles in PMC) or could not be asked."""
+        wanted = list(dict.fromkeys(d.strip().lower() for d in dois if d.strip()))
+        found: dict[str, str] = {}
+        todo = []
+        for doi in wanted:
+            cached = self._net.cached(f"ncbi:idconv:{doi}")
+            if cached is not None:
+                found[doi] = cached.body.decode("utf-8", "replace")
+            elif not self.settings.offline:
+                todo.append(doi)
+        for start in range(0, len(todo), pubmed.BATCH):
+            batch = todo[start : start + pubmed.BATCH]
+            url = pubmed.idconv_url(self.settings.urls["idconv"], batch, self._ncbi_params())
+            answer = self._net.get("idconv", url, {"Accept": "application/json"})
+            if isinstance(answer, str) or not answer.ok:
+                continue
+            pmids, problem = pubmed.parse_idconv(answer.body)
+            for doi in batch if not problem else ():
+                found[doi] = pmid = pmids.get(doi, "")
+                kept = Answer(200 if pmid else 404, pmid.encode(), {}, url)
+                self._net.keep(f"ncbi:idconv:{doi}", kept, found=bool(pmid))
+        return {doi: found.get(doi, "") for doi in wanted}
+
     def _esummary(self, batch: list[str]) -> dict[str, Lookup]:
         base = self.settings.urls["ncbi"]
         url = pubmed.esummary_url(base, "pubmed", batch, self._ncbi_params())

@@ -88,8 +88,13 @@ def read_item(item: dict[str, Any], source_url: str) -> Lookup:
         for a in item.get("articleids") or []
         if isinstance(a, dict)
     }
-    year, month, day = parse_pubdate(clean(item.get("pubdate")) or clean(item.get("epubdate")))
-    pubtypes = [clean(p).lower() for p in item.get("pubtype") or []]
+    pubdate, epubdate = clean(item.get("pubdate")), clean(item.get("epubdate"))
+    year, month, day = parse_pubdate(pubdate or epubdate)
+    named = [clean(p) for p in item.get("pubtype") or [] if clean(p)]
+    pubtypes = [p.lower() for p in named]
+    # esummary's pubdate and epubdate are efetch's PubDate and ArticleDate.
+    given = (("PubDate", pubdate), ("ArticleDate", epubdate))
+    dates = [(name, parse_pubdate(text)[0]) for name, text in given if text]
     lang = item.get("lang")
     issn = tuple(dict.fromkeys(filter(None, (clean(item.get("issn")), clean(item.get("essn"))))))
     record = Record(
@@ -116,6 +121,8 @@ def read_item(item: dict[str, Any], source_url: str) -> Lookup:
         issn=issn,
         language=clean(lang[0]) if isinstance(lang, list) and lang else clean(lang),
         updates=_updates(item, pubtypes),
+        dates=tuple((name, y) for name, y in dates if y is not None),
+        pubtypes=tuple(named),
     )
     notice = "; ".join(text for kind, text in NOTICES.items() if kind in pubtypes)
     return Lookup("found", record, detail=notice)
@@ -199,3 +206,31 @@ def pmid_of_pmc(item: dict[str, Any]) -> str:
             value = clean(a.get("value"))
             return value if value.isdigit() and value != "0" else ""
     return ""
+
+
+def idconv_url(base: str, dois: Sequence[str], params: Mapping[str, str]) -> str:
+    """NCBI's ID converter for up to 200 DOIs (it knows only articles in PMC)."""
+    query = {"ids": ",".join(dois), "idtype": "doi", "format": "json", **params}
+    return f"{base}/?{urlencode(query, safe=',/')}"
+
+
+def parse_idconv(body: bytes) -> tuple[dict[str, str], str]:
+    """DOI (lower case) → PMID ("" for a DOI it does not know), or ({}, why unusable):
+    `{"status":"ok","records":[{"requested-id":…,"doi":…,"pmcid":…,"pmid":…}]}`, an unknown
+    id's record carrying `"status":"error"` and an `errmsg`."""
+    data, problem = load_json(body)
+    if problem:
+        return {}, f"NCBI's ID converter {problem}"
+    records = data.get("records") if isinstance(data, dict) else None
+    if not isinstance(records, list):
+        return {}, "NCBI's ID converter answered without records"
+    found: dict[str, str] = {}
+    for record in records:
+        if not isinstance(record, dict):
+            continue
+        asked = clean(record.get("requested-id")) or clean(record.get("doi"))
+        pmid = clean(record.get("pmid"))
+        known = pmid.isdigit() and record.get("status") != "error"
+        if asked:
+            found[asked.lower()] = pmid if known else ""
+    return found, ""

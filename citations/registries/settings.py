@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from ..config import Config
 from ..errors import ConfigError
 
-REGISTRIES = ("crossref", "doi", "ncbi", "arxiv", "openlibrary")
+REGISTRIES = ("crossref", "doi", "ncbi", "arxiv", "openlibrary", "idconv")
 # Requests a second. Crossref's own limit is read from its headers (we never go above ours);
 # NCBI allows 3 a second, 10 with an API key; arXiv asks for one every three seconds; Open
 # Library asks heavy users to slow down, and ISBNs are looked up one at a time, by hand.
-DEFAULT_RATES = {"crossref": 10.0, "doi": 10.0, "ncbi": 3.0, "arxiv": 1 / 3, "openlibrary": 1.0}
+DEFAULT_RATES = {"crossref": 10.0, "doi": 10.0, "ncbi": 3.0, "arxiv": 1 / 3, "openlibrary": 1.0,
+                 "idconv": 3.0}  # fmt: skip
 NCBI_KEYED_RATE = 10.0
 
 
@@ -50,7 +51,7 @@ class RegistrySettings:
 
         return cls(
             urls=urls,
-            mailto=text("mailto"),
+            mailto=text("mailto") or config.contact_email(),
             tool=text("tool", cls.tool),
             email=text("email"),
             ncbi_api_key=text("ncbi-api-key"),
@@ -63,6 +64,21 @@ class RegistrySettings:
         """Requests a second we allow ourselves at `registry` before any server says less."""
         if self.rates and registry in self.rates:
             return self.rates[registry]
-        if registry == "ncbi" and self.ncbi_api_key:
+        if registry in ("ncbi", "idconv") and self.ncbi_api_key:
             return NCBI_KEYED_RATE
         return DEFAULT_RATES[registry]
+
+
+POLITE_NOTICE = (
+    "note: no contact e-mail is set for the registries. Crossref serves requests that carry "
+    "one from its polite pool, and NCBI asks for one so it can write before it blocks a "
+    'client: set `[registries] mailto = "you@example.org"` in citations.toml, or '
+    "CITATIONS_MAILTO. (Shown once.)"
+)
+
+
+def polite_notice(settings: RegistrySettings) -> str:
+    """The notice to show when no contact e-mail is set ("" when one is, or offline)."""
+    if settings.mailto or settings.email or settings.offline:
+        return ""
+    return POLITE_NOTICE

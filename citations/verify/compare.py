@@ -13,12 +13,31 @@ from ..folding import fold, strip_accents
 from ..identifiers import normalise_doi
 from ..model import Name, Reference
 from ..registries.model import Person, Record
+from .bibtex import bibtex_pages, bibtex_text, bibtex_title
+from .texts import (
+    TITLE_SAME,
+    containers_agree,
+    norm_container,
+    norm_pages,
+    pages_agree,
+    publishers_agree,
+)
 
-TITLE_SAME = 90.0  # rapidfuzz ratio (0-100) of normalised titles at or above which they agree
+__all__ = [  # where they were first
+    "TITLE_SAME",
+    "bibtex_pages",
+    "bibtex_text",
+    "bibtex_title",
+    "containers_agree",
+    "norm_container",
+    "norm_pages",
+    "pages_agree",
+]
+
 TITLE_FAR = 60.0  # below this, two titles name different works
 # Weights of the fields in the confidence: the title and authors say most about the work.
 WEIGHTS = {"title": 3.0, "author": 2.0, "year": 1.0, "container": 1.0, "volume": 1.0,
-           "number": 0.5, "pages": 1.0, "doi": 1.0}  # fmt: skip
+           "number": 0.5, "pages": 1.0, "doi": 1.0, "editor": 1.0, "publisher": 0.5}  # fmt: skip
 # Crossref deposits under this prefix (NeurIPS, ICML) list authors alphabetically.
 _ALPHABETICAL_PREFIXES = ("10.52202/",)
 
@@ -28,14 +47,6 @@ NOTICE_PREFIX = re.compile(r"(?i)^\s*(?:retracted|withdrawn)(?:\s+article)?\s*[:
 _NON_WORD = re.compile(r"[\W_]+")
 _SUBTITLE = re.compile(r"\s*[:.?!]\s+|\s+[-–—]\s+")
 _YEAR = re.compile(r"\d{4}")
-_PAGES_PREFIX = re.compile(r"(?i)^pp?(?:\.\s*|\s+)(?=\d)")
-_RANGE = re.compile(r"([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)")
-_PARENTHESES = re.compile(r"\([^()]*\)")
-_CONTAINER_STOP = frozenset(
-    {"of", "the", "and", "for", "in", "on", "de", "der", "und", "la", "le", "des", "du", "et"}
-)
-_TEX_SPECIAL = re.compile(r"([&%$#_])")
-_PROTECT = re.compile(r"(?<![\w{])(\w*[A-Z]\w*[A-Z]\w*|\w+[A-Z]\w*)(?![\w}])")
 
 
 @dataclass(frozen=True)
@@ -65,11 +76,18 @@ class Comparison:
     first_author: bool | None = None  # None: one side has no authors
     year_gap: int | None = None
     confidence: float = 0.0  # 0-1: how much of what could be compared agrees
+    no_shared_author: bool | None = None  # None: one side has no authors
+    notes: tuple[str, ...] = ()  # what agreed only in a way worth saying (the print year)
 
     @property
     def different_work(self) -> bool:
-        """The record describes another work: titles far apart, and author or year too."""
-        if self.title_similarity is None or self.title_similarity >= TITLE_FAR:
+        """The record describes another work: titles far apart, and author or year too; or
+        titles that do not agree and not one author in common."""
+        if self.title_similarity is None:
+            return False
+        if self.title_similarity < TITLE_SAME and self.no_shared_author:
+            return True
+        if self.title_similarity >= TITLE_FAR:
             return False
         if self.first_author is None and self.year_gap is None:
             return True
@@ -99,29 +117,6 @@ def title_similarity(ours: str, theirs: str) -> float:
     if score < TITLE_SAME and main and len(main) < len(a):
         score = max(score, fuzz.ratio(main, b))
     return float(score)
-
-
-def norm_pages(text: str) -> str:
-    """`pp. 982--4` → `982-984`; `S12–5` → `s12-s15`; an article number as it is (casefolded)."""
-    return _full_range(text).casefold()
-
-
-def _full_range(text: str) -> str:
-    t = _PAGES_PREFIX.sub("", text.strip())
-    t = re.sub(r"\s*[-‐‑‒–—]+\s*", "-", t)
-    m = _RANGE.fullmatch(t)
-    if m is None:
-        return t
-    first_prefix, first, last_prefix, last = m.groups()
-    if len(last) < len(first):  # an elided range: 982-4
-        last = first[: len(first) - len(last)] + last
-    return f"{first_prefix}{first}-{last_prefix or first_prefix}{last}"
-
-
-def norm_container(text: str) -> list[str]:
-    text = _PARENTHESES.sub(" ", html.unescape(_TAG.sub("", text))).replace("&", " and ")
-    words = _NON_WORD.sub(" ", strip_accents(text)).split()
-    return words[1:] if words[:1] == ["the"] else words
 
 
 def _plain(text: str) -> str:
@@ -189,61 +184,6 @@ def compare_authors(
     return FieldDiff("author", label, _names_label([_person_label(p) for p in theirs]), note)
 
 
-def containers_agree(ours: str, theirs: Sequence[str]) -> bool:
-    """Fuzzy, with ISO/NLM abbreviations (`J Clin Epidemiol`) read against full titles."""
-    a = norm_container(ours)
-    for other in theirs:
-        b = norm_container(other)
-        if not a or not b:
-            continue
-        if fuzz.token_sort_ratio(" ".join(a), " ".join(b)) >= TITLE_SAME:
-            return True
-        if _abbreviates(a, b) or _abbreviates(b, a):
-            return True
-    return False
-
-
-def _abbreviates(short: list[str], long: list[str]) -> bool:
-    """Each word of `short` is its counterpart in `long` with letters left out (`Natl`)."""
-    s = [w for w in short if w not in _CONTAINER_STOP]
-    t = [w for w in long if w not in _CONTAINER_STOP]
-    return len(s) == len(t) and all(_subsequence(x, y) for x, y in zip(s, t, strict=True))
-
-
-def _subsequence(short: str, long: str) -> bool:
-    if short[:1] != long[:1]:
-        return False
-    letters = iter(long)
-    return all(ch in letters for ch in short)
-
-
-def pages_agree(ours: str, theirs: str) -> bool:
-    a, b = norm_pages(ours), norm_pages(theirs)
-    if a == b:
-        return True
-    # A first page alone stands for the range (and some registries give only the first page).
-    return a.split("-")[0] == b.split("-")[0] and ("-" not in a or "-" not in b)
-
-
-# --- BibTeX values for --fix ---------------------------------------------------------------
-
-
-def bibtex_text(text: str) -> str:
-    """Registry text as a BibTeX value: tags dropped, TeX specials escaped."""
-    return _TEX_SPECIAL.sub(r"\\\1", " ".join(html.unescape(_TAG.sub("", text)).split()))
-
-
-def bibtex_title(text: str) -> str:
-    """As bibtex_text, with acronyms and words like `mRNA` braced against case changes."""
-    return _PROTECT.sub(r"{\1}", bibtex_text(text))
-
-
-def bibtex_pages(text: str) -> str:
-    """`982-4` → `982--984`."""
-    pages = _full_range(text)
-    return pages.replace("-", "--") if _RANGE.fullmatch(pages) else pages
-
-
 # --- the comparison ------------------------------------------------------------------------
 
 
@@ -257,16 +197,18 @@ def compare(ref: Reference, record: Record) -> Comparison:
     """Every field both sides have, compared; the registry's extra fields listed as missing."""
     tally = _Tally()
     similarity = _compare_title(ref, record, tally)
-    first_author = None
+    first_author = disjoint = None
     authors = ref.authors
     if authors.names and record.authors:
         first_author = same_person(authors.names[0], record.authors[0])
+        disjoint = not any(same_person(a, b) for a in authors.names for b in record.authors)
         tally.add(
             "author", compare_authors(authors.names, authors.others, record.authors, record.doi)
         )
     year_gap = _compare_year(ref, record, tally)
     _compare_container(ref, record, tally)
     _compare_numbers(ref, record, tally)
+    _compare_book_fields(ref, record, tally)
     # An arXiv record's DOI is the published version's, not the preprint's.
     if record.doi and ref.get("doi") and record.registry != "arxiv":
         ours = ref.get("doi")
@@ -280,6 +222,8 @@ def compare(ref: Reference, record: Record) -> Comparison:
         first_author,
         year_gap,
         round(tally.confidence(), 2),
+        disjoint,
+        tuple(tally.notes),
     )
 
 
@@ -291,6 +235,7 @@ class _Tally:
     missing: list[FieldDiff] = field(default_factory=list)  # the registry has it, not the entry
     agreed: list[str] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def add(self, kind: str, diff: FieldDiff | None, score: float | None = None) -> None:
         self.scores[kind] = (0.0 if diff else 1.0) if score is None else score
@@ -326,31 +271,44 @@ def _compare_title(ref: Reference, record: Record, tally: _Tally) -> float | Non
 
 
 def _compare_year(ref: Reference, record: Record, tally: _Tally) -> int | None:
-    """How many years apart the entry and the record are (None: one side has no year)."""
+    """How many years apart the entry and the record are (None: one side has no year). Any
+    date the registry records will do (an online-first paper's print year is its year too);
+    when the one that agrees is not the registry's main date, a note says which it was."""
     year_field = "year" if "year" in ref.fields else "date" if "date" in ref.fields else ""
     our_year = _year_of(ref.get(year_field)) if year_field else None
     if our_year is None or record.year is None:
         if record.year is not None and not year_field:
             tally.lacks("year", str(record.year), str(record.year))
         return None
-    year_gap = abs(our_year - record.year)
+    dates = record.dates or (("issued", record.year),)
+    gap, name = min(((abs(our_year - year), name) for name, year in dates), key=lambda d: d[0])
     diff = None
-    if year_gap:
+    if gap:
         fix = str(record.year) if year_field == "year" else None
-        note = "1 year apart: online and print years can differ" if year_gap == 1 else ""
+        note = "1 year apart: online and print years can differ" if gap == 1 else ""
         diff = FieldDiff(year_field, ref.get(year_field), str(record.year), note, fix)
+    elif name != dates[0][0]:
+        tally.notes.append(f"year {our_year} is the record's {name} year ({dates[0][0]}: "
+                           f"{dates[0][1]})")  # fmt: skip
     tally.add("year", diff)
-    return year_gap
+    return gap
 
 
 def _compare_container(ref: Reference, record: Record, tally: _Tally) -> None:
     """The journal (or book) the work appeared in, by any of the record's names for it."""
     container_field = _container_field(ref)
-    theirs_containers = [c for c in (record.container, record.short_container) if c]
+    names = (record.container, *record.containers, record.short_container)
+    theirs_containers = [c for c in dict.fromkeys(names) if c]
     if container_field and theirs_containers:
         ours = ref.get(container_field)
         diff = None
-        if not containers_agree(ours, theirs_containers):
+        # A book's or proceedings' title is cited long or short: words left out agree.
+        lenient = container_field == "booktitle" and any(
+            fuzz.token_set_ratio(" ".join(norm_container(ours)), " ".join(norm_container(t)))
+            >= TITLE_SAME
+            for t in theirs_containers
+        )
+        if not lenient and not containers_agree(ours, theirs_containers):
             theirs = theirs_containers[0]
             diff = FieldDiff(container_field, ours, theirs, fix=bibtex_text(theirs))
         tally.add("container", diff)
@@ -376,3 +334,29 @@ def _compare_numbers(ref: Reference, record: Record, tally: _Tally) -> None:
         tally.add("pages", None if same else FieldDiff("pages", ours, record.pages, fix=fix))
     elif record.pages:
         tally.lacks("pages", record.pages, bibtex_pages(record.pages))
+
+
+# Entry types whose editors and publisher say which book it is.
+_BOOKISH = frozenset({"incollection", "inbook", "book", "collection", "proceedings", "mvbook"})
+
+
+def _compare_book_fields(ref: Reference, record: Record, tally: _Tally) -> None:
+    """A chapter's or a book's editors (as a set: registries often list only some, in any
+    order) and its publisher (loosely: `Wiley` is `John Wiley & Sons`)."""
+    if ref.type not in _BOOKISH:
+        return
+    editors = ref.editors.names
+    if editors and record.editors:
+        absent = [n for n in editors if not any(same_person(n, p) for p in record.editors)]
+        diff = None
+        if absent:
+            ours = _names_label([f"{n.von} {n.last}".strip() for n in editors])
+            theirs = _names_label([_person_label(p) for p in record.editors])
+            diff = FieldDiff("editor", ours, theirs, "different names")
+        tally.add("editor", diff)
+    publisher = ref.get("publisher")
+    if publisher and record.publisher and not publishers_agree(publisher, record.publisher):
+        fix = bibtex_text(record.publisher)
+        tally.add("publisher", FieldDiff("publisher", publisher, record.publisher, fix=fix))
+    elif publisher and record.publisher:
+        tally.add("publisher", None)

@@ -154,6 +154,9 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             {"kind": u.kind, "doi": u.doi, "date": u.date, "source": u.source}
             for u in result.updates
         ],
+        "notes": list(result.notes),
+        "suggested": dict(result.suggested),
+        "evidence": dict(result.evidence),
     }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -19,7 +19,10 @@ from ..identifiers import (
 )
 from ..model import Reference
 from ..registries.model import Lookup, Record, Update
-from .compare import TITLE_FAR, TITLE_SAME, same_person, title_similarity
+from .compare import compare
+from .search import SearchMatch, match_search, search_work
+
+__all__ = ["SearchMatch", "match_search"]  # where they were first
 
 if TYPE_CHECKING:
     from ..registries.client import Registries
@@ -32,8 +35,7 @@ SEARCHABLE = frozenset({"article", "inproceedings", "conference", "incollection"
 # conference paper nobody has heard of may be fabricated; a book chapter may just be unindexed.
 FABRICABLE = frozenset({"article", "inproceedings", "conference"})
 
-_SEARCH_WORD = re.compile(r"[^\W_]+")
-SEARCH_LEAD = 1.5  # a search's top hit must score this many times the runner-up's
+_ID_LABELS = {"doi": "DOI", "pmid": "PMID", "pmcid": "PMCID", "arxiv": "arXiv id"}
 
 
 @dataclass(frozen=True)
@@ -72,16 +74,10 @@ class Resolution:
     source: str | None = None
     updates: tuple[Update, ...] = ()  # notices from a second registry (PubMed beside Crossref)
     bad_doi: str = ""  # the entry's DOI, when no agency has it but another id found the work
-
-
-@dataclass(frozen=True)
-class SearchMatch:
-    """How a title search went: one accepted hit, hits none of which is clearly ours, or none."""
-
-    status: Literal["accepted", "ambiguous", "none"]
-    record: Record | None = None
-    detail: str = ""
-    best_similarity: float = 0.0
+    # The entry's identifiers no registry has, (name, value), when a search found the work.
+    unregistered: tuple[tuple[str, str], ...] = ()
+    alternative: Record | None = None  # the entry's own work, when its id names another
+    pubmed: Record | None = None  # the work's PubMed record beside another registry's
 
 
 def identifiers(ref: Reference) -> Identifiers:
@@ -121,15 +117,22 @@ class Resolver:
         self.urls = urls
         self._pubmed: dict[str, Lookup] = {}  # filled before the threads start, then read
         self._pmc: dict[str, str] = {}
+        self._doi_pmids: dict[str, str] = {}  # DOI (lower case) → PMID, "" when NCBI has none
 
     def prefetch(self, refs: Iterable[Reference]) -> None:
-        """PMCIDs mapped to PMIDs, then one batched PubMed request for every PMID, before the
-        entries are resolved (NCBI asks for batches, and allows few requests a second)."""
+        """PMCIDs mapped to PMIDs, DOIs to PMIDs (NCBI's ID converter), then one batched PubMed
+        request for every PMID, before the entries are resolved (NCBI asks for batches, and
+        allows few requests a second)."""
         found = [identifiers(ref) for ref in refs]
         pmcids = [i.pmcid for i in found if i.pmcid and not i.pmid and i.pmcid not in self._pmc]
         if pmcids:
             self._pmc.update(self.registries.pmc_to_pmids(list(dict.fromkeys(pmcids))))
+        dois = [i.doi.lower() for i in found if i.doi and not i.pmid and not parse_arxiv(i.doi)]
+        dois = [d for d in dict.fromkeys(dois) if d not in self._doi_pmids]
+        if dois:
+            self._doi_pmids.update(self.registries.doi_to_pmids(dois))
         pmids = [i.pmid for i in found if i.pmid] + [p for p in self._pmc.values() if p]
+        pmids += [p for p in self._doi_pmids.values() if p]
         todo = [pmid for pmid in dict.fromkeys(pmids) if pmid not in self._pubmed]
         if todo:
             self._pubmed.update(self.registries.pubmed(todo))
@@ -143,12 +146,28 @@ class Resolver:
         return found
 
     def resolve(self, ref: Reference) -> Resolution:
+        """By the entry's identifiers; an identifier nobody has registered, or one naming
+        another work, is followed by a search for the entry's own work; else a search alone."""
         ids = identifiers(ref)
+        found = self._by_identifiers(ids)
+        if found is None:
+            found = self._search(ref)
+        elif found.status == "not-found" and found.how in _ID_LABELS:
+            found = self._unregistered(ref, ids, found)
+        elif found.record is not None and compare(ref, found.record).different_work:
+            match = search_work(self.registries, ref)
+            if match.status == "accepted" and match.record is not None:
+                return replace(found, alternative=match.record)
+            return found
+        return self._with_pubmed(found, ids.pmid)
+
+    def _by_identifiers(self, ids: Identifiers) -> Resolution | None:
+        """Where the entry's identifiers led; None when it has none."""
         tried: list[Resolution] = []
         if ids.doi and not parse_arxiv(ids.doi):  # arXiv's DOI: asked of arXiv, below
             found = self._by_doi(ids.doi)
             if found.status == "found":
-                return self._with_pubmed_notices(found, ids.pmid)
+                return found
             tried.append(found)
         if ids.pmid:
             tried.append(self._from_lookup(self.pubmed(ids.pmid), "pmid", f"PMID {ids.pmid}"))
@@ -178,7 +197,28 @@ class Resolver:
                     dead = any(r.how == "doi" and r.status == "not-found" for r in tried)
                     return replace(first, bad_doi=ids.doi) if dead else first
                 return replace(first, detail=f"{first.detail} ({others})") if others else first
-        return self._search(ref)
+        return None
+
+    def _unregistered(self, ref: Reference, ids: Identifiers, lost: Resolution) -> Resolution:
+        """An identifier no registry has is a typo as often as a fabrication: the entry's own
+        fields are searched for, and a work whose title, first author and year agree is it."""
+        match = search_work(self.registries, ref)
+        record = match.record
+        if match.status == "accepted" and record is not None:
+            gap = compare(ref, record).year_gap
+            if gap is None or gap <= 1:
+                names = ("doi", "pmid", "pmcid", "arxiv")
+                bad = tuple((n, v) for n in names if (v := getattr(ids, n)))
+                why = f"{lost.detail}; a search by its title and authors found the work"
+                return Resolution(
+                    "found", record, "search", why, record.source_url, unregistered=bad
+                )
+        if match.status == "unavailable":
+            return replace(lost, detail=f"{lost.detail}; {match.detail}")
+        if match.status == "ambiguous":
+            why = f"a search found candidates, none clearly this work ({match.detail})"
+            return replace(lost, detail=f"{lost.detail}; {why}")
+        return replace(lost, detail=f"{lost.detail}; a search by its title found nothing")
 
     def _by_doi(self, doi: str) -> Resolution:
         lookup = self.registries.crossref_work(doi)
@@ -218,14 +258,28 @@ class Resolver:
             return Resolution("unindexed", how="isbn", detail=why)
         return self._from_lookup(lookup, "isbn", f"ISBN {isbn}")
 
-    def _with_pubmed_notices(self, found: Resolution, pmid: str) -> Resolution:
-        """PubMed's publication types carry retractions Crossref may not know of."""
-        if not pmid:
+    def _with_pubmed(self, found: Resolution, pmid: str) -> Resolution:
+        """The work's PubMed record beside another registry's: its publication types say what
+        kind of work it is (for `claims`), and carry retractions Crossref may not know of. By
+        the entry's PMID, else the DOI's in NCBI's ID converter."""
+        record = found.record
+        if found.status != "found" or record is None:
             return found
-        lookup = self.pubmed(pmid)
-        if lookup.record is None or not lookup.record.updates:
+        if record.registry == "ncbi":
+            return replace(found, pubmed=record)
+        pmid = pmid or record.pmid or (self.doi_pmid(record.doi) if record.doi else "")
+        lookup = self.pubmed(pmid) if pmid else None
+        if lookup is None or lookup.record is None:
             return found
-        return replace(found, updates=lookup.record.updates)
+        updates = lookup.record.updates if pmid else ()
+        return replace(found, pubmed=lookup.record, updates=updates)
+
+    def doi_pmid(self, doi: str) -> str:
+        """The PMID NCBI's ID converter gives a DOI ("" when none), from the prefetch if there."""
+        key = doi.lower()
+        if key not in self._doi_pmids:
+            self._doi_pmids.update(self.registries.doi_to_pmids([doi]))
+        return self._doi_pmids.get(key, "")
 
     def _from_lookup(self, lookup: Lookup, how: str, what: str) -> Resolution:
         record = lookup.record
@@ -243,27 +297,15 @@ class Resolver:
         )
 
     def _search(self, ref: Reference) -> Resolution:
-        title = ref.get("title")
+        """An entry without identifiers: a search, and what finding nothing means for its type."""
         if ref.type not in SEARCHABLE:
             why = f"@{ref.type} entries without a DOI, PMID or arXiv id are not indexed"
             return Resolution("unindexed", how="search", detail=why)
-        if not title:
+        if not ref.get("title"):
             return Resolution("unindexed", how="search", detail="no identifier and no title")
-        names = ref.authors.names
-        family = f"{names[0].von} {names[0].last}".strip() if names else ""
-        container = ref.get("journal") or ref.get("journaltitle") or ref.get("booktitle")
-        year = ref.get("year") or ref.get("date")[:4]
-        query = " ".join(part for part in (title, family, year, container) if part)
-        lookup = self.registries.crossref_search(query, author=family, rows=5)
-        if lookup.status == "unavailable":
-            return Resolution(
-                "unavailable",
-                how="search",
-                detail=f"Crossref search failed: {lookup.detail or 'no answer'}",
-            )
-        match = match_search(ref, lookup.candidates)
-        if match.status == "none" and ref.type == "article" and family:
-            match = self._search_pubmed(ref, title, family) or match
+        match = search_work(self.registries, ref, pubmed=ref.type == "article")
+        if match.status == "unavailable":
+            return Resolution("unavailable", how="search", detail=match.detail)
         if match.status == "accepted" and match.record is not None:
             record = match.record
             return Resolution("found", record, "search", match.detail, record.source_url)
@@ -274,46 +316,3 @@ class Resolver:
             return Resolution("not-found", how="search", detail=f"{why}: it may be fabricated")
         why = f"a title search found nothing ({match.detail}); @{ref.type} works are often "
         return Resolution("unindexed", how="search", detail=why + "not indexed")
-
-    def _search_pubmed(self, ref: Reference, title: str, family: str) -> SearchMatch | None:
-        """PubMed indexes journals without DOIs (older and regional ones) that Crossref lacks."""
-        words = _SEARCH_WORD.findall(title)[:12]
-        if not words:
-            return None
-        term = " AND ".join([*(f"{w}[ti]" for w in words), f"{family}[au]"])
-        pmids = self.registries.pubmed_search(term)[:3]
-        if not pmids:
-            return None
-        answers = self.registries.pubmed(pmids)
-        records = [a.record for p in pmids if (a := answers.get(p)) and a.record is not None]
-        match = match_search(ref, records)
-        return match if match.status != "none" else None
-
-
-def match_search(ref: Reference, candidates: Sequence[Record]) -> SearchMatch:
-    """Accept the top hit only if it clearly leads and its title and first author agree."""
-    title = ref.get("title")
-    if not candidates or not title:
-        return SearchMatch("none", detail="the search found nothing")
-    sims = [title_similarity(title, c.title) if c.title else 0.0 for c in candidates]
-    best = max(sims)
-    top = candidates[0]
-    runner = candidates[1] if len(candidates) > 1 else None
-    leads = runner is None or (
-        top.score is not None
-        and runner.score is not None
-        and top.score >= SEARCH_LEAD * runner.score
-    )
-    names = ref.authors.names
-    author_ok = bool(names and top.authors and same_person(names[0], top.authors[0]))
-    if leads and sims[0] >= TITLE_SAME and author_ok:
-        return SearchMatch("accepted", top, "matched by a title search", sims[0])
-    if best < TITLE_FAR:
-        detail = f"the closest title found is {best:.0f}% similar"
-        return SearchMatch("none", detail=detail, best_similarity=best)
-    why = (
-        "the top hit does not clearly lead"
-        if not leads
-        else ("its title differs" if sims[0] < TITLE_SAME else "its first author differs")
-    )
-    return SearchMatch("ambiguous", detail=f"ambiguous search: {why}", best_similarity=best)

@@ -6,8 +6,8 @@ import hashlib
 import json
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from ..model import Reference
 from .judge import Result
@@ -55,6 +55,9 @@ class StoredVerdict:
     verdict: str
     checked_at: float  # time.time() of the run that stored it
     source: str = ""
+    # What the registries' records say the work is: `pubmed_types`, `mesh`, `pmid`,
+    # `crossref_type` (see verify.judge.evidence_of); read by `claims`.
+    evidence: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def recorded_on(self) -> str:
@@ -123,6 +126,9 @@ def recorded_verdicts(
         if payload is None:
             continue
         verdict, at = payload.get("verdict"), payload.get("checked_at")
+        evidence = payload.get("evidence")
+        evidence = evidence if isinstance(evidence, dict) else {}
         if isinstance(verdict, str) and isinstance(at, int | float):
-            found[key] = StoredVerdict(key, verdict, float(at), str(payload.get("source") or ""))
+            source = str(payload.get("source") or "")
+            found[key] = StoredVerdict(key, verdict, float(at), source, evidence)
     return found
