@@ -133,3 +133,20 @@ def test_a_sleeping_item_holds_no_slot_and_a_429_paces_its_host() -> None:
     assert plan.busy()
     plan.done("a", 1.3, good=True)
     assert not plan.busy()
+
+
+def test_a_429_halves_its_hosts_slots_and_good_answers_win_them_back() -> None:
+    plan = scheduler(concurrency=8, per_host=4)
+    for i in range(12):
+        plan.add("a", f"a{i}")
+    assert len(plan.take(0.0)) == 4
+    plan.done("a", 0.1, pause=1.0)  # a 429: two at once from now on, and no wait
+    assert plan.take(0.1) == []  # three still in flight
+    plan.done("a", 0.1, good=True)
+    assert plan.take(0.1) == []
+    plan.done("a", 0.1, good=True)  # two good answers, as many as slots: one more slot
+    plan.done("a", 0.1, good=True)
+    assert len(plan.take(0.1)) == 3
+    for _ in range(3):
+        plan.done("a", 0.2, good=True)
+    assert len(plan.take(0.2)) == 4  # back to the configured four

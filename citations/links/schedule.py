@@ -4,8 +4,12 @@ Retry-After) without holding a slot. Pure bookkeeping, no threads and no I/O: li
 drives it with a pool of workers.
 
 A slot is held only while a request is on the wire. A link waiting for its retry holds
-nothing, so the other links of its host and every other host keep going; a 429 or 503 widens
-its host's pacing (bounded, relaxed again by good answers) instead of stopping the host.
+nothing, so the other links of its host and every other host keep going. A 429 or 503 slows
+its host the way TCP slows a sender: first fewer requests at once (halved), then, at one, a
+wider interval between them (doubled, bounded); good answers win it back step by step (the
+interval halved, then one more slot after as many good answers as there are slots). A host is
+never stopped for a whole Retry-After: on the benchmark's farm, spacing a host's requests
+0.5 s apart after one 429 left it with a backlog that ran alone at the end of the run.
 """
 
 from __future__ import annotations
@@ -22,13 +26,15 @@ Item = TypeVar("Item")
 
 @dataclass
 class _Host(Generic[Item]):
-    limit: int
+    limit: int  # requests at once, as configured
     base_interval: float  # seconds between two starts, as configured
+    slots: int  # requests at once, as now allowed: fewer after a 429/503
     interval: float  # as now paced: wider after a 429/503
     next_at: float = 0.0  # no start before this (time.monotonic())
     in_flight: int = 0
     ready: deque[Item] = field(default_factory=deque)
     listed: bool = False  # in the rotation, or waiting on its pacing timer
+    good: int = 0  # good answers since the host last gained or lost a slot
 
 
 class Scheduler(Generic[Item]):
@@ -59,11 +65,12 @@ class Scheduler(Generic[Item]):
         host = self._hosts.get(name)
         if host is None:
             limit, interval = self._limits(name)
-            host = self._hosts[name] = _Host(max(1, limit), max(0.0, interval), max(0.0, interval))
+            limit, interval = max(1, limit), max(0.0, interval)
+            host = self._hosts[name] = _Host(limit, interval, limit, interval)
         return host
 
     def _relist(self, name: str, host: _Host[Item]) -> None:
-        if not host.listed and host.ready and host.in_flight < host.limit:
+        if not host.listed and host.ready and host.in_flight < host.slots:
             host.listed = True
             self._rotation.append(name)
 
@@ -100,7 +107,7 @@ class Scheduler(Generic[Item]):
             name = self._rotation.popleft()
             host = self._hosts[name]
             host.listed = False
-            if not host.ready or host.in_flight >= host.limit:
+            if not host.ready or host.in_flight >= host.slots:
                 continue  # relisted when a slot frees or work arrives
             if host.next_at > now:
                 host.listed = True
@@ -116,16 +123,24 @@ class Scheduler(Generic[Item]):
         return started
 
     def done(self, name: str, now: float, pause: float | None = None, good: bool = False) -> None:
-        """A request to `name` ended. `pause` (a 429/503 asked for one): the host's pacing
-        widens; `good` (an answer that was not 429/503): a widened pacing relaxes by half."""
+        """A request to `name` ended. `pause` (a 429/503 asked for one): the host slows down;
+        `good` (an answer that was not 429/503): it wins some of its pace back."""
         host = self._hosts[name]
         host.in_flight -= 1
         self.in_flight -= 1
         if pause is not None:
-            host.interval = min(self._backoff_max, max(host.interval * 2, self._backoff))
-            host.next_at = max(host.next_at, now + host.interval)
+            host.good = 0
+            if host.slots > 1:
+                host.slots //= 2
+            else:
+                host.interval = min(self._backoff_max, max(host.interval * 2, self._backoff))
+                host.next_at = max(host.next_at, now + host.interval)
         elif good and host.interval > host.base_interval:
             host.interval = max(host.base_interval, host.interval / 2)
+        elif good and host.slots < host.limit:
+            host.good += 1
+            if host.good >= host.slots:
+                host.slots, host.good = host.slots + 1, 0
         self._relist(name, host)
 
     def next_timer(self) -> float | None:
