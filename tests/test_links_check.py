@@ -78,19 +78,19 @@ def methods(server: LinkServer, path: str | None = None) -> list[str]:
 # --- ok, redirects -------------------------------------------------------------------------
 
 
-def test_ok_page_is_read_with_get_after_head(server: LinkServer) -> None:
+def test_ok_page_is_fetched_with_exactly_one_request(server: LinkServer) -> None:
     server.route("/paper", answer(200, "<title>A trial of acupuncture</title>"))
     result = check(server.url("/paper"))
     assert (result.outcome, result.status, result.detail) == ("ok", 200, "200 OK")
     assert (result.attempts, result.redirects, result.final_url) == (1, [], server.url("/paper"))
-    assert methods(server) == ["HEAD", "GET"]  # the GET reads the page's title (soft 404s)
+    assert methods(server) == ["GET"]  # one GET reads the status and the title (soft 404s)
     assert server.hits()[0].headers["user-agent"] == FAST.user_agent
 
 
-def test_ok_non_page_needs_only_head(server: LinkServer) -> None:
+def test_ok_non_page_needs_one_get(server: LinkServer) -> None:
     server.route("/paper.pdf", answer(200, b"%PDF-1.7", content_type=PDF))
     assert check(server.url("/paper.pdf")).outcome == "ok"
-    assert methods(server) == ["HEAD"]
+    assert methods(server) == ["GET"]
 
 
 def test_301_chain_is_recorded_and_reported_as_permanent(server: LinkServer) -> None:
@@ -157,21 +157,21 @@ def test_redirect_to_the_home_page_is_a_soft_404(server: LinkServer) -> None:
 
 
 @pytest.mark.parametrize(
-    ("status", "outcome", "head_only"),
+    ("status", "outcome"),
     [
-        pytest.param(404, "broken", False, id="404-confirmed-with-get"),
-        pytest.param(410, "broken", True, id="410"),
-        pytest.param(403, "blocked", False, id="403-bot-block"),
-        pytest.param(401, "blocked", True, id="401"),
-        pytest.param(999, "blocked", False, id="999-linkedin"),
-        pytest.param(400, "broken", False, id="400"),
+        pytest.param(404, "broken", id="404"),
+        pytest.param(410, "broken", id="410"),
+        pytest.param(403, "blocked", id="403-bot-block"),
+        pytest.param(401, "blocked", id="401"),
+        pytest.param(999, "blocked", id="999-linkedin"),
+        pytest.param(400, "broken", id="400"),
     ],
 )
-def test_status_outcomes(server: LinkServer, status: int, outcome: str, head_only: bool) -> None:
+def test_status_outcomes(server: LinkServer, status: int, outcome: str) -> None:
     server.route("/p", answer(status, "<title>Nope</title>"))
     result = check(server.url("/p"))
     assert (result.outcome, result.status, result.attempts) == (outcome, status, 1)
-    assert methods(server) == (["HEAD"] if head_only else ["HEAD", "GET"])
+    assert methods(server) == ["GET"]
 
 
 def test_500_then_200_is_retried(server: LinkServer) -> None:
@@ -211,11 +211,11 @@ def test_huge_retry_after_is_not_waited_for(server: LinkServer) -> None:
     assert elapsed < 2.0 and len(server.hits()) == 1
 
 
-def test_head_405_then_get_200(server: LinkServer) -> None:
+def test_a_page_that_refuses_head_is_ok(server: LinkServer) -> None:
     server.route("/p", per_method(HEAD=answer(405), GET=answer(200, b"%PDF", content_type=PDF)))
     result = check(server.url("/p"))
     assert (result.outcome, result.status) == ("ok", 200)
-    assert methods(server) == ["HEAD", "GET"]
+    assert methods(server) == ["GET"]
 
 
 @pytest.mark.parametrize(
@@ -300,9 +300,9 @@ def test_headers_trickled_byte_by_byte_are_cut_by_the_wall_clock(server: LinkSer
 
 
 def test_body_trickled_byte_by_byte_is_cut_by_the_wall_clock(server: LinkServer) -> None:
-    def drip(req: Request) -> None:
-        req.start(200, {"Content-Type": PDF}, 1_000_000)
-        trickle(req, b"%PDF")
+    def drip(req: Request) -> None:  # a page: its first bytes are read (soft-404 detection)
+        req.start(200, {"Content-Type": "text/html"}, 1_000_000)
+        trickle(req, b"<html><body>")
 
     server.route("/drip", per_method(HEAD=answer(405), GET=drip))
     result, elapsed = timed(server.url("/drip"), connect_timeout=0.2, read_timeout=0.2)
@@ -311,11 +311,19 @@ def test_body_trickled_byte_by_byte_is_cut_by_the_wall_clock(server: LinkServer)
     assert elapsed < 3.0
 
 
-def test_50_mb_body_is_not_downloaded(server: LinkServer) -> None:
+@pytest.mark.parametrize(
+    ("content_type", "length"),
+    [
+        pytest.param("application/octet-stream", True, id="file"),
+        pytest.param("text/html", True, id="page"),
+        pytest.param("text/html", False, id="page-of-no-stated-length"),
+    ],
+)
+def test_50_mb_body_is_not_downloaded(server: LinkServer, content_type: str, length: bool) -> None:
     size = 50 * 1024 * 1024
 
     def huge(req: Request) -> None:
-        req.start(200, {"Content-Type": "application/octet-stream"}, size)
+        req.start(200, {"Content-Type": content_type}, size if length else None)
         chunk, sent = b"x" * 65536, 0
         while sent < size and req.write(chunk):
             sent += len(chunk)
@@ -339,7 +347,7 @@ def test_connection_reset_is_transient_and_retried(server: LinkServer) -> None:
     result = check(server.url("/reset"), retries=1)
     assert (result.outcome, result.status, result.attempts) == ("transient", None, 2)
     assert result.detail.startswith("connection reset")
-    assert methods(server) == ["HEAD", "HEAD", "GET", "GET"]  # a HEAD reset is retried with GET
+    assert methods(server) == ["GET", "GET"]
 
 
 def test_connection_refused_is_broken() -> None:

@@ -1,15 +1,22 @@
-"""One link target checked: HEAD then GET, redirects followed by hand, DOIs by the handle API."""
+"""One link target checked, as steps a scheduler drives: one streamed GET a hop (headers and
+the body's first bytes, only for pages and bot walls), redirects followed by hand, retries
+planned not slept, DOIs by the handle API. No HEAD: a GET that stops reading early costs the
+same round trip and answers everything a HEAD would, and more."""
 
 from __future__ import annotations
 
 import socket
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from urllib.parse import quote, urljoin, urlsplit
 
 from ..identifiers import valid_doi
 from ..net.connections import endpoint, is_public
-from ..net.errors import describe_error
-from ..net.http import DNS_ERRORS, Client, Exchange, Response, default_retry
+from ..net.errors import NetError, describe_error
+from ..net.http import DNS_ERRORS, Client, Response
+from ..net.retry import default_retry, plan_retry
+from ..net.settings import HttpConfig
 from .classify import Seen, classify, classify_doi, is_challenge, is_html, permanent_redirect
 from .model import (
     LinkSettings,
@@ -18,10 +25,8 @@ from .model import (
     Target,
 )
 
-# HEAD answers that say more about the server's HEAD than about the page: ask again with GET.
-# A 503 may be a challenge page, which only a body tells apart: GET decides, and retries.
-HEAD_UNRELIABLE = frozenset({400, 403, 404, 405, 406, 409, 412, 418, 501, 503, 999})
-HEAD_ERRORS = frozenset({"reset", "other"})
+# Statuses whose body the classifier reads even when it is not a page: bot walls.
+CHALLENGE_STATUSES = frozenset({403, 429, 503})
 ACCEPT_HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 OTHER_SCHEMES = frozenset(
     {
@@ -58,20 +63,6 @@ def deadline_result(target: Target) -> Result:
         detail="not checked: the run's deadline passed",
         checked_at=time.time(),
     )
-
-
-def check_one(client: Client, target: Target, settings: LinkSettings, deadline: float) -> Result:
-    """One target, with the network; a value whatever happens."""
-    if time.monotonic() >= deadline:
-        return deadline_result(target)
-    started, checked_at = time.monotonic(), time.time()
-    if target.kind == "doi":
-        result = _check_doi(client, target.url, settings)
-    else:
-        result = _check_url(client, target.url, settings)
-    result.elapsed = time.monotonic() - started
-    result.checked_at = checked_at
-    return result
 
 
 def _unusable(url: str) -> tuple[Outcome, str] | None:
@@ -134,97 +125,161 @@ def _retry_link(response: Response) -> bool:
     )
 
 
-def _retry_head(response: Response) -> bool:
-    return response.status != 503 and _retry_link(response)
+def host_of(url: str) -> str:
+    """The host a URL's request goes to, as limits and pacing know it."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
-def _fetch(client: Client, url: str) -> tuple[Exchange, str]:
-    """HEAD, then GET when HEAD is refused or unreliable, or to read a page's first bytes.
+@dataclass(eq=False)
+class LinkJob:
+    """A link under way: the URL its next request asks for, and what its chain has seen."""
 
-    A HEAD that finds an HTML page is followed by a GET for the body prefix (soft-404
-    detection); if that GET fails while HEAD succeeded, HEAD's answer stands, with a note.
-    """
-    headers = {"Accept": ACCEPT_HTML}
-    head = client.request("HEAD", url, headers=headers, retry_on=_retry_head)
-    first = head.response
-    if first is None:
-        if head.error is None or head.error.kind not in HEAD_ERRORS:
-            return head, ""
-    elif first.status not in HEAD_UNRELIABLE and not (
-        200 <= first.status < 300 and is_html(first.headers)
-    ):
-        return head, ""
-    get = client.request("GET", url, headers=headers, retry_on=_retry_link)
-    get.attempts = max(get.attempts, head.attempts)
-    get.rate_limited = get.rate_limited or head.rate_limited
-    second = get.response
-    if first is None or not 200 <= first.status < 300:
-        return get, ""
-    if second is None:
-        return head, f"HEAD answered {first.status}; GET failed ({get.error or 'no answer'})"
-    if second.status >= 400 and second.status not in (404, 410):
-        return head, f"HEAD answered {first.status}; GET answered {second.status} {second.reason}"
-    return get, ""
+    target: Target
+    current: str
+    started: float  # time.monotonic()
+    checked_at: float  # time.time()
+    redirects: list[tuple[int, str]] = field(default_factory=list)
+    visits: dict[str, int] = field(default_factory=dict)
+    tries: int = 0  # attempts at `current`
+    attempts: int = 0  # the most any URL of the chain took
+    rate_limited: bool = False
+
+    @property
+    def host(self) -> str:
+        return host_of(self.current)
 
 
-def _check_url(client: Client, url: str, settings: LinkSettings) -> Result:
-    unusable = _unusable(url)
+@dataclass(frozen=True)
+class Step:
+    """What a request's outcome leads to: the link's result, or its next request at `at`.
+    `pause`: a 429/503 asked its host to slow down; `good`: the host answered normally."""
+
+    result: Result | None = None
+    at: float = 0.0
+    pause: float | None = None
+    good: bool = False
+
+
+Refused = tuple[str, str]  # (kind, message): a hop refused before any request
+
+
+def start_check(target: Target, settings: LinkSettings) -> LinkJob | Result:
+    """A target's first request, or its result when it needs none (malformed, not http)."""
+    now, checked_at = time.monotonic(), time.time()
+    if target.kind == "doi":
+        if not valid_doi(target.url):
+            return Result(url=target.url, kind="doi", outcome="broken", detail="invalid DOI",
+                          attempts=0, checked_at=checked_at)  # fmt: skip
+        api = f"{settings.doi_base.rstrip('/')}/api/handles/{quote(target.url, safe='/')}"
+        return LinkJob(target, api, now, checked_at)
+    unusable = _unusable(target.url)
     if unusable is not None:
-        return Result(url=url, kind="url", outcome=unusable[0], detail=unusable[1], attempts=0)
-    redirects: list[tuple[int, str]] = []
-    visits = {url: 1}
-    current, attempts, rate_limited, note = url, 0, False, ""
-    exchange: Exchange | None = None
-    error: tuple[str, str] | None = None
-    while True:
-        error = refusal(current, settings, client)
-        if error is not None:
-            break
-        exchange, note = _fetch(client, current)
-        attempts = max(attempts, exchange.attempts)
-        rate_limited = rate_limited or exchange.rate_limited
-        response = exchange.response
-        location = response.headers.get("location") if response else None
-        if response is None or not (300 <= response.status < 400) or not location:
-            break
-        current = urljoin(current, location.strip())
-        redirects.append((response.status, current))
-        visits[current] = visits.get(current, 0) + 1
-        error = _hop_problem(url, redirects, visits, settings.max_redirects)
-        if error is not None:
-            break
-    response = exchange.response if exchange else None
-    if error is None and exchange is not None and exchange.error is not None:
-        error = (exchange.error.kind, exchange.error.message)
+        return Result(url=target.url, kind="url", outcome=unusable[0], detail=unusable[1],
+                      attempts=0, checked_at=checked_at)  # fmt: skip
+    return LinkJob(target, target.url, now, checked_at, visits={target.url: 1})
+
+
+def perform(client: Client, job: LinkJob, settings: LinkSettings) -> Response | NetError | Refused:
+    """The job's next request, once (in a worker thread): the hop vetted, then one GET."""
+    if job.target.kind == "doi":
+        return client.attempt("GET", job.current, headers={"Accept": "application/json"})
+    refused = refusal(job.current, settings, client)
+    if refused is not None:
+        return refused
+
+    def wanted(status: int, headers: Mapping[str, str]) -> int:
+        """A body is read only where the classifier looks at it: pages and bot walls."""
+        return settings.max_body if is_html(headers) or status in CHALLENGE_STATUSES else 0
+
+    return client.attempt("GET", job.current, headers={"Accept": ACCEPT_HTML}, max_body=wanted)
+
+
+def advance(
+    job: LinkJob,
+    outcome: Response | NetError | Refused,
+    settings: LinkSettings,
+    config: HttpConfig,
+    deadline: float,
+) -> Step:
+    """The job after one request: done, retried later, or on to its redirect's target."""
+    if isinstance(outcome, tuple):
+        return Step(result=_url_result(job, settings, None, outcome))
+    job.tries += 1
+    job.attempts = max(job.attempts, job.tries)
+    retry_on = default_retry if job.target.kind == "doi" else _retry_link
+    plan = plan_retry(config, outcome, job.tries - 1, retry_on)
+    now = time.monotonic()
+    response = outcome if isinstance(outcome, Response) else None
+    good = response is not None and response.status not in (429, 503)
+    gave_up = plan.gave_up
+    if plan.delay is not None:
+        if now + plan.delay <= deadline:
+            job.rate_limited = job.rate_limited or plan.rate_limited
+            return Step(at=now + plan.delay, pause=plan.pause, good=good)
+        gave_up = "the run's deadline passed"
+    error = outcome if isinstance(outcome, NetError) else None
+    if job.target.kind == "doi":
+        return Step(result=_doi_result(job, response, error), pause=plan.pause, good=good)
+    location = response.headers.get("location") if response else None
+    if response is None or not 300 <= response.status < 400 or not location:
+        result = _url_result(job, settings, response, error, gave_up)
+        return Step(result=result, pause=plan.pause, good=good)
+    job.current = urljoin(job.current, location.strip())
+    job.redirects.append((response.status, job.current))
+    job.visits[job.current] = job.visits.get(job.current, 0) + 1
+    job.tries = 0
+    problem = _hop_problem(job.target.url, job.redirects, job.visits, settings.max_redirects)
+    if problem is not None:
+        return Step(result=_url_result(job, settings, response, problem), good=good)
+    return Step(at=now, pause=plan.pause, good=good)
+
+
+def _url_result(
+    job: LinkJob,
+    settings: LinkSettings,
+    response: Response | None,
+    error: NetError | Refused | None,
+    gave_up: str = "",
+) -> Result:
+    if isinstance(error, NetError):
+        error = (error.kind, error.message)
+    url = job.target.url
     seen = Seen(
         url=url,
         status=response.status if response else None,
         reason=response.reason if response else "",
         error=error[0] if error else None,
         message=error[1] if error else "",
-        redirects=tuple(redirects),
-        final_url=current,
+        redirects=tuple(job.redirects),
+        final_url=job.current,
         headers=response.headers if response else {},
         body=response.body if response else b"",
-        attempts=max(attempts, 1),
-        rate_limited=rate_limited,
-        gave_up=exchange.gave_up if exchange else "",
+        attempts=max(job.attempts, 1),
+        rate_limited=job.rate_limited,
+        gave_up=gave_up,
     )
     verdict = classify(seen, settings.accept)
+    note = ""
     if response is not None and response.body_error:
-        note = "; ".join(filter(None, [note, f"the body stopped early: {response.body_error}"]))
+        note = f"the body stopped early: {response.body_error}"
+    ok = verdict.outcome in OK
     return Result(
         url=url,
         kind="url",
         outcome=verdict.outcome,
         status=seen.status,
         detail=verdict.detail,
-        redirects=redirects,
-        final_url=current,
-        attempts=attempts,
+        redirects=list(job.redirects),
+        final_url=job.current,
+        attempts=job.attempts,
         note=note,
-        permanent_redirect=permanent_redirect(redirects) if verdict.outcome in OK else None,
+        permanent_redirect=permanent_redirect(job.redirects) if ok else None,
         dns_failure=error is not None and error[0] in DNS_ERRORS,
+        elapsed=time.monotonic() - job.started,
+        checked_at=job.checked_at,
     )
 
 
@@ -242,13 +297,8 @@ def _hop_problem(
     return None
 
 
-def _check_doi(client: Client, doi: str, settings: LinkSettings) -> Result:
+def _doi_result(job: LinkJob, response: Response | None, error: NetError | None) -> Result:
     """Whether the DOI is registered, from the handle API: the publisher's page is never fetched."""
-    if not valid_doi(doi):
-        return Result(url=doi, kind="doi", outcome="broken", detail="invalid DOI", attempts=0)
-    api = f"{settings.doi_base.rstrip('/')}/api/handles/{quote(doi, safe='/')}"
-    exchange = client.request("GET", api, headers={"Accept": "application/json"})
-    response, error = exchange.response, exchange.error
     verdict, landing = classify_doi(
         response.status if response else None,
         response.body if response else b"",
@@ -260,13 +310,15 @@ def _check_doi(client: Client, doi: str, settings: LinkSettings) -> Result:
         where = f" ({landing})" if landing else ""
         note = f"the landing page{where} is not visited: publishers often refuse robots"
     return Result(
-        url=doi,
+        url=job.target.url,
         kind="doi",
         outcome=verdict.outcome,
         detail=verdict.detail,
         status=response.status if response else None,
         final_url=landing,
-        attempts=max(exchange.attempts, 1),
+        attempts=max(job.attempts, 1),
         note=note,
         dns_failure=error is not None and error.kind in DNS_ERRORS,
+        elapsed=time.monotonic() - job.started,
+        checked_at=job.checked_at,
     )

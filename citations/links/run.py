@@ -1,23 +1,26 @@
-"""A run over many link targets: each checked once (the cache first), a bounded window of
-workers taking hosts in turn, the run's deadline, and offline told apart from broken."""
+"""A run over many link targets: each checked once (the cache first), one request a task,
+started by the scheduler (hosts in turn, their limits and pacing), the run's deadline, and
+offline told apart from broken."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import queue
 import re
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
-from concurrent.futures import wait as futures_wait
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from ..net.cache import TTL
-from ..net.http import Client
+from ..net.errors import NetError
+from ..net.http import Client, Response
 from ..net.settings import HttpConfig
-from .check import check_one, deadline_result
+from .check import LinkJob, Refused, advance, deadline_result, host_of, perform, start_check
 from .model import NO_NETWORK, LinkSettings, Result, Target, result_from_dict, result_to_dict
+from .schedule import Scheduler
 
 FAILING = frozenset({"broken", "blocked", "transient", "tls-error"})
 HISTORY_RUNS = 10
@@ -149,55 +152,117 @@ def _run(
     deadline: float,
     finish: Callable[[tuple[str, str], Result], None],
 ) -> frozenset[str]:
-    """Check `todo`; the host names that resolved meanwhile."""
-    client = Client(http_config(settings), deadline)
-    workers = max(1, min(settings.concurrency, len(todo)))
-    pool = ThreadPoolExecutor(max_workers=workers)
-    # A small window of work in flight, not every target at once: memory stays flat whatever
-    # the number of links (a pending future costs ~2 KB; 20,000 of them showed as +50 MB).
-    window = workers * 4
-    queue = iter(_interleave(todo, settings))
-    futures: dict[Future[Result], Target] = {}
+    """Check `todo`; the host names that resolved meanwhile.
 
-    def top_up() -> None:
-        while len(futures) < window:
-            target = next(queue, None)
-            if target is None:
-                return
-            futures[pool.submit(check_one, client, target, settings, deadline)] = target
+    One request is one task: a link's retry waits and redirect hops go back to the scheduler,
+    so a worker is never held by a sleeping link or a host at its limit. Only targets are
+    queued up front (references, no per-link state), so memory stays flat however many.
+    """
+    client = Client(http_config(settings), deadline)
+    config = client.config
+    scheduler = _scheduler(todo, settings)
+    answers: queue.SimpleQueue[_Answer] = queue.SimpleQueue()
+    pool = ThreadPoolExecutor(max_workers=max(1, min(settings.concurrency, len(todo))))
+    under_way: dict[int, LinkJob] = {}
+
+    def settle(answer: _Answer) -> None:
+        host, job, outcome = answer
+        if isinstance(outcome, BaseException):
+            raise outcome  # a bug of ours, not a network failure: let it show
+        under_way.pop(id(job), None)
+        step = advance(job, outcome, settings, config, deadline)
+        scheduler.done(host, time.monotonic(), step.pause, step.good)
+        if step.result is not None:
+            finish(_key(job.target), step.result)
+        else:
+            scheduler.add(job.host, job, None if step.at <= time.monotonic() else step.at, True)
 
     try:
-        top_up()
-        while futures:
-            wait = max(0.0, deadline - time.monotonic()) + DEADLINE_GRACE
-            done, _ = futures_wait(futures, timeout=wait, return_when=FIRST_COMPLETED)
-            if not done:  # past the deadline: what is left was never started or is stuck
-                for future, target in futures.items():
-                    future.cancel()
-                    finish((target.kind, target.url), deadline_result(target))
-                for target in queue:
-                    finish((target.kind, target.url), deadline_result(target))
+        while scheduler.busy():
+            now = time.monotonic()
+            if now >= deadline:
                 break
-            for future in done:
-                target = futures.pop(future)
-                finish((target.kind, target.url), future.result())
-            top_up()
+            scheduler.wake(now)
+            for host, item in scheduler.take(now):
+                job = item if isinstance(item, LinkJob) else start_check(item, settings)
+                if isinstance(job, Result):  # no request needed: malformed, not http(s)
+                    scheduler.done(host, now)
+                    finish((job.kind, job.url), job)
+                    continue
+                under_way[id(job)] = job
+                pool.submit(_perform, client, host, job, settings, answers)
+            if not scheduler.in_flight:
+                wake = scheduler.next_timer()
+                if wake is not None:
+                    time.sleep(max(0.0, min(wake, deadline) - time.monotonic()))
+                continue
+            wake = min(scheduler.next_timer() or deadline, deadline)
+            with contextlib.suppress(queue.Empty):
+                settle(answers.get(timeout=max(0.0, wake - time.monotonic())))
+                while True:  # whatever else came meanwhile, before the next round of starts
+                    settle(answers.get_nowait())
+        _after_deadline(scheduler, under_way, answers, settle, finish)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         client.close()
     return client.resolved_names()
 
 
-def _interleave(todo: list[Target], settings: LinkSettings) -> list[Target]:
-    """Round-robin over hosts, so one big host does not hold every worker at its limit."""
-    by_host: dict[str, list[Target]] = defaultdict(list)
+_Answer = tuple[str, LinkJob, "Response | NetError | Refused | BaseException"]
+
+
+def _perform(
+    client: Client,
+    host: str,
+    job: LinkJob,
+    settings: LinkSettings,
+    answers: queue.SimpleQueue[_Answer],
+) -> None:
+    try:
+        outcome: Response | NetError | Refused | BaseException = perform(client, job, settings)
+    except BaseException as exc:  # handed to the scheduling thread, which raises it
+        outcome = exc
+    answers.put((host, job, outcome))
+
+
+def _after_deadline(
+    scheduler: Scheduler[Target | LinkJob],
+    under_way: dict[int, LinkJob],
+    answers: queue.SimpleQueue[_Answer],
+    settle: Callable[[_Answer], None],
+    finish: Callable[[tuple[str, str], Result], None],
+) -> None:
+    """The deadline passed (or all is done): exchanges under way were cut there and report
+    within a grace period; what never started, or is stuck, is left unchecked."""
+    until = time.monotonic() + DEADLINE_GRACE
+    while scheduler.in_flight and (left := until - time.monotonic()) > 0:
+        with contextlib.suppress(queue.Empty):
+            settle(answers.get(timeout=left))
+    for job in under_way.values():
+        finish(_key(job.target), deadline_result(job.target))
+    under_way.clear()
+    for item in scheduler.drain():
+        target = item.target if isinstance(item, LinkJob) else item
+        finish(_key(target), deadline_result(target))
+
+
+def _key(target: Target) -> tuple[str, str]:
+    return (target.kind, target.url)
+
+
+def _scheduler(todo: list[Target], settings: LinkSettings) -> Scheduler[Target | LinkJob]:
+    """Every target queued on its host, in the order given."""
+
+    def limits(host: str) -> tuple[int, float]:
+        return settings.host_limits.get(host, (settings.per_host, settings.host_interval))
+
+    scheduler: Scheduler[Target | LinkJob] = Scheduler(
+        settings.concurrency, limits, settings.backoff, settings.backoff_max
+    )
     for target in todo:
-        url = settings.doi_base if target.kind == "doi" else target.url
-        by_host[(urlsplit(url).hostname or "").lower()].append(target)
-    queues, order = list(by_host.values()), []
-    for i in range(max(len(q) for q in queues)):
-        order += [q[i] for q in queues if i < len(q)]
-    return order
+        host = host_of(settings.doi_base if target.kind == "doi" else target.url)
+        scheduler.add(host, target)
+    return scheduler
 
 
 def _excluded(target: Target, settings: LinkSettings) -> Result | None:

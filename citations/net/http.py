@@ -2,37 +2,36 @@
 
 from __future__ import annotations
 
-import email.utils
 import ipaddress
-import random
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
 from .connections import WATCHDOG, bound, make_session
 from .errors import NetError, describe_error
+from .retry import default_retry as default_retry  # re-exported: callers' name for it
+from .retry import parse_retry_after as parse_retry_after
+from .retry import plan_retry
 from .settings import HttpConfig
+
+if TYPE_CHECKING:
+    # How much of a body to read: a number, or one decided from the status and headers.
+    BodyLimit: TypeAlias = int | Callable[[int, Mapping[str, str]], int]
 
 # A whole exchange (headers and the bounded body) may last the connect timeout plus this many
 # read timeouts: a server trickling one byte at a time resets a read timeout on every byte.
 WALL_FACTOR = 2.0
 CHUNK = 16384
-TRANSIENT_ERRORS = frozenset(
-    {
-        "dns-temporary",
-        "dns",
-        "unreachable",
-        "reset",
-        "connect-timeout",
-        "read-timeout",
-        "timeout",
-        "other",
-    }
-)
+# A body's rest up to this size is read and dropped, so that its connection serves the host's
+# next request: cheaper than a new connection (and TLS handshake). Past it, the connection
+# is closed instead.
+DRAIN_MAX = 65536
 DNS_ERRORS = frozenset({"dns-nxdomain", "dns-temporary", "dns"})
 # Failures that come after a host name was resolved to an address: the resolver worked.
 _RESOLVED_ERRORS = frozenset({"refused", "reset", "read-timeout", "private"})
@@ -61,26 +60,6 @@ class Exchange:
     attempts: int = 0
     rate_limited: bool = False  # a 429/503 asked us to wait, and we did
     gave_up: str = ""  # why retrying stopped before the attempts ran out
-
-
-def default_retry(response: Response) -> bool:
-    """Statuses worth another attempt: timeouts, rate limits and passing server trouble."""
-    status = response.status
-    return status in (408, 429) or (500 <= status <= 599 and status not in (501, 505, 511))
-
-
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date); None if absent."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 @dataclass
@@ -184,11 +163,12 @@ class Client:
         *,
         headers: Mapping[str, str] | None = None,
         retry_on: Callable[[Response], bool] = default_retry,
-        max_body: int | None = None,
+        max_body: BodyLimit | None = None,
     ) -> Exchange:
         """One request, never following redirects, retried while the failure is transient.
 
-        At most `max_body` bytes of the body are read (the config's by default).
+        At most `max_body` bytes of the body are read (the config's by default; a function of
+        the status and headers decides once they are in).
         """
         host = (urlsplit(url).hostname or "").lower()
         exchange = Exchange()
@@ -197,73 +177,68 @@ class Client:
                 exchange.gave_up = "the run's deadline passed"
                 break
             try:
-                limit = self.config.max_body if max_body is None else max_body
-                outcome = self._send(method, url, host, headers or {}, limit)
+                outcome = self._attempt(method, url, host, headers or {}, max_body)
             finally:
                 self.limiter.release(host)
             exchange.attempts = attempt + 1
-            if (
-                isinstance(outcome, Response)
-                or outcome.kind in _RESOLVED_ERRORS
-                or (outcome.kind.startswith("tls"))
-            ):
-                self.note_resolved(host)
             if isinstance(outcome, Response):
                 exchange.response, exchange.error = outcome, None
                 if outcome.status not in (429, 503):
                     self.limiter.recovered(host)
             else:
                 exchange.response, exchange.error = None, outcome
-            delay = self._retry_delay(exchange, attempt, host, retry_on)
-            if delay is None:
+            plan = plan_retry(self.config, outcome, attempt, retry_on)
+            if plan.pause is not None:  # the next acquire waits the pause out
+                self.limiter.slow_down(host, plan.pause)
+            exchange.gave_up = plan.gave_up or exchange.gave_up
+            if plan.delay is None:
                 break
+            delay = 0.0 if plan.rate_limited else plan.delay
             if self.deadline is not None and time.monotonic() + delay > self.deadline:
                 exchange.gave_up = "the run's deadline passed"
                 break
+            exchange.rate_limited = exchange.rate_limited or plan.rate_limited
             time.sleep(delay)
         if exchange.response is None and exchange.error is None:
             exchange.error = NetError("deadline")
         return exchange
 
-    def _backoff(self, attempt: int) -> float:
-        base = min(self.config.backoff_max, self.config.backoff * 2.0**attempt)
-        return base / 2 + random.uniform(0, base / 2)  # jitter: workers do not retry in step
+    def attempt(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        max_body: BodyLimit | None = None,
+    ) -> Response | NetError:
+        """One attempt, no retry and no per-host limit: for a caller that schedules its own
+        (links/run.py). Nothing starts after the client's deadline."""
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            return NetError("deadline")
+        host = (urlsplit(url).hostname or "").lower()
+        return self._attempt(method, url, host, headers or {}, max_body)
 
-    def _retry_delay(
-        self, exchange: Exchange, attempt: int, host: str, retry_on: Callable[[Response], bool]
-    ) -> float | None:
-        response, last = exchange.response, attempt >= self.config.retries
-        if response is None:
-            transient = exchange.error is not None and exchange.error.kind in TRANSIENT_ERRORS
-            return None if last or not transient else self._backoff(attempt)
-        if not retry_on(response):
-            self._heed_retry_after(response, host)
-            return None
-        if response.status in (429, 503):
-            asked = parse_retry_after(response.headers.get("retry-after"))
-            if asked is not None and asked > self.config.retry_after_max:
-                self.limiter.slow_down(host, self.config.retry_after_max)
-                bound = self.config.retry_after_max
-                exchange.gave_up = f"Retry-After {asked:.0f} s is beyond the {bound:g} s bound"
-                return None
-            pause = self._backoff(attempt) if asked is None else asked
-            self.limiter.slow_down(host, pause)  # the next acquire waits the pause out
-            if last:
-                return None
-            exchange.rate_limited = True
-            return 0.0
-        return None if last else self._backoff(attempt)
-
-    def _heed_retry_after(self, response: Response, host: str) -> None:
-        """A 429/503 that is not retried (a HEAD the caller follows with a GET, say) still
-        asked for a pause: the host's next request waits it out (bounded)."""
-        if response.status in (429, 503):
-            asked = parse_retry_after(response.headers.get("retry-after"))
-            if asked is not None:
-                self.limiter.slow_down(host, min(asked, self.config.retry_after_max))
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        host: str,
+        headers: Mapping[str, str],
+        max_body: BodyLimit | None,
+    ) -> Response | NetError:
+        outcome = self._send(
+            method, url, host, headers, self.config.max_body if max_body is None else max_body
+        )
+        if (
+            isinstance(outcome, Response)
+            or outcome.kind in _RESOLVED_ERRORS
+            or outcome.kind.startswith("tls")
+        ):
+            self.note_resolved(host)
+        return outcome
 
     def _send(
-        self, method: str, url: str, host: str, headers: Mapping[str, str], limit: int
+        self, method: str, url: str, host: str, headers: Mapping[str, str], limit: BodyLimit
     ) -> Response | NetError:
         config, started = self.config, time.monotonic()
         until = started + config.connect_timeout + config.read_timeout * WALL_FACTOR
@@ -292,6 +267,9 @@ class Client:
             WATCHDOG.disarm(token)
             resp.close()
             return self._cut(until)
+        lowered = {k.lower(): v for k, v in resp.headers.items()}
+        if callable(limit):
+            limit = limit(resp.status_code, lowered)
         try:
             body, truncated, body_error = _read_prefix(resp, method, limit)
         finally:
@@ -303,7 +281,7 @@ class Client:
             url=url,
             status=resp.status_code,
             reason=resp.reason or "",
-            headers={k.lower(): v for k, v in resp.headers.items()},
+            headers=lowered,
             body=body,
             truncated=truncated,
             body_error=body_error,
@@ -331,18 +309,37 @@ def is_host_name(host: str) -> bool:
 
 
 def _read_prefix(resp: requests.Response, method: str, limit: int) -> tuple[bytes, bool, str]:
-    """At most `limit` decoded bytes of the body; the connection is kept only if it was drained."""
-    chunks: list[bytes] = []
-    got, want = 0, 1 if method == "HEAD" else limit
+    """At most `limit` decoded bytes of the body. What is left after them is drained when it is
+    short (the connection goes back to the pool for the host's next request) and otherwise
+    left unread, so that closing the response closes the connection: cheaper than reading on."""
+    raw, chunks, got = resp.raw, list[bytes](), 0
+    want = 0 if method == "HEAD" else limit
     try:
         while got < want:
-            chunk = resp.raw.read(min(CHUNK, want - got), decode_content=True)
+            chunk = raw.read(min(CHUNK, want - got), decode_content=True)
             if not chunk:
-                resp.raw.release_conn()  # drained: the connection goes back to the pool
+                raw.release_conn()  # drained: the connection goes back to the pool
                 return b"".join(chunks), False, ""
             chunks.append(chunk)
             got += len(chunk)
+        return b"".join(chunks), not _drain(raw, method), ""
     except Exception as exc:  # a stall or reset mid-body: the status is still an answer
         error = describe_error(exc)
         return b"".join(chunks), True, error.message or error.kind.replace("-", " ")
-    return b"".join(chunks), True, ""
+
+
+def _drain(raw: urllib3.BaseHTTPResponse, method: str) -> bool:
+    """Whether the body ended where the prefix did. Its rest, if at most DRAIN_MAX bytes, is
+    read and the connection given back to the pool; a longer rest (or one of no stated length
+    that runs past DRAIN_MAX) is left for the caller's close to cut."""
+    left = 0 if method == "HEAD" else raw.length_remaining
+    if left is not None and left > DRAIN_MAX:
+        return False
+    spent = 0
+    while spent <= DRAIN_MAX:
+        chunk = raw.read(CHUNK, decode_content=True)
+        if not chunk:
+            raw.release_conn()
+            return spent == 0
+        spent += len(chunk)
+    return False
