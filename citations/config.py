@@ -83,15 +83,12 @@ class Config:
         return dict(table)
 
     def encodings(self) -> tuple[str | None, dict[Path, str]]:
-        """`[library] encoding`: the encoding of every .bib file that is not UTF-8 and does
-        not declare one (a string), or a table of file → encoding (paths relative to the
-        settings' folder; `"*"` for the rest). Python's codec names come back, checked."""
+        """`[library] encoding`: one for every undeclared non-UTF-8 .bib file, or a table
+        of file (relative to the settings, `"*"` the rest) → encoding; codec names, checked."""
         section = self.read("library", ("encoding",))
         value = section.get("encoding")
-        if value is None:
-            return None, {}
-        if isinstance(value, str):
-            return _codec(value, section), {}
+        if value is None or isinstance(value, str):
+            return (None if value is None else _codec(value, section)), {}
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise section.bad("encoding", "an encoding name or a table of file = encoding")
         files = {(self.base / k).resolve(): _codec(v, section) for k, v in value.items()}
@@ -253,8 +250,7 @@ def _codec(name: str, section: Section) -> str:
     try:
         return codecs.lookup(name).name
     except LookupError:
-        where = section.config.span_of("encoding", section.name)
-        hint = "e.g. cp1252 (Windows-1252), latin-1, mac-roman, utf-8"
+        where, hint = section.config.span_of("encoding", section.name), "e.g. cp1252, latin-1"
         raise ConfigError(f"'library.encoding': unknown encoding '{name}'", where, hint) from None
 
 

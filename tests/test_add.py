@@ -459,7 +459,7 @@ def test_the_command_line(project: Path, fake: FakeRegistry) -> None:
 def test_a_key_or_work_taken_meanwhile_is_rechecked_under_the_lock(tmp_path: Path) -> None:
     from citations.add.entry import Entry
     from citations.commands.add import AddOutcome, _recheck
-    from citations.library.edit import append_entry
+    from citations.library.append import append_entry
 
     entry = Entry("article", "park2023acupuncture",
                   (("title", "{A}"), ("doi", "{10.3390/healthcare11111624}")))  # fmt: skip

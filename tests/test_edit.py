@@ -13,14 +13,9 @@ from filelock import FileLock
 from citations.errors import LibraryError
 from citations.findings import Fix
 from citations.library import edit, load_library
-from citations.library.edit import (
-    FileChangedError,
-    append_entry,
-    lock_path,
-    plan_fixes,
-    unified_diff,
-    write_edits,
-)
+from citations.library.append import append_entry
+from citations.library.diff import unified_diff
+from citations.library.edit import FileChangedError, lock_path, plan_fixes, write_edits
 
 from conftest import FIXTURES
 

@@ -10,7 +10,8 @@ import pytest
 from citations.errors import LibraryError
 from citations.findings import Fix
 from citations.library import load_library
-from citations.library.edit import append_entry, plan_fixes, write_edits
+from citations.library.append import append_entry
+from citations.library.edit import plan_fixes, write_edits
 from citations.library.encoding import Encodings
 
 # Windows-1252's curly quotes and en dash (0x93 0x94 0x96), which Latin-1 reads as controls.

@@ -214,7 +214,8 @@ LINES = st.lists(st.sampled_from(["a\n", "}\n", "  year = {2001},\n", "\n", "b c
 @EXAMPLES
 @given(LINES, st.data())
 def test_the_diff_of_any_edit_applies_to_give_the_new_text(lines: list[str], data) -> None:
-    from citations.library.edit import FileEdit, _apply, unified_diff
+    from citations.library.diff import unified_diff
+    from citations.library.edit import FileEdit, _apply
 
     text = "".join(lines) + data.draw(st.sampled_from(["", "tail"]))
     cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=8, unique=True)))
@@ -240,7 +241,8 @@ def test_the_diff_reads_as_difflib_wrote_it(tmp_path: Path) -> None:
     for n in (3, 4, 30):  # two touching lines, one far away
         at = text.index(f"line {n}\n")
         changes.append((at, at + len(f"line {n}"), f"LINE {n}"))
-    from citations.library.edit import FileEdit, _apply, unified_diff
+    from citations.library.diff import unified_diff
+    from citations.library.edit import FileEdit, _apply
 
     new = _apply(text, changes)
     ours = unified_diff([FileEdit(Path("f.bib"), text, new, changes=changes)])

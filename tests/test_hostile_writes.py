@@ -13,7 +13,8 @@ import pytest
 from citations.errors import EXIT_INPUT, LibraryError
 from citations.files import atomic_write
 from citations.findings import Fix
-from citations.library.edit import append_entry, plan_fixes, write_edits
+from citations.library.append import append_entry
+from citations.library.edit import plan_fixes, write_edits
 
 from conftest import FIXTURES, run_process
 

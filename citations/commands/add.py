@@ -151,7 +151,7 @@ def run_add(run: AddRun, ids: Sequence[str], *, registries: Registries | None = 
                 entries.append(entry)
                 outcome.entries.append(entry.text())
     if entries and not run.dry_run:
-        from ..library.edit import append_entry
+        from ..library.append import append_entry
 
         for entry in entries:  # one at a time: a kill between two leaves the first whole
             final: list[Entry] = []

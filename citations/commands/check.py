@@ -125,7 +125,8 @@ def run_check(run: CheckRun) -> CheckOutcome:
     outcome = CheckOutcome(findings, "")
     fixes = [f.fix for f in findings if f.fix is not None]
     if (run.fix or run.diff) and fixes:
-        from ..library.edit import plan_fixes, unified_diff, write_edits  # only to fix
+        from ..library.diff import unified_diff  # only to fix
+        from ..library.edit import plan_fixes, write_edits
 
         edits = plan_fixes(fixes, library=snapshot.library)
         if run.diff:

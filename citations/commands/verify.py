@@ -250,7 +250,8 @@ def _apply_fixes(
     judged again as written, so the report and the stored verdicts describe the library as it
     is now."""
     from ..library import load_library
-    from ..library.edit import plan_fixes, unified_diff, write_edits
+    from ..library.diff import unified_diff
+    from ..library.edit import plan_fixes, write_edits
     from ..verify import judge
 
     fixes, skipped = plan_verify_fixes(results, library, run.fields)

@@ -10,11 +10,9 @@ line endings (CRLF stays CRLF), a byte-order mark and other entries are never re
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import os
-import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,29 +22,22 @@ from ..errors import LibraryError
 from ..files import ReadOnlyFileError, edit_file, is_read_only
 from ..findings import Fix
 from .bibtext import (
-    BLOCK_START,
     FIELD_NAME,
     EntryExtent,
     EntryFinder,
-    Unreadable,
     pieces,
-    read_entry,
     well_formed,
 )
-from .comments import prepare
-from .encoding import Encodings, decode_bib, not_text
+from .encoding import Encodings, decode_bib
 from .load import Library, LoadedFile
-from .parse import parse_bibtex
 from .values import ValueLimit, resolve_value
 
 __all__ = [
     "FileChangedError",
     "FileEdit",
-    "append_entry",
     "lock_path",
     "locked",
     "plan_fixes",
-    "unified_diff",
     "write_edits",
 ]
 
@@ -121,86 +112,6 @@ def plan_fixes(
     ]
 
 
-def unified_diff(edits: Sequence[FileEdit]) -> str:
-    """A unified diff (`a/path`, `b/path`) of every edit that changes its file; "" if none.
-
-    Made from the planned changes themselves (three lines of context, a change's lines
-    replaced as one block with its neighbours), in time linear in the file: difflib's
-    matching took 29 s on a 16,000-entry library with a fix in every entry.
-    """
-    out: list[str] = []
-    for edit in edits:
-        if not edit.changed:
-            continue
-        name = edit.path.as_posix().lstrip("/")  # an absolute path reads as a/abs/path
-        out += [f"--- a/{name}\n", f"+++ b/{name}\n"]
-        for line in _hunk_lines(edit):
-            out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-    return "".join(out)
-
-
-def _hunk_lines(edit: FileEdit, context: int = 3) -> Iterator[str]:
-    """The hunks' lines (header, then ` `, `-`, `+` lines) of one edit."""
-    old = _lines(edit.old_text)
-    blocks = _blocks(edit, old)
-    start = 0
-    shift = 0  # new line numbers run ahead of old ones by this much
-    while start < len(blocks):
-        end = start + 1
-        while end < len(blocks) and blocks[end][0] - blocks[end - 1][1] <= 2 * context:
-            end += 1
-        first = max(0, blocks[start][0] - context)
-        last = min(len(old), blocks[end - 1][1] + context)  # exclusive
-        added = sum(len(b[2]) - (b[1] - b[0]) for b in blocks[start:end])
-        yield f"@@ -{_range(first, last)} +{_range(first + shift, last + shift + added)} @@\n"
-        at = first
-        for a, b, new in blocks[start:end]:
-            yield from (" " + line for line in old[at:a])
-            yield from ("-" + line for line in old[a:b])
-            yield from ("+" + line for line in new)
-            at = b
-        yield from (" " + line for line in old[at:last])
-        shift += added
-        start = end
-
-
-def _blocks(edit: FileEdit, old: list[str]) -> list[tuple[int, int, list[str]]]:
-    """The changed lines as (first, end) old line indexes and their new lines: changes on
-    one line or on touching lines make one block, as difflib would show them."""
-    starts = [0]
-    for line in old:
-        starts.append(starts[-1] + len(line))
-    last = max(len(old) - 1, 0)
-    groups: list[tuple[int, int, list[tuple[int, int, str]]]] = []
-    for change in edit.changes:
-        begin, end, _ = change
-        a = min(bisect.bisect_right(starts, begin) - 1, last)
-        b = min(bisect.bisect_right(starts, end - 1) - 1, last) + 1 if end > begin else a + 1
-        if groups and a <= groups[-1][1]:  # the same line, or the next one
-            first, stop, changes = groups[-1]
-            groups[-1] = (first, max(stop, b), [*changes, change])
-        else:
-            groups.append((a, b, [change]))
-    text, blocks = edit.old_text, []
-    for a, b, changes in groups:
-        b = min(b, len(old))
-        pos, parts = starts[a], []
-        for begin, end, replacement in changes:
-            parts += [text[pos:begin], replacement]
-            pos = end
-        parts.append(text[pos : starts[b]])
-        blocks.append((a, b, _lines("".join(parts))))
-    return blocks
-
-
-def _range(start: int, end: int) -> str:
-    """A hunk's range as difflib writes it: `5` for one line, `4,0` for none after line 4."""
-    length = end - start
-    if length == 1:
-        return f"{start + 1}"
-    return f"{start + 1 if length else start},{length}"
-
-
 def write_edits(edits: Sequence[FileEdit]) -> None:
     """Write every changed file, holding all their locks: atomically, or in place for a file
     with other hard links (see files.edit_file).
@@ -227,54 +138,6 @@ def write_edits(edits: Sequence[FileEdit]) -> None:
             _write(edit.path, edit.encoded(edit.new_text))
 
 
-def append_entry(
-    path: Path,
-    entry_text: str,
-    recheck: Callable[[str], str | None] | None = None,
-    encodings: Encodings | None = None,
-) -> bool:
-    """Append one BibTeX entry to `path` (created if missing), one blank line after the last.
-
-    The existing bytes are kept as they are; the entry takes the file's line endings and
-    encoding (refused if it has a character the encoding cannot hold). `recheck`, if
-    given, runs under the lock with the file's current text and returns the entry to write
-    (another run may have taken its key meanwhile) or None to write nothing (it added the
-    same work). Returns whether anything was written.
-    """
-    with locked(path):
-        old = _read_bytes(path) if path.exists() else b""
-        problem = not_text(old)
-        if problem is not None:  # UTF-16 decodes as UTF-8: appending would corrupt it
-            raise LibraryError(f"{path} is {problem.message}; nothing was added")
-        try:
-            decoded = decode_bib(old, path, encodings)
-        except UnicodeDecodeError as exc:
-            raise LibraryError(f"{path} is not {exc.encoding} text; nothing was added") from None
-        if recheck is not None:
-            rechecked = recheck(decoded.text.replace("\r\n", "\n"))
-            if rechecked is None:
-                return False
-            entry_text = rechecked
-        entry = entry_text.strip().replace("\r\n", "\n")
-        if not _one_entry(entry):
-            raise LibraryError("the text to add is not one well-formed BibTeX entry")
-        nl = b"\r\n" if b"\r\n" in old else b"\n"
-        body = _encoded(entry.replace("\n", nl.decode()), decoded.encoding, path)
-        _write(path, old + _separator(old, nl) + body + nl)
-    return True
-
-
-def _encoded(text: str, encoding: str, path: Path) -> bytes:
-    try:
-        return text.encode(encoding)
-    except UnicodeEncodeError as exc:
-        raise LibraryError(
-            f"{path} is {encoding} text, which cannot hold "
-            f"'{exc.object[exc.start : exc.end]}' of the new entry; nothing was added",
-            hint=f"convert the file to UTF-8 (iconv -f {encoding} -t utf-8)",
-        ) from None
-
-
 def lock_path(path: Path) -> Path:
     """The lock file guarding `path`: `.{name}.lock` in the same folder."""
     return path.parent / f".{path.name}.lock"
@@ -298,21 +161,6 @@ def locked(path: Path) -> Iterator[None]:
         yield
     finally:
         file_lock.release()
-
-
-def _one_entry(text: str) -> bool:
-    """True if `text` is exactly one entry, nothing before or after it, that parses cleanly."""
-    record = parse_bibtex(text, {})
-    block = BLOCK_START.match(text)
-    if block is None or len(record["entries"]) != 1:
-        return False
-    if any(code != "undefined-macro" for code, *_ in record["problems"]):
-        return False
-    try:
-        entry = read_entry(prepare(text), block, record["entries"][0][0])
-    except Unreadable:
-        return False
-    return entry is not None and entry.close == len(text) - 1
 
 
 def _read_for_edit(
@@ -467,10 +315,6 @@ def _value_text(old: str, value: str, bare: bool, closing: str) -> str | None:
     return next((c for c in candidates if well_formed(c, closing)), None)
 
 
-def _lines(text: str) -> list[str]:
-    return re.findall(r"[^\n]*\n|[^\n]+", text)
-
-
 def _write(path: Path, data: bytes) -> None:
     """Write a .bib file as its owner keeps it (see files.edit_file); the caller holds its
     lock, which an in-place write of a hard-linked file relies on."""
@@ -494,14 +338,3 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise LibraryError(f"cannot read {path}: {exc.strerror}") from None
-
-
-def _separator(old: bytes, nl: bytes) -> bytes:
-    """What goes between the file's last byte and a new entry: one blank line in all."""
-    content = old.removeprefix(BOM.encode("utf-8"))
-    if not content:
-        return b""
-    if not content.endswith(b"\n"):
-        return nl + nl
-    last_line = content[:-1].rsplit(b"\n", 1)[-1]
-    return b"" if not last_line.strip() else nl

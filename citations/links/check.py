@@ -171,14 +171,26 @@ def start_check(target: Target, settings: LinkSettings) -> LinkJob | Result:
     now, checked_at = time.monotonic(), time.time()
     if target.kind == "doi":
         if not valid_doi(target.url):
-            return Result(url=target.url, kind="doi", outcome="broken", detail="invalid DOI",
-                          attempts=0, checked_at=checked_at)  # fmt: skip
+            return Result(
+                url=target.url,
+                kind="doi",
+                outcome="broken",
+                detail="invalid DOI",
+                attempts=0,
+                checked_at=checked_at,
+            )
         api = f"{settings.doi_base.rstrip('/')}/api/handles/{quote(target.url, safe='/')}"
         return LinkJob(target, api, now, checked_at)
     unusable = _unusable(target.url)
     if unusable is not None:
-        return Result(url=target.url, kind="url", outcome=unusable[0], detail=unusable[1],
-                      attempts=0, checked_at=checked_at)  # fmt: skip
+        return Result(
+            url=target.url,
+            kind="url",
+            outcome=unusable[0],
+            detail=unusable[1],
+            attempts=0,
+            checked_at=checked_at,
+        )
     return LinkJob(target, target.url, now, checked_at, visits={target.url: 1})
 
 

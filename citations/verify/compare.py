@@ -288,8 +288,9 @@ def _compare_year(ref: Reference, record: Record, tally: _Tally) -> int | None:
         note = "1 year apart: online and print years can differ" if gap == 1 else ""
         diff = FieldDiff(year_field, ref.get(year_field), str(record.year), note, fix)
     elif name != dates[0][0]:
-        tally.notes.append(f"year {our_year} is the record's {name} year ({dates[0][0]}: "
-                           f"{dates[0][1]})")  # fmt: skip
+        tally.notes.append(
+            f"year {our_year} is the record's {name} year ({dates[0][0]}: {dates[0][1]})"
+        )
     tally.add("year", diff)
     return gap
 
