@@ -58,6 +58,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "refs" / "library.bib").write_text(LIBRARY, "utf-8")
     (tmp_path / "citations.toml").write_text('refs = ["refs"]\n', "utf-8")
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CITATIONS_MAILTO", "tests@example.org")  # no polite notice
     return tmp_path
 
 
@@ -476,3 +477,13 @@ def test_a_key_or_work_taken_meanwhile_is_rechecked_under_the_lock(tmp_path: Pat
     assert not append_entry(bib, entry.text(), _recheck(entry, [], outcome))
     assert bib.read_bytes() == before
     assert outcome.existing == [("10.3390/healthcare11111624", "park2023acupuncturea")]
+
+
+def test_the_polite_notice_is_shown_once_by_add_too(
+    project: Path, registries: Registries, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CITATIONS_MAILTO")
+    first = _add(registries, ["10.5555/add.article"], dry_run=True)
+    assert first.messages[0].startswith("note: no contact e-mail is set for the registries")
+    again = _add(registries, ["10.5555/add.book"], dry_run=True)
+    assert not any("contact e-mail" in m for m in again.messages)

@@ -94,12 +94,13 @@ class AddRun:
     cache: Path | None = None  # registry answers (SQLite); None: none
     parse_cache: Path | None = None
     encodings: Encodings | None = None  # [library] encoding
+    notice_marker: Path | None = None  # once it exists, the polite notice is not shown again
 
     @classmethod
     def from_config(cls, config: Config, **options: Any) -> AddRun:
         """Options (click's names): to (Path), refs (paths), dry_run, accessed ("2025-04"),
         sentence_case (None: `[add] sentence-case`), no_cache, deadline (seconds)."""
-        from ..registries.settings import RegistrySettings
+        from ..registries.settings import RegistrySettings, notice_marker
 
         deadline = float(options.get("deadline") or DEFAULT_DEADLINE)
         return cls(
@@ -110,6 +111,7 @@ class AddRun:
             cache=config.cache_file("add", off=bool(options.get("no_cache"))),
             parse_cache=config.cache_folder(),
             encodings=Encodings(*config.encodings()),
+            notice_marker=notice_marker(config.cache_folder()),
         )
 
 
@@ -127,11 +129,14 @@ def run_add_command(
 
 def run_add(run: AddRun, ids: Sequence[str], *, registries: Registries | None = None) -> AddOutcome:
     """Look every identifier up, then append each new entry on its own."""
+    from ..registries.settings import polite_once
+
     settings = run.settings
     known = _index(
         load_library(_with_target(list(run.refs), settings.target), run.parse_cache, run.encodings)
     )
     outcome = AddOutcome()
+    outcome.messages += polite_once(run.registries, run.notice_marker)
     entries: list[Entry] = []
     with Lookups(run.registries, run.cache, registries) as lookups:
         for given in ids:

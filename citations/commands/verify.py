@@ -111,7 +111,7 @@ class VerifyRun:
     ) -> VerifyRun:
         """[verify] and [registries] with the command line's options (click's names) over
         them; `registries` replaces the configured ones (tests: short timeouts)."""
-        from ..registries.settings import RegistrySettings
+        from ..registries.settings import RegistrySettings, notice_marker
         from ..verify.report import FORMATS
 
         table = _table(config)
@@ -146,7 +146,7 @@ class VerifyRun:
             parse_cache=config.cache_folder(),
             encodings=Encodings(*config.encodings()),
             root=config.base,
-            notice_marker=_notice_marker(config),
+            notice_marker=notice_marker(config.cache_folder()),
         )
 
 
@@ -165,6 +165,7 @@ def run_verify(run: VerifyRun, progress: Callable[[int, int], None] | None = Non
     """Resolve and judge each entry, apply fixes if asked, store the verdicts, report."""
     from ..library import load_library
     from ..net.cache import Cache
+    from ..registries.settings import polite_once
     from ..reporters import ReportMeta
     from ..snapshot import Snapshot
     from ..verify.report import RULES, failed, render, verify_findings
@@ -272,30 +273,6 @@ def _apply_fixes(
         for r in results
     ]
     return results, library
-
-
-def _notice_marker(config: Config) -> Path | None:
-    folder = config.cache_folder()
-    return folder / "notices" / "no-mailto" if folder is not None else None
-
-
-def polite_once(settings: RegistrySettings, marker: Path | None) -> list[str]:
-    """The polite notice (no contact e-mail set), once: `marker` remembers it was shown (no
-    marker: every run, there being nowhere to remember it)."""
-    from ..registries.settings import polite_notice
-
-    notice = polite_notice(settings)
-    if not notice:
-        return []
-    if marker is not None:
-        if marker.exists():
-            return []
-        try:
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.touch()
-        except OSError:
-            pass  # a read-only cache folder: shown each time, which is the lesser harm
-    return [notice]
 
 
 def _table(config: Config) -> dict[str, Any]:

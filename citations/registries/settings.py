@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..config import Config
 from ..errors import ConfigError
@@ -82,3 +83,25 @@ def polite_notice(settings: RegistrySettings) -> str:
     if settings.mailto or settings.email or settings.offline:
         return ""
     return POLITE_NOTICE
+
+
+def notice_marker(cache_folder: Path | None) -> Path | None:
+    """Where the polite notice's having been shown is remembered (None: no cache folder)."""
+    return cache_folder / "notices" / "no-mailto" if cache_folder is not None else None
+
+
+def polite_once(settings: RegistrySettings, marker: Path | None) -> list[str]:
+    """The polite notice (no contact e-mail set), once: `marker` remembers it was shown (no
+    marker: every run, there being nowhere to remember it). verify and add show it."""
+    notice = polite_notice(settings)
+    if not notice:
+        return []
+    if marker is not None:
+        if marker.exists():
+            return []
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            pass  # a read-only cache folder: shown each time, which is the lesser harm
+    return [notice]
