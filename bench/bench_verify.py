@@ -411,6 +411,7 @@ def expected_requests(intents: Sequence[Intent]) -> Counter[str]:
     return Counter({
         "crossref works": sum(1 for i in intents if i.doi),
         "ncbi esummary": math.ceil(pmids / pubmed.BATCH),
+        "ncbi efetch": math.ceil(pmids / pubmed.BATCH),  # MeSH headings, for claims
         "idconv doi→pmid": math.ceil(doi_only / pubmed.BATCH),
     })  # fmt: skip
 
@@ -418,7 +419,8 @@ def expected_requests(intents: Sequence[Intent]) -> Counter[str]:
 def compute_floor(
     expected: Counter[str], settings: RegistrySettings, per_host: int, latency: float
 ) -> Floor:
-    ncbi = Phase("ncbi", expected["ncbi esummary"], settings.rate("ncbi"), 1, latency)
+    asked = expected["ncbi esummary"] + expected["ncbi efetch"]
+    ncbi = Phase("ncbi", asked, settings.rate("ncbi"), 1, latency)
     slots = min(DEFAULT_CONCURRENCY, per_host)
     crossref = Phase("crossref", expected["crossref works"], settings.rate("crossref"), slots,
                      latency)  # fmt: skip

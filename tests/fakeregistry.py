@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote
+from xml.sax.saxutils import escape
 
 from citations.config import ENVIRONMENT
 from citations.registries.settings import REGISTRIES, RegistrySettings
@@ -89,6 +90,7 @@ class FakeRegistry:
         self.feeds: dict[str, str] = {}  # arXiv id (no version, lower case) → Atom feed
         self.books: dict[str, dict[str, Any]] = {}  # "ISBN:978…" → Books API item
         self.agencies: dict[str, str] = {}  # DOI → RA, over "Crossref"/"DataCite" by source
+        self.mesh: dict[str, list[str]] = {}  # PMID → MeSH descriptor names, for efetch
         self.idconv: dict[str, str] = {}  # DOI (lower case) → PMID, over those read from PMC
         self.crossref_limit = ("50", "1s")  # sent as x-rate-limit-limit / -interval
         self._rules: list[_Rule] = []
@@ -389,8 +391,35 @@ class FakeRegistry:
             self._json(req, {"header": header, "esearchresult": found})
         elif rest == "ecitmatch.cgi":
             req.reply(200, self._ecitmatch(params.get("bdata", "")), None, "text/plain")
+        elif rest == "efetch.fcgi":
+            ids = [i for i in params.get("id", "").split(",") if i in self.summaries]
+            req.reply(200, self._efetch(ids), None, "text/xml")
         else:
             req.reply(404, "<html><title>404 Not Found</title></html>")
+
+    def _efetch(self, pmids: list[str]) -> str:
+        """PubMed's efetch XML (its DOCTYPE too): each known PMID's citation, with the MeSH
+        headings set in `self.mesh`; unknown PMIDs are left out, as PubMed leaves them."""
+        articles = []
+        for pmid in pmids:
+            headings = "".join(
+                f'<MeshHeading><DescriptorName UI="D{n:06d}" MajorTopicYN="N">{escape(name)}'
+                "</DescriptorName></MeshHeading>"
+                for n, name in enumerate(self.mesh.get(pmid, ()), 1)
+            )
+            mesh = f"<MeshHeadingList>{headings}</MeshHeadingList>" if headings else ""
+            articles.append(
+                '<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM">'
+                f'<PMID Version="1">{pmid}</PMID>{mesh}</MedlineCitation>'
+                "<PubmedData><PublicationStatus>ppublish</PublicationStatus></PubmedData>"
+                "</PubmedArticle>"
+            )
+        return (
+            '<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD '
+            'PubMedArticle, 1st January 2024//EN" '
+            '"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_240101.dtd">\n'
+            f"<PubmedArticleSet>{''.join(articles)}</PubmedArticleSet>"
+        )
 
     def _ecitmatch(self, bdata: str) -> str:
         """`journal|year|volume|first page|author|key|` lines, each answered with the PMID

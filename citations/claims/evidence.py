@@ -107,6 +107,7 @@ PATTERN_FIELDS = ("title", "subtitle", "titleaddon", "journal", "journaltitle", 
 RULES = (
     "evidence-field",
     "pubmed-publication-type",
+    "mesh-heading",
     "crossref-type",
     "keywords",
     "institutional-guideline",
@@ -135,7 +136,8 @@ class Evidence:
 
 def classify(ref: Reference, record: Mapping[str, Any] | None = None) -> Evidence:
     """The evidence type of `ref`: the first rule of RULES that decides. `record` is what
-    `citations verify` stored of the registries' records (`pubmed_types`, `crossref_type`):
+    `citations verify` stored of the registries' records (`pubmed_types`, `mesh`,
+    `crossref_type`):
     what PubMed and Crossref say a work is comes before any guess from its title."""
     ignored = ""
     given = ref.get("evidence").strip()
@@ -168,13 +170,24 @@ def classify(ref: Reference, record: Mapping[str, Any] | None = None) -> Evidenc
 
 # PubMed publication types that say nothing of the kind of evidence.
 _SILENT_PUBTYPES = frozenset({"journal-article", "english-abstract", "research-support"})
+# MeSH headings that name the study's own design, where PubMed's publication types have no
+# word for it (there is no "Cohort Study" type). "... as Topic" headings are about a subject
+# (a review of cohort studies), never the design, and are not read.
+MESH_DESIGNS = dict.fromkeys(
+    (
+        "Cohort Studies", "Prospective Studies", "Retrospective Studies", "Longitudinal Studies",
+        "Follow-Up Studies", "Case-Control Studies", "Cross-Sectional Studies",
+    ),
+    "cohort-observational",
+)  # fmt: skip
 # Crossref types that say what a work is, whatever its title.
 CROSSREF_TYPES = {"standard": "guideline", "dataset": "other", "database": "other"}
 
 
 def from_record(ref: Reference, record: Mapping[str, Any]) -> Evidence | None:
     """PubMed's strongest publication type (a bare "Review" whose title says systematic
-    review or meta-analysis is one), else Crossref's type where it decides."""
+    review or meta-analysis is one), else a MeSH heading naming the study's design, else
+    Crossref's type where it decides."""
     pubtypes = [str(p) for p in record.get("pubmed_types") or () if isinstance(p, str)]
     named: dict[str, str] = {}
     for pubtype in pubtypes:
@@ -191,6 +204,10 @@ def from_record(ref: Reference, record: Mapping[str, Any]) -> Evidence | None:
                 detail += f"; title: {m.group().lower()}"
                 return Evidence("systematic-review", "pubmed-publication-type", detail)
         return Evidence(name, "pubmed-publication-type", detail)
+    for heading in record.get("mesh") or ():
+        name = MESH_DESIGNS.get(heading) if isinstance(heading, str) else None
+        if name is not None:
+            return Evidence(name, "mesh-heading", f"MeSH heading: {heading}")
     kind = record.get("crossref_type")
     if isinstance(kind, str) and kind in CROSSREF_TYPES:
         return Evidence(CROSSREF_TYPES[kind], "crossref-type", f"Crossref type: {kind}")

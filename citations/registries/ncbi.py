@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..identifiers import normalise_pmcid, normalise_pmid
-from . import crossref, pubmed
+from . import crossref, mesh, pubmed
 from .model import Lookup
 from .transport import OFFLINE, Answer, Transport
 
@@ -158,6 +158,33 @@ class PubMedQuestions:
                 kept = Answer(200 if pmid else 404, pmid.encode(), {}, url)
                 self._net.keep(f"ncbi:idconv:{doi}", kept, found=bool(pmid))
         return {doi: found.get(doi, "") for doi in wanted}
+
+    def pubmed_mesh(self, pmids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """MeSH descriptor names of each PMID PubMed answers for (efetch, 200 ids a
+        request); a PMID left out (unanswered, offline) has no entry."""
+        found: dict[str, tuple[str, ...]] = {}
+        todo = []
+        for pmid in dict.fromkeys(p for raw in pmids if (p := normalise_pmid(raw))):
+            cached = self._net.cached(f"ncbi:mesh:{pmid}")
+            if cached is not None:
+                found[pmid] = tuple(n for n in cached.body.decode("utf-8").split("\n") if n)
+            elif not self.settings.offline:
+                todo.append(pmid)
+        base = self.settings.urls["ncbi"]
+        for start in range(0, len(todo), pubmed.BATCH):
+            batch = todo[start : start + pubmed.BATCH]
+            url = mesh.efetch_url(base, batch, self._ncbi_params())
+            answer = self._net.get("ncbi", url, {"Accept": "application/xml"})
+            if isinstance(answer, str) or not answer.ok:
+                continue
+            headings, problem = mesh.parse_mesh(answer.body)
+            for pmid in batch if not problem else ():
+                if pmid in headings:
+                    found[pmid] = headings[pmid]
+                    body = "\n".join(headings[pmid]).encode("utf-8")
+                    kept = Answer(200, body, {}, mesh.efetch_url(base, [pmid], {}))
+                    self._net.keep(f"ncbi:mesh:{pmid}", kept, found=True)
+        return found
 
     def _esummary(self, batch: list[str]) -> dict[str, Lookup]:
         base = self.settings.urls["ncbi"]

@@ -136,6 +136,16 @@ class Resolver:
         todo = [pmid for pmid in dict.fromkeys(pmids) if pmid not in self._pubmed]
         if todo:
             self._pubmed.update(self.registries.pubmed(todo))
+            self._with_mesh([p for p in todo if self._pubmed[p].record is not None])
+
+    def _with_mesh(self, pmids: list[str]) -> None:
+        """PubMed's MeSH headings put into its records (efetch: esummary has none), for the
+        kind of evidence `claims` reads; an unanswered request leaves the records as they are."""
+        headings = self.registries.pubmed_mesh(pmids) if pmids else {}
+        for pmid, names in headings.items():
+            found = self._pubmed[pmid]
+            if found.record is not None and names:
+                self._pubmed[pmid] = replace(found, record=replace(found.record, mesh=names))
 
     def pubmed(self, pmid: str) -> Lookup:
         found = self._pubmed.get(pmid)
