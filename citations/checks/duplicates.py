@@ -114,7 +114,7 @@ def _key_case(snapshot: Snapshot, refs: list[Reference]) -> Iterator[Finding]:
                 ref,
                 f"key '{ref.key}' differs only in case from "
                 f"'{earlier.key}' ({earlier.span}); BibTeX treats them as the same key",
-                hint="rename one of them (or remove the duplicate)",
+                hint="rename one of them, or remove the duplicate",
                 related=(earlier.span,),
             )
 
