@@ -64,7 +64,8 @@ CASES = BENCH / "fidelity_cases"
 NEAR = 2  # lines: a finding this close to an entry's first line is about it
 ADDED = re.compile(r"Adding entry with key '(.*)' to entry list\s*$")
 HEADER = re.compile(rb"^%[ \t]*Encoding:[ \t]*([\w.:-]+)", re.MULTILINE)
-ENTRY = re.compile(r"@\s*([A-Za-z][^\s{}(),=\"#%@]*)\s*[{(]\s*([^\s,{}()\"#%]+)\s*,")
+# A key ends at `,` (or, as biber reads it, at `=`: abnTeX2's `@ABNT-options{abnt-doi=link,`).
+ENTRY = re.compile(r"@\s*([A-Za-z][^\s{}(),=\"#%@]*)\s*[{(]\s*([^\s,{}()\"#%=]+)\s*[,=]")
 NOT_ENTRIES = frozenset({"string", "preamble", "comment"})
 PERL_NAMES = {"cp1252": "cp1252", "iso8859-1": "latin1", "latin-1": "latin1", "utf-8": "UTF-8"}
 
