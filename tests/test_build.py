@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -156,7 +157,21 @@ def test_an_unknown_key_fails_with_its_place_and_is_retried(run, site: Path) -> 
     assert run("build", "articles", "-o", "out", "--check", cwd=site).code == 1
 
 
-def test_parallel_and_serial_builds_are_byte_identical(site: Path) -> None:
+def test_parallel_and_serial_builds_are_byte_identical(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from citations.build import site as site_module
+
+    pools: list[object] = []
+    real_pool = site_module.ProcessPoolExecutor
+
+    def pool(*args: Any, **kwargs: Any) -> Any:
+        pools.append(args)
+        return real_pool(*args, **kwargs)
+
+    # Forked workers are the path under test, even if an earlier test left a thread running.
+    monkeypatch.setattr(site_module.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(site_module, "ProcessPoolExecutor", pool)
     for i in range(12):
         (site / "articles" / f"many{i:02d}.md").write_text(
             f"# Page {i}\n\nCites [@alpha2020; @beta2021; @gamma2022] and [@delta2023, p. {i}].\n",
@@ -164,6 +179,7 @@ def test_parallel_and_serial_builds_are_byte_identical(site: Path) -> None:
         )
     serial = build_site(_settings(site, out=site / "serial", jobs=1))
     parallel = build_site(_settings(site, out=site / "parallel", jobs=2))
+    assert len(pools) == 1  # the parallel build did fork its workers
     assert serial.built == parallel.built and len(serial.built) == 16
     assert _outputs(site / "serial") == _outputs(site / "parallel")
 
@@ -193,3 +209,30 @@ def test_continuous_numbering_and_a_shared_bibliography(site: Path) -> None:
     assert page.index("Alpha study") < page.index("Delta study")
     assert '<a href="sub/c.html#ref-gamma2022">C</a>' in page
     assert '<a href="b.html#ref-gamma2022">Bee</a>' in page
+
+
+def test_a_build_beside_other_threads_renders_in_process(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forking beside another thread can deadlock the child on a lock that thread held."""
+    import threading
+
+    from citations.build import site as site_module
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("forked beside another thread")
+
+    for i in range(12):
+        (site / "articles" / f"many{i:02d}.md").write_text(f"# P {i}\n\n[@alpha2020]\n", "utf-8")
+    serial = build_site(_settings(site, out=site / "serial", jobs=1))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        monkeypatch.setattr(site_module, "ProcessPoolExecutor", no_pool)
+        beside = build_site(_settings(site, out=site / "beside", jobs=2))
+    finally:
+        stop.set()
+        other.join()
+    assert beside.built == serial.built and len(beside.built) == 16
+    assert _outputs(site / "serial") == _outputs(site / "beside")

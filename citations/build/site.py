@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
 import zlib
 from collections.abc import Iterable
@@ -289,9 +290,14 @@ def _fresh(previous: Built, source: Source, deps: str, out: Path) -> bool:
 
 
 def _run(state: State, tasks: list[Task], jobs: int) -> Iterable[Result]:
-    """Render the tasks, on every core when there are enough of them; results in task order."""
+    """Render the tasks, on every core when there are enough of them; results in task order.
+
+    Workers are forked (they inherit the loaded library), but only from a process with no
+    other thread: a fork copies locks another thread may hold, and the child can deadlock
+    on them (Python 3.12+ warns of it). A program that calls `build` beside its own threads
+    (a server, a file watcher) gets its pages rendered in-process instead."""
     jobs = jobs or os.cpu_count() or 1
-    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    can_fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
     if jobs == 1 or len(tasks) < _PARALLEL_FROM or not can_fork:
         return [render_task(state, task) for task in tasks]
     set_state(state)  # the forked workers inherit the loaded library: nothing is re-parsed
