@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import ipaddress
+import json
 import os
 import socket
 import subprocess
@@ -120,3 +121,18 @@ def run_process(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProc
         cwd=cwd, capture_output=True, text=True, timeout=120,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
+
+
+def example_evidence(fake: FakeRegistry, cache: Path) -> dict[str, dict[str, Any]]:
+    """The shipped example verified against `fake` (its records stored in `cache`), then
+    `claims --offline` on its article: each reference's evidence, by key. Run from ROOT."""
+    from citations.commands.claims import run_claims_command
+    from citations.commands.verify import run_verify_command
+    from citations.config import load_config
+
+    config = load_config(ROOT / "citations.toml")
+    run_verify_command(config, {"cache": cache}, settings=fake.settings())
+    options = {"report_format": "json", "cache": cache, "offline": True}
+    path = Path("articles/acupuncture-for-hip-pain.md")
+    report = json.loads(run_claims_command(config, [path], options).report)
+    return {r["key"]: r["evidence"] for r in report["references"]}

@@ -3,17 +3,13 @@ observational study's design for claims where PubMed's publication types have no
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from citations.commands.claims import run_claims_command
-from citations.commands.verify import run_verify_command
-from citations.config import load_config
 from citations.registries.mesh import parse_mesh
 
-from conftest import ROOT
+from conftest import ROOT, example_evidence
 from fakeregistry import FakeRegistry
 
 EFETCH = b"""<?xml version="1.0" ?>
@@ -70,13 +66,6 @@ def test_a_design_heading_names_the_evidence_when_the_types_do_not(
         "Retrospective Studies",
     ]
     monkeypatch.chdir(ROOT)
-    config = load_config(ROOT / "citations.toml")
-    cache = tmp_path / "cache.sqlite"
-    run_verify_command(config, {"cache": cache}, settings=fake.settings())
-    options = {"report_format": "json", "cache": cache, "offline": True}
-    path = Path("articles/acupuncture-for-hip-pain.md")
-    report = json.loads(run_claims_command(config, [path], options).report)
-    sheng = next(r for r in report["references"] if r["key"] == "sheng2010comparative")
-    assert sheng["evidence"]["type"] == "cohort-observational"
-    assert sheng["evidence"]["rule"] == "mesh-heading"
-    assert "MeSH heading: Retrospective Studies" in sheng["evidence"]["detail"]
+    sheng = example_evidence(fake, tmp_path / "cache.sqlite")["sheng2010comparative"]
+    assert (sheng["type"], sheng["rule"]) == ("cohort-observational", "mesh-heading")
+    assert "MeSH heading: Retrospective Studies" in sheng["detail"]

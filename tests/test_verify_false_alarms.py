@@ -16,12 +16,11 @@ from typing import Any
 
 import pytest
 
-from citations.commands.claims import run_claims_command
 from citations.commands.verify import VerifyOutcome, run_verify_command
-from citations.config import Config, load_config
+from citations.config import Config
 from citations.registries.settings import POLITE_NOTICE
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, example_evidence
 from fakeregistry import FakeRegistry
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -217,14 +216,8 @@ def test_claims_on_the_example_labels_from_the_records(
 ) -> None:
     """verify stores the records' evidence in the cache; claims reads it, offline."""
     monkeypatch.chdir(ROOT)
-    config = load_config(ROOT / "citations.toml")
-    cache = tmp_path / "cache.sqlite"
-    run_verify_command(config, {"cache": cache}, settings=fake.settings())
-    options = {"report_format": "json", "cache": cache, "offline": True}
-    path = Path("articles/acupuncture-for-hip-pain.md")
-    report = json.loads(run_claims_command(config, [path], options).report)
-    labels = {r["key"]: (r["evidence"]["type"], r["evidence"]["rule"])
-              for r in report["references"]}  # fmt: skip
+    evidence = example_evidence(fake, tmp_path / "cache.sqlite")
+    labels = {key: (e["type"], e["rule"]) for key, e in evidence.items()}
     assert labels == {
         "mayoclinic2023osteoarthritis": ("web-page", "web-entry"),
         "wu2016efficacy": ("systematic-review", "pubmed-publication-type"),
