@@ -20,8 +20,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("render", "registries"),  # the render pipeline; the registries' clients
     ("snapshot",),  # what checks and reports read
     ("checks", "links", "verify"),  # features
-    ("claims", "add", "build"),  # features built on features
+    ("claims", "add", "build", "interchange"),  # features built on features
     ("commands",),  # each command as a function: settings → run → outcome
+    # what other programs drive: the language server, the live preview, pandoc, MkDocs
+    ("lsp", "serve", "pandoc_filter", "mkdocs_plugin"),
     ("cli",),  # click: parse, print, exit
     ("__init__", "__main__"),  # the public API, the entry point
 )
