@@ -10,6 +10,7 @@ EXIT_FINDINGS = 1  # the run worked and found errors (unknown keys, or warnings 
 EXIT_USAGE = 2  # bad command line (click's own convention)
 EXIT_INPUT = 3  # input that cannot be used: missing file, bad config, unknown style, bad template
 EXIT_UNCHECKED = 4  # could not check: no network (no host name resolved, no registry reached)
+EXIT_UNSERVED = 5  # could not serve: the address is in use, or cannot be bound
 EXIT_INTERNAL = 70  # a bug in citations itself (EX_SOFTWARE)
 
 
@@ -67,6 +68,12 @@ class StyleError(CitationsError):
 
 class TemplateError(CitationsError):
     """A template is missing or broken."""
+
+
+class AddressError(CitationsError):
+    """`citations serve` cannot listen where asked: the port is taken, the host unknown."""
+
+    exit_code = EXIT_UNSERVED
 
 
 class InternalError(Exception):

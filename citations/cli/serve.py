@@ -1,0 +1,113 @@
+"""`citations serve`: a live preview; prints what the serve package reports, stops on Ctrl-C."""
+
+from __future__ import annotations
+
+import signal
+import traceback
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import click
+
+from ..build import BuildReport, BuildSettings
+from ..errors import CitationsError
+from .base import Session, cli, parse_options, refs_option, report_findings
+
+
+class _Terminal:
+    """The serve package's news, printed: URLs and summaries on stdout, problems on stderr."""
+
+    def serving(self, url: str, *, exposed: bool) -> None:
+        if exposed:
+            click.echo(
+                "citations: warning: serving on an address other machines can reach; "
+                "anyone who can reach it can read the site",
+                err=True,
+            )
+        click.echo(f"serving {url} (Ctrl-C to stop)")
+
+    def built(self, report: BuildReport, settings: BuildSettings) -> None:
+        from ..commands.build import summary
+
+        click.echo(summary(report, settings), nl=False)
+        report_findings(report.findings)
+
+    def failed(self, error: CitationsError) -> None:
+        click.echo(f"citations: error: {error}", err=True)
+
+    def crashed(self, error: BaseException) -> None:
+        lines = traceback.format_exception(type(error), error, error.__traceback__)
+        click.echo("".join(lines), err=True)
+        click.echo(
+            "citations: internal error: this is a bug in citations, please report it with "
+            "the lines above; still serving",
+            err=True,
+        )
+
+
+@cli.command()
+@click.argument("src", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Build into this folder, and keep it (default: a temporary one).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but loopback is reachable by others.",
+)
+@click.option(
+    "--to", "to", type=click.Choice(["html", "md"]), help="Output format (default: html)."
+)
+@refs_option
+@click.option("--style", help="Citation style for every article without its own.")
+@click.option(
+    "-O",
+    "--style-option",
+    "style_options",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Set a style option (repeatable).",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A folder of templates that override the defaults.",
+)
+@click.option("--no-cache", is_flag=True, help="Parse the library afresh; do not use the cache.")
+@click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Build articles that are links to files outside SRC.",
+)
+@click.pass_obj
+def serve(
+    session: Session, /, src: Path | None, out: Path | None, host: str, port: int, **options: Any
+) -> None:
+    """Build SRC (default: articles/), serve it, and rebuild and reload pages on every change."""
+    from ..serve import ServeRequest, serve_site
+
+    options["style_options"] = parse_options(options["style_options"])
+    request = ServeRequest(session.config_path, src, out, options, host, port)
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up as Ctrl-C does
+    try:
+        serve_site(request, _Terminal())
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
