@@ -6,13 +6,15 @@ import signal
 import traceback
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..build import BuildReport, BuildSettings
-from ..errors import CitationsError
 from .base import Session, cli, parse_options, refs_option, report_findings
+
+if TYPE_CHECKING:  # the build loads only when serving starts: `citations --help` stays quick
+    from ..build import BuildReport, BuildSettings
+    from ..errors import CitationsError
 
 
 class _Terminal:
