@@ -28,6 +28,12 @@ from conftest import ROOT, run_process
 PAGE = "/acupuncture-for-hip-pain.html"
 ARTICLE = Path("articles/acupuncture-for-hip-pain.md")
 PATIENCE = 30.0  # seconds: generous, never a measure (bench/bench_serve.py measures)
+# `python -m citations` with Ctrl-C as a terminal delivers it: a test run from a background
+# job inherits SIGINT ignored, and Python then leaves it ignored.
+_AS_FROM_A_TERMINAL = (
+    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.argv[0] = 'citations'; runpy.run_module('citations', run_name='__main__')"
+)
 
 
 @pytest.fixture
@@ -45,7 +51,7 @@ class Served:
         self.errors = cwd / "serve.err"  # a file: a full pipe would stall the server
         with self.errors.open("wb") as errors:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "citations", "serve", *args],
+                [sys.executable, "-c", _AS_FROM_A_TERMINAL, "serve", *args],
                 cwd=cwd, stdout=subprocess.PIPE, stderr=errors, text=True,
                 env={**os.environ, "PYTHONPATH": str(ROOT)},
             )  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,32 +14,64 @@ from ..findings import has_errors
 from .base import Session, cli, parse_options, parse_shard, refs_option, report_findings
 
 
+def site_folders(out_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """SRC and -o OUT, for `build` and `serve`."""
+
+    def add(command: Callable[..., Any]) -> Callable[..., Any]:
+        out = click.Path(path_type=Path, file_okay=False)
+        command = click.option("-o", "--out", type=out, help=out_help)(command)
+        folder = click.Path(path_type=Path, file_okay=False)
+        return click.argument("src", required=False, type=folder)(command)
+
+    return add
+
+
+def site_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """How the site is rendered: options `build` and `serve` share."""
+    for option in reversed(
+        [
+            click.option(
+                "--to",
+                "to",
+                type=click.Choice(["html", "md"]),
+                help="Output format (default: html).",
+            ),
+            refs_option,
+            click.option("--style", help="Citation style for every article without its own."),
+            click.option(
+                "-O",
+                "--style-option",
+                "style_options",
+                multiple=True,
+                metavar="NAME=VALUE",
+                help="Set a style option (repeatable).",
+            ),
+            click.option(
+                "--templates",
+                type=click.Path(path_type=Path, file_okay=False),
+                help="A folder of templates that override the defaults.",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def reading_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """How the library and articles are read: options `build` and `serve` share."""
+    command = click.option(
+        "--follow-symlinks",
+        is_flag=True,
+        help="Build articles that are links to files outside SRC (skipped by default).",
+    )(command)
+    return click.option(
+        "--no-cache", is_flag=True, help="Parse the library afresh; do not use the cache."
+    )(command)
+
+
 @cli.command()
-@click.argument("src", required=False, type=click.Path(path_type=Path, file_okay=False))
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Output folder (default: [build] out, else _site).",
-)
-@click.option(
-    "--to", "to", type=click.Choice(["html", "md"]), help="Output format (default: html)."
-)
-@refs_option
-@click.option("--style", help="Citation style for every article without its own.")
-@click.option(
-    "-O",
-    "--style-option",
-    "style_options",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Set a style option (repeatable).",
-)
-@click.option(
-    "--templates",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="A folder of templates that override the defaults.",
-)
+@site_folders("Output folder (default: [build] out, else _site).")
+@site_options
 @click.option("--force", is_flag=True, help="Rebuild every output, changed or not.")
 @click.option(
     "--check",
@@ -63,12 +96,7 @@ from .base import Session, cli, parse_options, parse_shard, refs_option, report_
     default="text",
     help="How to print what was built.",
 )
-@click.option("--no-cache", is_flag=True, help="Parse the library afresh; do not use the cache.")
-@click.option(
-    "--follow-symlinks",
-    is_flag=True,
-    help="Build articles that are links to files outside SRC (skipped by default).",
-)
+@reading_options
 @click.pass_obj
 def build(session: Session, /, src: Path | None, out: Path | None, **options: Any) -> None:
     """Render every article under SRC (default: articles/) into OUT, only what changed."""

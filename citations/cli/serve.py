@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .base import Session, cli, parse_options, refs_option, report_findings
+from .base import Session, cli, parse_options, report_findings
+from .build import reading_options, site_folders, site_options
 
 if TYPE_CHECKING:  # the build loads only when serving starts: `citations --help` stays quick
     from ..build import BuildReport, BuildSettings
@@ -49,13 +50,7 @@ class _Terminal:
 
 
 @cli.command()
-@click.argument("src", required=False, type=click.Path(path_type=Path, file_okay=False))
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Build into this folder, and keep it (default: a temporary one).",
-)
+@site_folders("Build into this folder, and keep it (default: a temporary one).")
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -69,30 +64,8 @@ class _Terminal:
     show_default=True,
     help="Address to listen on; anything but loopback is reachable by others.",
 )
-@click.option(
-    "--to", "to", type=click.Choice(["html", "md"]), help="Output format (default: html)."
-)
-@refs_option
-@click.option("--style", help="Citation style for every article without its own.")
-@click.option(
-    "-O",
-    "--style-option",
-    "style_options",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Set a style option (repeatable).",
-)
-@click.option(
-    "--templates",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="A folder of templates that override the defaults.",
-)
-@click.option("--no-cache", is_flag=True, help="Parse the library afresh; do not use the cache.")
-@click.option(
-    "--follow-symlinks",
-    is_flag=True,
-    help="Build articles that are links to files outside SRC.",
-)
+@site_options
+@reading_options
 @click.pass_obj
 def serve(
     session: Session, /, src: Path | None, out: Path | None, host: str, port: int, **options: Any

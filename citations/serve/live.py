@@ -32,6 +32,12 @@ class LiveState:
         with self._changed:
             return self._problems
 
+    @property
+    def published(self) -> bool:
+        """Has any build been published yet?"""
+        with self._changed:
+            return self._count > 0
+
     def snapshot(self) -> tuple[str, tuple[Problem, ...]]:
         """The tag and problems of one build, read together."""
         with self._changed:

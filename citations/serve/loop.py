@@ -99,9 +99,12 @@ def _rebuild(site: _Site) -> WatchPlan | None:
         site.listener.crashed(exc)
         site.live.publish([Problem("", f"internal error in citations: {exc!r}")])
         return plan
-    site.listener.built(report, settings)
     errors = [Problem.of_finding(f) for f in report.findings if f.severity == "error"]
-    site.live.publish(errors)
+    if report.changed or tuple(errors) != site.live.problems or not site.live.published:
+        # a build that changed nothing (a file saved as it was, a watch catching up) stays
+        # quiet: open pages would reload for nothing
+        site.listener.built(report, settings)
+        site.live.publish(errors)
     return plan
 
 
@@ -111,8 +114,10 @@ def _settings(request: ServeRequest, out: Path) -> tuple[BuildSettings, Path | N
 
 
 def _failed(site: _Site, error: CitationsError) -> None:
-    site.listener.failed(error)
-    site.live.publish([Problem.of_error(error)])
+    problems = [Problem.of_error(error)]
+    if tuple(problems) != site.live.problems:  # the same error again is no news
+        site.listener.failed(error)
+        site.live.publish(problems)
 
 
 def _close(site: _Site, server: SiteServer, thread: threading.Thread, watcher: Watcher) -> None:

@@ -17,6 +17,7 @@ from ..errors import CitationsError
 if TYPE_CHECKING:
     from watchfiles import Change
 
+_READY_MS = 200  # a new watch says it is in place within this (an empty batch)
 _JOIN_TIMEOUT = 5.0  # seconds: a watcher checks its stop event every few milliseconds
 
 
@@ -58,8 +59,9 @@ def watch_plan(settings: BuildSettings, config_path: Path | None) -> WatchPlan:
 
 
 class Watcher:
-    """Threads that put each batch of changed paths on a queue; started again with a new plan
-    when the settings move a folder. A watch that fails is put on the queue as an error."""
+    """Threads that put each batch of changed paths on a queue (an empty one once a watch is
+    in place); started again with a new plan when the settings move a folder. A watch that
+    fails is put on the queue as an error."""
 
     def __init__(self) -> None:
         self.plan: WatchPlan | None = None
@@ -117,6 +119,7 @@ class Watcher:
     ) -> None:
         from watchfiles import watch
 
+        ready = False
         try:
             for changes in watch(
                 *folders,
@@ -124,8 +127,15 @@ class Watcher:
                 stop_event=stop,
                 recursive=recursive,
                 raise_interrupt=False,
+                rust_timeout=_READY_MS,
+                yield_on_timeout=True,
             ):
-                self._queue.put({Path(path) for _, path in changes})
+                if changes or not ready:
+                    # The first answer, changes or none, means the watch is in place: what
+                    # changed before that (since the last build, or while the settings
+                    # moved a folder) was not seen, so the loop builds once to catch up.
+                    self._queue.put({Path(path) for _, path in changes})
+                ready = True
         except (OSError, RuntimeError) as exc:  # a folder gone, too many watches
             names = ", ".join(str(f) for f in folders)
             self._queue.put(CitationsError(f"cannot watch {names} for changes: {exc}"))
