@@ -1,5 +1,6 @@
-"""`citations serve` end to end: a real server in its own process on a free loopback port,
-driven by editing the files it watches, as a writer would."""
+"""`citations serve` end to end: a real server process on a free loopback port, edited live.
+
+It is driven by editing the files it watches, as a writer would."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""The HTTP side: files under the output folder only, each with its type; HTML pages get the
-reload script and the overlay; one Server-Sent Events stream says when a build is new."""
+"""The live preview's HTTP side: the output folder's files, and the stream of new builds.
+
+Only files under the output folder are served, each with its type; HTML pages get the reload
+script and the overlay; one Server-Sent Events stream says when a build is new."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""`citations serve`'s loop: build, listen, and build again whenever a watched file changes,
-through the same incremental build as `citations build` (its manifest skips what is fresh)."""
+"""The live preview's loop: build, listen, and build again whenever a watched file changes.
+
+Every build is `citations build`'s own, incremental by its manifest: what is fresh is skipped."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""What a rebuild waits for: changes to the articles, the library, the templates and the
-settings, seen by watchfiles (imported only here, when serving starts)."""
+"""What a rebuild waits for: changes to the files a build reads, seen by watchfiles.
+
+The articles, the library, the templates and the settings; watchfiles is imported only here,
+when serving starts."""
 
 from __future__ import annotations
 
