@@ -76,10 +76,10 @@ class Served:
                 return match.group(1)
         return None
 
-    def get(self, path: str) -> tuple[int, dict[str, str], str]:
+    def get(self, path: str, host: str | None = None) -> tuple[int, dict[str, str], str]:
         connection = http.client.HTTPConnection(self.host, self.port, timeout=PATIENCE)
         try:
-            connection.request("GET", path)
+            connection.request("GET", path, headers={"Host": host} if host else {})
             response = connection.getresponse()
             headers = {k.lower(): v for k, v in response.getheaders()}
             return response.status, headers, response.read().decode("utf-8")
@@ -237,6 +237,28 @@ def test_only_files_inside_the_site_are_served(project: Path, serve: Callable[..
     assert status == 200 and headers["content-type"].startswith("text/html")
     assert 'href="acupuncture-for-hip-pain.html"' in listing
     assert served.stop() == 0
+
+
+def test_a_page_under_another_name_is_refused(serve: Callable[..., Served]) -> None:
+    """DNS rebinding: a page from elsewhere whose name now points to 127.0.0.1 reads nothing."""
+    served = serve("--port", "0")
+    assert served.get(PAGE, host=f"evil.example:{served.port}")[0] == 403
+    assert served.get(PAGE, host=f"localhost:{served.port}")[0] == 200
+    assert served.stop() == 0
+
+
+def test_a_folder_removed_and_put_back_is_watched_again(
+    project: Path, serve: Callable[..., Served]
+) -> None:
+    served = serve("--port", "0")
+    (project / "articles").rename(project / "away")
+    wait_for(lambda: overlay(served.get("/")[2]))
+    (project / "away").rename(project / "articles")
+    wait_for(lambda: not overlay(served.get("/")[2]))
+    edit(project / ARTICLE, "Hip pain can gradually limit", "Hip pain (back) can gradually limit")
+    wait_for(lambda: "Hip pain (back) can" in served.page())
+    assert served.stop() == 0
+    assert "Traceback" not in served.stderr()
 
 
 @pytest.mark.parametrize(

@@ -120,6 +120,10 @@ class SiteHandler(BaseHTTPRequestHandler):
 
     def _answer(self, *, send_body: bool) -> None:
         url_path = urlsplit(self.path).path
+        if not (self.server.exposed or loopback_name(self.headers.get("Host", ""))):
+            # a page elsewhere that rebinds its own name to 127.0.0.1 must not read the site
+            self._send(403, "text/plain; charset=utf-8", b"not a local address\n", send_body)
+            return
         if url_path == EVENTS_PATH:
             self._stream_events()
             return
@@ -190,6 +194,17 @@ def locate(root: Inside, url_path: str) -> Path | None:
         return None
     path = root.folder.joinpath(*parts)
     return path if not parts or root.holds(path) else None
+
+
+def loopback_name(host: str) -> bool:
+    """Is the Host header's name this machine's own (localhost, 127.0.0.1, [::1])?"""
+    name = host.rpartition("]")[0][1:] if host.startswith("[") else host.rpartition(":")[0] or host
+    if name.lower() == "localhost" or name.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 def content_type(path: Path) -> str:

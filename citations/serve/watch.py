@@ -72,7 +72,9 @@ class Watcher:
         self._threads: list[threading.Thread] = []
 
     def follow(self, plan: WatchPlan) -> None:
-        if plan == self.plan:
+        """Watch as `plan` says: started again if it changed or a watch ended (its folder
+        was removed: a folder made again in its place must be watched again)."""
+        if plan == self.plan and all(thread.is_alive() for thread in self._threads):
             return
         self.close()
         self.plan, self._stop = plan, threading.Event()
@@ -139,6 +141,11 @@ class Watcher:
                     self._queue.put({Path(path) for _, path in changes})
                 ready = True
         except (OSError, RuntimeError) as exc:  # a folder gone, too many watches
+            if stop.is_set() or not all(folder.is_dir() for folder in folders):
+                # a folder was removed: the build that follows says so if it matters, and
+                # its plan watches what is there now
+                self._queue.put(set())
+                return
             names = ", ".join(str(f) for f in folders)
             self._queue.put(CitationsError(f"cannot watch {names} for changes: {exc}"))
 
