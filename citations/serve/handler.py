@@ -125,7 +125,7 @@ class SiteHandler(BaseHTTPRequestHandler):
             self._send(403, "text/plain; charset=utf-8", b"not a local address\n", send_body)
             return
         if url_path == EVENTS_PATH:
-            self._stream_events()
+            self._stream_events(send_body)
             return
         path = locate(self.server.root, url_path)
         if path is not None and path.is_dir():
@@ -166,12 +166,14 @@ class SiteHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def _stream_events(self) -> None:
+    def _stream_events(self, send_body: bool) -> None:
         """Each build's tag as it happens (the current one first), until the server stops."""
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
+        if not send_body:
+            return
         seen = ""
         try:
             while (tag := self.server.live.wait_for_change(seen, _KEEP_ALIVE)) is not None:
