@@ -10,7 +10,7 @@ from typing import Any
 
 from ..commands.render import RenderSettings
 from ..config import parse_value
-from ..errors import ArticleError
+from ..errors import ArticleError, StyleError
 from ..findings import Finding
 from ..library import Library
 from ..render.article import Article, front_matter_style
@@ -20,6 +20,8 @@ from ..render.settings import article_style
 from ..render.styles import Style
 from .cites import UNPLACED_LINE, cite_markers
 from .sources import SOURCE_KEY, named_sources, pandoc_inputs, read_sources
+
+_METADATA = "<metadata>"  # the article's path when pandoc read it from standard input
 
 
 @dataclass
@@ -43,7 +45,7 @@ def run_filter(
     named = named_sources(doc.get_metadata(SOURCE_KEY, None))
     articles = read_sources(named or pandoc_inputs(pandoc_argv), named=bool(named))
     where = articles[0].path if articles else None
-    article = articles[0] if articles else Article("-", "", "markdown", meta=_meta(doc))
+    article = articles[0] if articles else Article(_METADATA, "", "markdown", meta=_meta(doc))
     cites: list[Any] = []
     doc.content.walk(lambda e, _d: cites.append(e) if isinstance(e, pf.Cite) else None, doc)
     markers = cite_markers(cites, articles, where or "-")
@@ -96,12 +98,19 @@ def _meta(doc: Any) -> dict[str, Any]:
 
 
 def _article_style(article: Article, settings: RenderSettings, style: Style) -> Style:
-    """The style the article's front matter asks for, as `citations render` chooses it."""
-    asked, extra = front_matter_style(article)
-    if not (asked or extra):
-        return style
-    name = asked or settings.style
-    return article_style(article, name, {**settings.options_for(name), **extra})
+    """The style the article's front matter asks for, as `citations render` chooses it; from
+    pandoc's metadata (no file), a bad one has no line to name."""
+    try:
+        asked, extra = front_matter_style(article)
+        if not (asked or extra):
+            return style
+        name = asked or settings.style
+        return article_style(article, name, {**settings.options_for(name), **extra})
+    except StyleError as exc:
+        if article.path == _METADATA:
+            exc.span = None
+            exc.message = f"document metadata: {exc.message}"
+        raise
 
 
 def _findings(numbering: Numbering, library: Library, where: str | None) -> list[Finding]:
@@ -112,4 +121,6 @@ def _findings(numbering: Numbering, library: Library, where: str | None) -> list
         else f
         for f in unknown_keys((c.marker for c in numbering.citations), library)
     ]
-    return found + uncited_summary(library, set(numbering.numbers), where or "the document")
+    if where is None:
+        return found  # from standard input: no file to name, nor to `citations check`
+    return found + uncited_summary(library, set(numbering.numbers), where)

@@ -16,6 +16,8 @@ from ..richtext import Emph, Rich
 
 _WORDS_RE = re.compile(r"\S+")
 BACKLINK = "↩"
+# LaTeX (PDF through pdflatex, pandoc's default) has no ↩ unless a package declares it.
+_LATEX_FORMATS = frozenset({"latex", "beamer"})
 
 
 @dataclass(frozen=True)
@@ -102,13 +104,21 @@ def _number_link(entry: Entry, shown: str) -> Any:
     )
 
 
-def reference_block(entry: Entry, *, backlink: bool) -> Any:
+def backlink_mark(fmt: str) -> Any:
+    """The back-link's text: ↩, or its LaTeX symbol where the writer is LaTeX."""
+    if fmt in _LATEX_FORMATS:
+        return pf.RawInline(r"$\hookleftarrow$", format="latex")
+    return pf.Str(BACKLINK)
+
+
+def reference_block(entry: Entry, *, backlink: Any) -> Any:
     """`N. text ↩` in a Div `#ref-KEY`, the ↩ linking to the first citation of it (pandoc's
-    citeproc lays entries out the same way: Divs of class csl-entry)."""
+    citeproc lays entries out the same way: Divs of class csl-entry). `backlink`: the ↩'s
+    inline, or None for no back-link."""
     inlines = [pf.Str(f"{entry.number}."), pf.Space(), *rich_inlines(entry.rich)]
-    if backlink:
+    if backlink is not None:
         back = pf.Link(
-            pf.Str(BACKLINK),
+            backlink,
             url=f"#cite-{entry.first_citation}",
             title="back to the citation",
             classes=["backlink"],

@@ -14,7 +14,7 @@ from ..render.numbering import Citation, Numbering
 from ..render.styles import Style
 from ..render.templating import Templates
 from ..richtext import plain
-from .inlines import Entry, citation_element, reference_block, words
+from .inlines import Entry, backlink_mark, citation_element, reference_block, words
 
 _HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 # Output formats that show no links: there a back-link would be a stray arrow.
@@ -98,11 +98,13 @@ def place_references(
 ) -> None:
     """The list in the Div `#refs` where the article has one (`::: {#refs}`), else at the end
     under the heading our Markdown template gives it."""
-    backlinks = fmt not in NO_LINK_FORMATS
     # pandoc's Markdown writer leaves out a Div `#refs` (for its citeproc to fill again):
     # there the list keeps its entries' ids but not that one.
     refs_id = "" if fmt == "markdown" else "refs"
-    blocks = [reference_block(e, backlink=backlinks) for e in entries]
+    blocks = [
+        reference_block(e, backlink=None if fmt in NO_LINK_FORMATS else backlink_mark(fmt))
+        for e in entries
+    ]
     found: list[Any] = []
     doc.content.walk(
         lambda e, _d: (
