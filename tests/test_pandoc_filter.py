@@ -296,3 +296,28 @@ def test_importing_the_package_does_not_load_panflute() -> None:
     code = "import sys, citations, citations.cli; print('panflute' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.stdout.strip() == "False", proc.stderr
+
+
+def test_pandoc_reference_section_title_names_the_heading(project) -> None:
+    root = project("Text [@alpha].\n")
+    text = (root / "article.md").read_text("utf-8")
+    args = ("-M", "reference-section-title=Literature", "--filter", "citations-pandoc")
+    proc = _pandoc(*args, "-t", "html", cwd=root, stdin=text)
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"<h2[^>]*>Literature</h2>\s*<div id=\"refs\"", proc.stdout)
+
+
+def test_library_text_is_text_and_only_http_urls_link(project) -> None:
+    root = project("Text [@web; @site].\n")
+    hostile = (
+        "@online{web, author = {{<b>Org</b>}}, title = {<script>alert(1)</script>},"
+        " url = {javascript:alert(1)}, year = {2024}}\n"
+        "@online{site, author = {{Org}}, title = {Page}, url = {https://example.org/a},"
+        " year = {2024}}\n"
+    )
+    (root / "refs" / "lib.bib").write_text(hostile, "utf-8")
+    proc = _pandoc("article.md", "--filter", "citations-pandoc", "-t", "html", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert "<script>" not in proc.stdout and "&lt;script&gt;" in proc.stdout
+    assert "javascript:alert(1)" in proc.stdout and 'href="javascript' not in proc.stdout
+    assert re.search(r'<a\s+href="https://example.org/a"', proc.stdout)

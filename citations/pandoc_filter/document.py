@@ -58,8 +58,11 @@ def run_filter(
         range_min=style.options.range_min,
     )
     entries = replace_cites(doc, cites, numbering, library, style)
-    title = str(article.meta.get("references-title", settings.references_title))
-    place_references(doc, entries, templates, title, fmt=fmt)
+    # pandoc's own `reference-section-title` too, for documents written for its citeproc
+    pandoc_title = article.meta.get("reference-section-title", settings.references_title)
+    title = str(article.meta.get("references-title", pandoc_title))
+    meta = {**article.meta, "references-title": title}
+    place_references(doc, entries, templates, meta, fmt=fmt)
     findings = [*library.findings, *_findings(numbering, library, where)]
     return FilterOutcome(_dump(doc), findings)
 

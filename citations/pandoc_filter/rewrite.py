@@ -3,8 +3,7 @@ the style says), and the reference list put in the `#refs` Div or at the end."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import panflute as pf
@@ -16,7 +15,6 @@ from ..render.templating import Templates
 from ..richtext import plain
 from .inlines import Entry, backlink_mark, citation_element, reference_block, words
 
-_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 # Output formats that show no links: there a back-link would be a stray arrow.
 NO_LINK_FORMATS = frozenset({"plain"})
 _PLACEHOLDER = "\ue000"  # where a template puts the list: a character no title holds
@@ -94,7 +92,7 @@ def _leading_mark(x: Any) -> bool:
 
 
 def place_references(
-    doc: Any, entries: Sequence[Entry], templates: Templates, title: str, *, fmt: str
+    doc: Any, entries: Sequence[Entry], templates: Templates, meta: Mapping[str, Any], *, fmt: str
 ) -> None:
     """The list in the Div `#refs` where the article has one (`::: {#refs}`), else at the end
     under the heading our Markdown template gives it."""
@@ -122,19 +120,31 @@ def place_references(
         return
     if not blocks:
         return
-    heading = _heading(templates, title)
+    heading = _heading(templates, meta)
     if heading is not None:
         level, text = heading
         doc.content.append(pf.Header(*words(text), level=level))
     doc.content.append(pf.Div(*blocks, identifier=refs_id, classes=["references"]))
 
 
-def _heading(templates: Templates, title: str) -> tuple[int, str] | None:
+def _heading(templates: Templates, meta: Mapping[str, Any]) -> tuple[int, str] | None:
     """The heading article.md puts over the list (`## References`): its level and text, from
-    the project's own template where it has one."""
-    context = {"body": "", "references": _PLACEHOLDER, "references_title": title, "meta": {}}
-    text = templates.render("article.md", context)
-    before = text.split(_PLACEHOLDER, 1)[0]
+    the project's own template where it has one. `meta`: the article's, with the title."""
+    context: dict[str, Any] = {
+        "title": str(meta.get("title", "")),
+        "lang": str(meta.get("lang", "en")),
+        "body": "",
+        "references": _PLACEHOLDER,
+        "references_title": meta["references-title"],
+        "stylesheet": None,
+        "meta": meta,
+    }
+    before = templates.render("article.md", context).split(_PLACEHOLDER, 1)[0]
     lines = [line.strip() for line in before.splitlines() if line.strip()]
-    m = _HEADING_RE.match(lines[-1]) if lines else None
-    return (len(m.group(1)), m.group(2)) if m else None
+    if not lines:
+        return None
+    text = lines[-1].lstrip("#")
+    level = len(lines[-1]) - len(text)
+    if not 1 <= level <= 6 or not text[:1].isspace():
+        return None  # not an ATX heading: the template puts none
+    return level, text.rstrip(" \t#").strip() or text.strip()
