@@ -227,13 +227,24 @@ def test_the_heading_follows_the_templates_and_front_matter(project) -> None:
 
 
 def test_an_unknown_key_fails_pandoc_at_its_line(project) -> None:
-    root = project("# Title\n\nFine [@alpha].\n\nTypo [@alpah].\n")
+    root = project("# Title\n\nFine [@alpha].\n\nTypo [@alpah].\n\nAgain [@alpah, p. 3].\n")
     proc = _pandoc("article.md", "--filter", "citations-pandoc", "-o", "x.docx", cwd=root)
     assert proc.returncode != 0
     assert "article.md:5:" in proc.stderr and "alpah" in proc.stderr
+    assert "article.md:7:" in proc.stderr
     assert "unknown-key" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (root / "x.docx").exists()
+
+
+def test_several_input_files_each_at_its_lines(project) -> None:
+    root = project("Fine [@alpha].\n")
+    (root / "second.md").write_text("\nMore [@beta].\n\nTypo [@alpah].\n", "utf-8")
+    proc = _pandoc(
+        "article.md", "second.md", "--filter", "citations-pandoc", "-t", "html", cwd=root
+    )
+    assert proc.returncode != 0
+    assert "second.md:4:" in proc.stderr and "alpah" in proc.stderr
 
 
 def test_from_standard_input_the_metadata_names_the_file(project) -> None:

@@ -24,11 +24,28 @@ def cite_keys(cite: Any) -> tuple[str, ...]:
 
 
 def cite_markers(cites: Sequence[Any], sources: Sequence[Article], where: str) -> list[Marker]:
-    """One marker per Cite, in order: the source's own marker where its keys are next in the
-    source (its spans and locators exactly as `render` reads them), else one read from the
-    Cite's text with no line."""
+    """One marker per Cite, in order: the source's own marker where it is next in the source
+    (its spans exactly as `render` reads them), else the one read from the Cite, with no line."""
     source = _SourceMarkers(m for article in sources for m in article.markers)
-    return [source.take(cite_keys(cite)) or _from_cite(cite, where) for cite in cites]
+    markers = []
+    for cite in cites:
+        marker, read = _from_cite(cite, where)
+        markers.append(source.take(_signature(marker, read)) or marker)
+    return markers
+
+
+Signature = tuple[object, ...]
+
+
+def _signature(marker: Marker, read: bool) -> Signature:
+    """What a source's marker must match: all our scanner reads, where it read the Cite's text
+    (pandoc keeps it as written); else the keys only."""
+    if not read:
+        return tuple(item.key for item in marker.items)
+    items = (
+        (i.key, i.prefix, i.locator, i.label, i.suffix, i.suppress_author) for i in marker.items
+    )
+    return (marker.in_text, *items)
 
 
 class _SourceMarkers:
@@ -36,27 +53,33 @@ class _SourceMarkers:
 
     def __init__(self, markers: Iterable[Marker]) -> None:
         self.markers = list(markers)
+        self.signatures: dict[int, tuple[Signature, Signature]] = {}
         self.next = 0
 
-    def take(self, keys: tuple[str, ...]) -> Marker | None:
+    def take(self, wanted: Signature) -> Marker | None:
         end = min(len(self.markers), self.next + _LOOKAHEAD)
         for i in range(self.next, end):
-            marker = self.markers[i]
-            if tuple(item.key for item in marker.items) == keys:
+            if wanted in self._signatures(i):
                 self.next = i + 1
-                return marker
+                return self.markers[i]
         return None
 
+    def _signatures(self, i: int) -> tuple[Signature, Signature]:
+        if i not in self.signatures:
+            marker = self.markers[i]
+            self.signatures[i] = (_signature(marker, True), _signature(marker, False))
+        return self.signatures[i]
 
-def _from_cite(cite: Any, where: str) -> Marker:
+
+def _from_cite(cite: Any, where: str) -> tuple[Marker, bool]:
     """The marker our scanner reads from the Cite's own text (pandoc keeps what was written:
-    `[@a, p. 3; -@b]`), else one built from pandoc's reading of it."""
+    `[@a, p. 3; -@b]`), True; else one built from pandoc's reading of it, False."""
     unplaced = Span(where, UNPLACED_LINE)
     found = find_markers(inline_text(cite.content), where, [])
     if len(found) == 1 and tuple(i.key for i in found[0].items) == cite_keys(cite):
         marker = found[0]
         items = tuple(replace(item, span=unplaced) for item in marker.items)
-        return Marker(items, 0, 0, unplaced, in_text=marker.in_text)
+        return Marker(items, 0, 0, unplaced, in_text=marker.in_text), True
     items = tuple(
         CiteItem(
             str(c.id),
@@ -68,7 +91,7 @@ def _from_cite(cite: Any, where: str) -> Marker:
         for c in cite.citations
     )
     in_text = len(items) == 1 and cite.citations[0].mode == "AuthorInText"
-    return Marker(items, 0, 0, unplaced, in_text=in_text)
+    return Marker(items, 0, 0, unplaced, in_text=in_text), False
 
 
 def inline_text(inlines: Iterable[Any]) -> str:
