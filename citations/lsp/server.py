@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 import traceback
 from collections.abc import Callable
@@ -55,7 +56,10 @@ def build_server() -> LanguageServer:
     session = Session(
         lambda uri, found: server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=found)
-        )
+        ),
+        lambda message: server.window_show_message(
+            types.ShowMessageParams(types.MessageType.Error, message)
+        ),
     )
     _documents(server, session)
     _navigation(server, session)
@@ -79,10 +83,6 @@ def _documents(server: LanguageServer, session: Session) -> None:
     @guarded
     def initialized(params: types.InitializedParams) -> None:
         _watch(server)
-        project = session.project
-        for problem in project.problems if project else []:
-            kind = types.MessageType.Error
-            server.window_show_message(types.ShowMessageParams(kind, f"citations: {problem}"))
         session.diagnose_library()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
@@ -297,6 +297,16 @@ def _edits(server: LanguageServer, session: Session) -> None:
         return actions
 
 
+class _Refusals(logging.Filter):
+    """A request we refuse on purpose (a rename to a bad key) is answered with its message;
+    pygls would also log it with a traceback, which is no bug to report."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, JsonRpcInvalidParams)
+
+
 def run_stdio() -> None:
     """Serve one editor over standard input and output until it says exit."""
+    logging.getLogger("pygls.protocol.json_rpc").addFilter(_Refusals())
     build_server().start_io()

@@ -19,6 +19,7 @@ from .project import Project
 from .text import Lines, folded
 
 Publish = Callable[[str, list[types.Diagnostic]], None]
+Show = Callable[[str], None]
 
 
 @dataclass
@@ -36,8 +37,9 @@ class Document:
 class Session:
     """One editor's session: the project loaded once, reloaded when the library changes."""
 
-    def __init__(self, publish: Publish) -> None:
+    def __init__(self, publish: Publish, show: Show) -> None:
         self.publish = publish
+        self.show = show  # a message for the user, for a problem with no place to show it
         self.project: Project | None = None
         self.docs: dict[str, Document] = {}
         self.encoding = "utf-16"
@@ -105,6 +107,9 @@ class Session:
         clear them where they went away."""
         if self.project is None:
             return
+        for problem in self.project.problems:
+            if problem.span is None:
+                self.show(f"citations: {problem}")
         published: set[str] = set()
         for path, findings in library_findings(self.project).items():
             uri = uri_of(path)
