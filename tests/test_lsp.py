@@ -194,15 +194,13 @@ async def test_rename_edits_the_entry_and_every_citation(
 
 
 @pytest.mark.parametrize("name", ["wu2016efficacy", "two words", ""])
-async def test_rename_refuses_a_bad_name(
-    client: LanguageClient, project: Path, name: str
-) -> None:
+async def test_rename_refuses_a_bad_name(client: LanguageClient, project: Path, name: str) -> None:
     text = project.joinpath(ARTICLE).read_text("utf-8")
     uri = (project / ARTICLE).resolve().as_uri()
     params = types.RenameParams(
         types.TextDocumentIdentifier(uri), position_of(text, "@park2023", 2), name
     )
-    with pytest.raises(Exception, match="cannot be a citation key|already has"):
+    with pytest.raises(Exception, match=r"cannot be a citation key|already has"):
         await client.text_document_rename_async(params)
 
 

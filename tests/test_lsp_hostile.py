@@ -12,15 +12,7 @@ import pytest_asyncio
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from lspclient import (
-    complete,
-    copy_example,
-    diagnostics_of,
-    open_doc,
-    position_at,
-    position_of,
-    start_server,
-)
+import lspclient as editor
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -40,7 +32,7 @@ HOSTILE = (
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_example(tmp_path_factory.mktemp("lsp-hostile") / "project")
+    root = editor.copy_example(tmp_path_factory.mktemp("lsp-hostile") / "project")
     (root / "refs" / "broken.bib").write_text(BROKEN_BIB, "utf-8")
     (root / "refs" / "latin.bib").write_bytes(
         b"@article{muller1999, author = {M\xfcller, Hans}, title = {Nadeln}, year = {1999}}\n"
@@ -51,7 +43,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def client(project: Path) -> AsyncIterator[LanguageClient]:
-    client = await start_server(project)
+    client = await editor.start_server(project)
     yield client
     server = client._server
     if server is not None and server.returncode is None:
@@ -64,20 +56,20 @@ def uri(project: Path, name: str) -> str:
 
 
 async def test_a_broken_bib_gets_the_check_findings(client: LanguageClient, project: Path) -> None:
-    found = await diagnostics_of(client, uri(project, "refs/broken.bib"))
+    found = await editor.diagnostics_of(client, uri(project, "refs/broken.bib"))
     assert "bib-syntax" in {d.code for d in found}
     text = (project / "refs" / "broken.bib").read_text("utf-8")
     [syntax] = [d for d in found if d.code == "bib-syntax"]
-    assert syntax.range.start.line == position_of(text, "@article{broken2021").line
+    assert syntax.range.start.line == editor.position_of(text, "@article{broken2021").line
     assert syntax.severity == types.DiagnosticSeverity.Error
 
 
 async def test_a_latin1_bib_loads_with_a_warning(client: LanguageClient, project: Path) -> None:
-    found = await diagnostics_of(client, uri(project, "refs/latin.bib"))
+    found = await editor.diagnostics_of(client, uri(project, "refs/latin.bib"))
     assert "bib-encoding" in [d.code for d in found]
     text = "[@muller"
-    doc = open_doc(client, project / "articles" / "draft.md", text)
-    items = await complete(client, doc, position_at(text, len(text)))
+    doc = editor.open_doc(client, project / "articles" / "draft.md", text)
+    items = await editor.complete(client, doc, editor.position_at(text, len(text)))
     assert [item.label for item in items] == ["muller1999"]
     assert items[0].detail is not None and items[0].detail.startswith("Müller H")
 
@@ -86,10 +78,10 @@ async def test_a_latin1_bib_loads_with_a_warning(client: LanguageClient, project
 async def test_hostile_article_text_gets_diagnostics(
     client: LanguageClient, project: Path, text: str
 ) -> None:
-    doc = open_doc(client, project / "articles" / "hostile.md", text + "[@wu")
-    found = await diagnostics_of(client, doc)
+    doc = editor.open_doc(client, project / "articles" / "hostile.md", text + "[@wu")
+    found = await editor.diagnostics_of(client, doc)
     assert all(d.range.start.line >= 0 for d in found)
-    items = await complete(client, doc, position_at(text, len(text) + 3))
+    items = await editor.complete(client, doc, editor.position_at(text, len(text) + 3))
     assert items or text.startswith("---")  # front matter that is not YAML: nothing scanned
     if text.startswith("---"):
         assert [d.code for d in found] == ["unreadable-article"]
@@ -97,15 +89,18 @@ async def test_hostile_article_text_gets_diagnostics(
 
 async def test_malformed_citations_are_reported(client: LanguageClient, project: Path) -> None:
     text = "Open [@wu2016efficacy and never closed.\n\nEmpty [@] here. Fine [@wu2016efficacy].\n"
-    doc = open_doc(client, project / "articles" / "malformed.md", text)
-    found = [d for d in await diagnostics_of(client, doc) if d.code == "malformed-citation"]
-    assert [d.range.start for d in found] == [position_of(text, "[@wu"), position_of(text, "[@]")]
+    doc = editor.open_doc(client, project / "articles" / "malformed.md", text)
+    found = [d for d in await editor.diagnostics_of(client, doc) if d.code == "malformed-citation"]
+    assert [d.range.start for d in found] == [
+        editor.position_of(text, "[@wu"),
+        editor.position_of(text, "[@]"),
+    ]
 
 
 async def test_positions_count_utf16_units(client: LanguageClient, project: Path) -> None:
     text = "Pain 😀 relief [@wu2016efficacy] and [@pa"
-    doc = open_doc(client, project / "articles" / "emoji.md", text)
-    items = await complete(client, doc, types.Position(0, len(text) + 1))  # 😀: two units
+    doc = editor.open_doc(client, project / "articles" / "emoji.md", text)
+    items = await editor.complete(client, doc, types.Position(0, len(text) + 1))  # 😀: two units
     park = next(item for item in items if item.label == "park2023acupuncture")
     assert isinstance(park.text_edit, types.TextEdit)
     start = text.index("@pa") + 2  # after the emoji, one character is two units
@@ -121,11 +116,11 @@ async def test_references_skip_an_article_that_is_not_utf8(
     client: LanguageClient, project: Path
 ) -> None:
     text = project.joinpath("articles/acupuncture-for-hip-pain.md").read_text("utf-8")
-    doc = open_doc(client, project / "articles" / "acupuncture-for-hip-pain.md", text)
+    doc = editor.open_doc(client, project / "articles" / "acupuncture-for-hip-pain.md", text)
     found = await client.text_document_references_async(
         types.ReferenceParams(
             text_document=types.TextDocumentIdentifier(doc),
-            position=position_of(text, "@wu2016", 2),
+            position=editor.position_of(text, "@wu2016", 2),
             context=types.ReferenceContext(include_declaration=True),
         )
     )
@@ -143,11 +138,11 @@ async def test_watcher_registered_and_server_exits_cleanly(client: LanguageClien
 
 
 async def test_broken_settings_are_a_diagnostic(tmp_path: Path) -> None:
-    project = copy_example(tmp_path / "project")
+    project = editor.copy_example(tmp_path / "project")
     (project / "citations.toml").write_text('refs = ["refs"]\nstyle = "ama"\nbogus = 1\n')
-    client = await start_server(project)
+    client = await editor.start_server(project)
     try:
-        found = await diagnostics_of(client, uri(project, "citations.toml"))
+        found = await editor.diagnostics_of(client, uri(project, "citations.toml"))
         assert [(d.code, d.range.start.line) for d in found] == [("project-not-loaded", 2)]
         assert client.messages == []  # the place is known: no pop-up needed
     finally:

@@ -21,9 +21,11 @@ from ..version import __version__
 from .convert import location, lsp_range, rename_edit
 from .features import citations_of, definition, hover_text, rename_places
 from .locate import cited_key_at, completion_query, entry_at, valid_key
+from .project import Project
 from .session import Document, Session
 
 _R = TypeVar("_R")
+_AtPosition = types.DefinitionParams | types.ReferenceParams | types.RenameParams
 WATCHED = ("**/*.bib", "**/citations.toml", "**/pyproject.toml")
 
 
@@ -88,20 +90,13 @@ def _documents(server: LanguageServer, session: Session) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     @guarded
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        path = path_of(uri)
-        if path is not None:
-            session.set_text(uri, path, params.text_document.text)
-            session.diagnose(uri)
+        _edited(session, params.text_document.uri, params.text_document.text)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     @guarded
     def did_change(params: types.DidChangeTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        path = path_of(uri)
-        if path is not None:
-            session.set_text(uri, path, server.workspace.get_text_document(uri).source)
-            session.diagnose(uri)
+        uri = params.text_document.uri  # pygls has applied the changes to its copy
+        _edited(session, uri, server.workspace.get_text_document(uri).source)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     @guarded
@@ -121,6 +116,14 @@ def _documents(server: LanguageServer, session: Session) -> None:
         paths = [path_of(change.uri) for change in params.changes]
         if any(p is not None and session.is_library_file(p) for p in paths):
             session.reload()
+
+
+def _edited(session: Session, uri: str, text: str) -> None:
+    """A document opened or changed: keep its text and publish its diagnostics."""
+    path = path_of(uri)
+    if path is not None:
+        session.set_text(uri, path, text)
+        session.diagnose(uri)
 
 
 def _watch(server: LanguageServer) -> None:
@@ -151,6 +154,13 @@ def _key_at(session: Session, doc: Document, position: types.Position) -> str | 
         ref = entry_at(session.project.library, doc.path, position.line + 1)
         return ref.key if ref else None
     return None
+
+
+def _key_asked(session: Session, params: _AtPosition) -> tuple[Project, str] | None:
+    """The project and the key a position request is about, if it is about one."""
+    doc = _doc(session, params.text_document.uri)
+    key = _key_at(session, doc, params.position) if doc else None
+    return (session.project, key) if key is not None and session.project else None
 
 
 def _doc(session: Session, uri: str) -> Document | None:
@@ -225,21 +235,17 @@ def _navigation(server: LanguageServer, session: Session) -> None:
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     @guarded
     def define(params: types.DefinitionParams) -> types.Location | None:
-        doc = _doc(session, params.text_document.uri)
-        key = _key_at(session, doc, params.position) if doc else None
-        if key is None or session.project is None:
-            return None
-        place = definition(session.project, key, session.opened())
+        found = _key_asked(session, params)
+        place = definition(found[0], found[1], session.opened()) if found else None
         return location(place) if place else None
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     @guarded
     def references(params: types.ReferenceParams) -> list[types.Location] | None:
-        doc = _doc(session, params.text_document.uri)
-        key = _key_at(session, doc, params.position) if doc else None
-        project = session.project
-        if key is None or project is None:
+        found = _key_asked(session, params)
+        if found is None:
             return None
+        project, key = found
         places = citations_of(project, key, session.opened(), session.encoding)
         if params.context.include_declaration:
             entry = definition(project, key, session.opened())
@@ -253,14 +259,13 @@ def _edits(server: LanguageServer, session: Session) -> None:
     @server.feature(types.TEXT_DOCUMENT_RENAME)
     @guarded
     def rename(params: types.RenameParams) -> types.WorkspaceEdit | None:
-        doc = _doc(session, params.text_document.uri)
-        key = _key_at(session, doc, params.position) if doc else None
-        if key is None or session.project is None:
+        found = _key_asked(session, params)
+        if found is None:
             return None
         if not valid_key(params.new_name):
             raise JsonRpcInvalidParams(f"'{params.new_name}' cannot be a citation key")
         opened = session.opened()
-        places = rename_places(session.project, key, params.new_name, opened, session.encoding)
+        places = rename_places(*found, params.new_name, opened, session.encoding)
         return rename_edit(places, params.new_name)
 
     @server.feature(
