@@ -3,6 +3,7 @@ client (pytest-lsp), and helpers that open documents and find positions in them.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import sys
@@ -87,8 +88,13 @@ async def complete(
 
 async def diagnostics_of(client: LanguageClient, uri: str) -> list[types.Diagnostic]:
     """The diagnostics last published for `uri`, once every earlier message was handled (a
-    request's answer comes after the notifications sent before it)."""
-    await client.text_document_hover_async(
-        types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(0, 0))
-    )
+    request's answer comes after the notifications sent before it); a .bib file's are
+    checked in a thread, and may take a little longer."""
+    for _ in range(200):
+        await client.text_document_hover_async(
+            types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(0, 0))
+        )
+        if uri in client.diagnostics:
+            break
+        await asyncio.sleep(0.05)
     return list(client.diagnostics.get(uri, []))

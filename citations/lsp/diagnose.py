@@ -5,18 +5,23 @@ citations that do not parse."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import CitationsError
 from ..findings import Finding, Rule
+from ..library import Library
 from ..model import Span
 from ..render.article import Article
 from ..render.coverage import unknown_keys
 from ..render.markers import OutsideRanges
 from ..snapshot import Snapshot
 from .project import Project
+
+if TYPE_CHECKING:
+    from ..checks import CheckSettings
 
 MALFORMED = Rule("malformed-citation", "warning", "a `[@` that pandoc does not read as a citation")
 UNREADABLE = Rule("unreadable-article", "error", "an article the scanner cannot read")
@@ -73,14 +78,17 @@ def malformed_citations(article: Article) -> Iterator[Finding]:
         yield Finding(MALFORMED.code, MALFORMED.severity, message, Span(article.path, line, column))
 
 
-def library_findings(project: Project) -> dict[Path, list[Finding]]:
+def library_findings(
+    library: Library, settings: CheckSettings | None, problems: Sequence[CitationsError]
+) -> dict[Path, list[Finding]]:
     """`check`'s findings on the library (no articles, so nothing is "uncited"), by file;
-    what stopped the settings from loading goes to the settings file."""
+    what stopped the settings from loading goes to the settings file. Reads only what it is
+    given, so it may run in a thread while the server answers requests."""
     from ..checks import run_checks
 
-    by_file: dict[Path, list[Finding]] = {p: [] for p in project.bib_files()}
-    findings = run_checks(Snapshot(project.library), project.check_settings() or None)
-    findings += [unreadable(exc, "", UNLOADED) for exc in project.problems]
+    by_file: dict[Path, list[Finding]] = {p.resolve(): [] for p in library.files}
+    findings = run_checks(Snapshot(library), settings)
+    findings += [unreadable(exc, "", UNLOADED) for exc in problems]
     for finding in findings:
         if finding.span is not None and finding.span.path:
             by_file.setdefault(Path(finding.span.path).resolve(), []).append(finding)

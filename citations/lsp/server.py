@@ -90,13 +90,14 @@ def _documents(server: LanguageServer, session: Session) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     @guarded
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
-        _edited(session, params.text_document.uri, params.text_document.text)
+        _edited(session, params.text_document.uri, params.text_document.text, session.diagnose)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     @guarded
     def did_change(params: types.DidChangeTextDocumentParams) -> None:
         uri = params.text_document.uri  # pygls has applied the changes to its copy
-        _edited(session, uri, server.workspace.get_text_document(uri).source)
+        text = server.workspace.get_text_document(uri).source
+        _edited(session, uri, text, session.diagnose_soon)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     @guarded
@@ -118,12 +119,12 @@ def _documents(server: LanguageServer, session: Session) -> None:
             session.reload()
 
 
-def _edited(session: Session, uri: str, text: str) -> None:
+def _edited(session: Session, uri: str, text: str, diagnose: Callable[[str], None]) -> None:
     """A document opened or changed: keep its text and publish its diagnostics."""
     path = path_of(uri)
     if path is not None:
         session.set_text(uri, path, text)
-        session.diagnose(uri)
+        diagnose(uri)
 
 
 def _watch(server: LanguageServer) -> None:

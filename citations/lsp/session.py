@@ -3,9 +3,13 @@ published for them. No protocol types here beyond what `convert` makes."""
 
 from __future__ import annotations
 
+import asyncio
+import sys
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from lsprotocol import types
 
@@ -18,6 +22,7 @@ from .features import OpenTexts, article_of, file_text, is_article
 from .project import Project
 from .text import Lines, folded
 
+DEBOUNCE = 0.2  # seconds of quiet after a change before an article's diagnostics run
 Publish = Callable[[str, list[types.Diagnostic]], None]
 Show = Callable[[str], None]
 
@@ -44,6 +49,8 @@ class Session:
         self.docs: dict[str, Document] = {}
         self.encoding = "utf-16"
         self._bib_uris: set[str] = set()
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._generation = 0  # of library diagnostics: a reload makes running ones stale
 
     def start(self, root: Path, encoding: str) -> Project:
         self.encoding = encoding
@@ -78,6 +85,9 @@ class Session:
         return doc
 
     def close(self, uri: str) -> None:
+        timer = self._timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
         doc = self.docs.pop(uri, None)
         if doc is not None and doc.path.suffix.lower() != ".bib":
             self.publish(uri, [])
@@ -102,16 +112,50 @@ class Session:
         for uri in list(self.docs):
             self.diagnose(uri)
 
+    def diagnose_soon(self, uri: str) -> None:
+        """An article's diagnostics once typing pauses: run on every keystroke, they would
+        hold up the completion the editor asks for right after it."""
+        timer = self._timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        loop = _running_loop()
+        if loop is None:
+            self.diagnose(uri)
+        else:
+            self._timers[uri] = loop.call_later(DEBOUNCE, _logged(self.diagnose), uri)
+
     def diagnose_library(self) -> None:
         """Publish `check`'s findings on each .bib file (and the settings' problems), and
-        clear them where they went away."""
-        if self.project is None:
+        clear them where they went away. The checks run in a thread: on a large library they
+        take a while, and completion goes on meanwhile."""
+        project = self.project
+        if project is None:
             return
-        for problem in self.project.problems:
+        for problem in project.problems:
             if problem.span is None:
                 self.show(f"citations: {problem}")
+        self._generation += 1
+        generation = self._generation
+        given = (project.library, project.check_settings(), list(project.problems))
+        loop = _running_loop()
+        if loop is None:
+            self._publish_library(library_findings(*given))
+            return
+        future = loop.run_in_executor(None, library_findings, *given)
+
+        def done(finished: asyncio.Future[dict[Path, list[Finding]]]) -> None:
+            if generation == self._generation and not finished.cancelled():
+                error = finished.exception()
+                if error is not None:
+                    traceback.print_exception(error, file=sys.stderr)
+                else:
+                    _logged(self._publish_library)(finished.result())
+
+        future.add_done_callback(done)
+
+    def _publish_library(self, found: dict[Path, list[Finding]]) -> None:
         published: set[str] = set()
-        for path, findings in library_findings(self.project).items():
+        for path, findings in found.items():
             uri = uri_of(path)
             if not findings and uri not in self._bib_uris:
                 continue
@@ -133,3 +177,27 @@ class Session:
         if path.suffix.lower() == ".bib" or path.name in ("citations.toml", "pyproject.toml"):
             return True
         return self.project is not None and path.resolve() in self.project.bib_files()
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    """The server's event loop (None outside one: then work is done at once)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+_T = TypeVar("_T")
+
+
+def _logged(work: Callable[[_T], None]) -> Callable[[_T], None]:
+    """Work done later, outside any request: an error goes to standard error (the editor's
+    log), never out of the event loop."""
+
+    def run(arg: _T) -> None:
+        try:
+            work(arg)
+        except Exception:
+            traceback.print_exc(file=sys.stderr)
+
+    return run
