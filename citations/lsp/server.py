@@ -87,6 +87,11 @@ def _documents(server: LanguageServer, session: Session) -> None:
         _watch(server)
         session.diagnose_library()
 
+    @server.feature(types.SHUTDOWN)
+    @guarded
+    def shutdown(params: None) -> None:
+        session.stop()
+
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     @guarded
     def did_open(params: types.DidOpenTextDocumentParams) -> None:

@@ -16,6 +16,7 @@ from lsprotocol import types
 from ..errors import CitationsError
 from ..findings import Finding
 from ..render.article import Article
+from .background import findings_in_child
 from .convert import diagnostic, uri_of
 from .diagnose import article_findings, library_findings, unreadable
 from .features import OpenTexts, article_of, file_text, is_article
@@ -50,7 +51,7 @@ class Session:
         self.encoding = "utf-16"
         self._bib_uris: set[str] = set()
         self._timers: dict[str, asyncio.TimerHandle] = {}
-        self._generation = 0  # of library diagnostics: a reload makes running ones stale
+        self._checking: asyncio.Task[None] | None = None  # the library's checks, in a child
 
     def start(self, root: Path, encoding: str) -> Project:
         self.encoding = encoding
@@ -126,32 +127,33 @@ class Session:
 
     def diagnose_library(self) -> None:
         """Publish `check`'s findings on each .bib file (and the settings' problems), and
-        clear them where they went away. The checks run in a thread: on a large library they
-        take a while, and completion goes on meanwhile."""
+        clear them where they went away. The checks run in a child process: on a large
+        library they take seconds, and completion must not wait for them or share the
+        interpreter with them."""
         project = self.project
         if project is None:
             return
         for problem in project.problems:
             if problem.span is None:
                 self.show(f"citations: {problem}")
-        self._generation += 1
-        generation = self._generation
-        given = (project.library, project.check_settings(), list(project.problems))
+        if self._checking is not None:
+            self._checking.cancel()  # a reload: what it was checking is gone
         loop = _running_loop()
         if loop is None:
+            given = (project.library, project.check_settings(), project.problems)
             self._publish_library(library_findings(*given))
             return
-        future = loop.run_in_executor(None, library_findings, *given)
+        self._checking = loop.create_task(self._check_library(project.root))
 
-        def done(finished: asyncio.Future[dict[Path, list[Finding]]]) -> None:
-            if generation == self._generation and not finished.cancelled():
-                error = finished.exception()
-                if error is not None:
-                    traceback.print_exception(error, file=sys.stderr)
-                else:
-                    _logged(self._publish_library)(finished.result())
+    async def _check_library(self, root: Path) -> None:
+        found = await findings_in_child(root)
+        if found is not None:
+            _logged(self._publish_library)(found)
 
-        future.add_done_callback(done)
+    def stop(self) -> None:
+        """The editor is leaving: end the library's checks if they still run."""
+        if self._checking is not None:
+            self._checking.cancel()
 
     def _publish_library(self, found: dict[Path, list[Finding]]) -> None:
         published: set[str] = set()
