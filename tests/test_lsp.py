@@ -84,6 +84,16 @@ async def test_completion_never_breaks_brackets(client: LanguageClient, project:
     assert park.text_edit.range == types.Range(position_of(text, "pa]"), position_of(text, "]"))
 
 
+async def test_completion_in_an_html_article(client: LanguageClient, project: Path) -> None:
+    text = '<p class="x">Needles help <a href="#">[see @wu'
+    uri = open_doc(client, project / "articles" / "page.html", text)
+    items = await complete(client, uri, position_at(text, len(text)))
+    assert [item.label for item in items] == ["wu2016efficacy"]
+    inside_tag = '<p title="[@wu">Text</p>'  # an attribute is no citation
+    uri = open_doc(client, project / "articles" / "tag.html", inside_tag)
+    assert await complete(client, uri, position_of(inside_tag, "wu", 2)) == []
+
+
 @pytest.mark.parametrize(
     "text", ["mail me at someone@wu", "`[@wu`", "[@wu2016efficacy] done"], ids=str
 )
@@ -191,6 +201,24 @@ async def test_rename_edits_the_entry_and_every_citation(
     cited = [position_at(text, m.start() + 1) for m in re.finditer("@park2023", text)]
     assert [e.range.start for e in edit.changes[article_uri]] == cited
     assert {e.new_text for edits in edit.changes.values() for e in edits} == {"park2023hip"}
+
+
+async def test_rename_from_the_entry(client: LanguageClient, project: Path) -> None:
+    bib = project.joinpath(BIB).read_text("utf-8")
+    bib_uri = (project / BIB).resolve().as_uri()
+    edit = await client.text_document_rename_async(
+        types.RenameParams(
+            types.TextDocumentIdentifier(bib_uri), position_of(bib, "wu2016efficacy,"), "wu2016"
+        )
+    )
+    assert edit is not None and edit.changes is not None
+    article = project.joinpath(ARTICLE).read_text("utf-8")
+    cited = [position_at(article, m.start() + 1) for m in re.finditer("@wu2016", article)]
+    article_uri = (project / ARTICLE).resolve().as_uri()
+    assert [e.range.start for e in edit.changes[article_uri]] == cited
+    assert [e.range.end.character - e.range.start.character for e in edit.changes[bib_uri]] == [
+        len("wu2016efficacy")
+    ]
 
 
 @pytest.mark.parametrize("name", ["wu2016efficacy", "two words", ""])

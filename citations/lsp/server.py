@@ -64,6 +64,7 @@ def build_server() -> LanguageServer:
         ),
     )
     _documents(server, session)
+    _completion(server, session)
     _navigation(server, session)
     _edits(server, session)
     return server
@@ -173,8 +174,8 @@ def _doc(session: Session, uri: str) -> Document | None:
     return session.document(uri, path_of(uri)) if session.project else None
 
 
-def _navigation(server: LanguageServer, session: Session) -> None:
-    """Completion, hover, definition, references."""
+def _completion(server: LanguageServer, session: Session) -> None:
+    """Keys completed after `@`, documented on demand (completionItem/resolve)."""
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
@@ -223,6 +224,10 @@ def _navigation(server: LanguageServer, session: Session) -> None:
             markdown = to_markdown(style.format(ref))
             item.documentation = types.MarkupContent(types.MarkupKind.Markdown, markdown)
         return item
+
+
+def _navigation(server: LanguageServer, session: Session) -> None:
+    """Hover, definition, references."""
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     @guarded
