@@ -13,8 +13,10 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from citations.library import load_library
+from citations.net.cache import Cache
 from citations.render.article import read_article
 from citations.render.numbering import number_citations
+from citations.verify.store import KIND, verdict_url
 
 from lspclient import (
     change_doc,
@@ -32,9 +34,21 @@ ARTICLE = "articles/acupuncture-for-hip-pain.md"
 BIB = "refs/example.bib"
 
 
+RECORDED_AT = 1764000000.0  # 2025-11-24
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_example(tmp_path_factory.mktemp("lsp") / "project")
+    """The example, with what `links` and `verify` would have recorded about Park 2023 in the
+    cache the server reads (its doi broken; the work retracted)."""
+    root = copy_example(tmp_path_factory.mktemp("lsp") / "project")
+    park = load_library([root / "refs"])["park2023acupuncture"]
+    doi = {"kind": "doi", "url": park.raw["doi"], "outcome": "broken", "status": 404}
+    verdict = {"kind": KIND, "url": verdict_url(park), "outcome": "retracted"}
+    verdict |= {"verdict": "retracted", "source": "crossref", "checked_at": RECORDED_AT}
+    with Cache.open(root / ".cache" / "cache.sqlite") as cache:
+        cache.put_results([doi, verdict], ttl=60, now=RECORDED_AT)
+    return root
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -130,6 +144,20 @@ async def test_hover_shows_the_reference_and_its_number(
     assert "Park HS" in hover.contents.value
     assert f"Number {numbers.numbers['park2023acupuncture']}" in hover.contents.value
     assert "systematic review" in hover.contents.value  # its evidence type
+    assert "broken (HTTP 404)" in hover.contents.value  # as `links` recorded it
+    assert "retracted against crossref on 2025-11-24" in hover.contents.value  # and `verify`
+
+
+async def test_claim_flags_are_information(client: LanguageClient, project: Path) -> None:
+    text = project.joinpath(ARTICLE).read_text("utf-8")
+    uri = open_doc(client, project / "articles" / "flags.md", text)
+    found = await diagnostics_of(client, uri)
+    flagged = {(d.code, d.severity) for d in found if d.code and str(d.code).startswith("cites-")}
+    info = types.DiagnosticSeverity.Information
+    assert flagged == {("cites-broken-reference", info), ("cites-unverified-reference", info)}
+    cited = [position_at(text, m.start()) for m in re.finditer("@park2023", text)]
+    broken = [d.range.start for d in found if d.code == "cites-broken-reference"]
+    assert broken == cited
 
 
 async def test_definition_lands_on_the_entry(client: LanguageClient, project: Path) -> None:
