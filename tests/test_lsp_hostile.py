@@ -145,6 +145,22 @@ async def test_broken_settings_are_a_diagnostic(tmp_path: Path) -> None:
         found = await editor.diagnostics_of(client, uri(project, "citations.toml"))
         assert [(d.code, d.range.start.line) for d in found] == [("project-not-loaded", 2)]
         assert client.messages == []  # the place is known: no pop-up needed
+        text = "[@wu"  # the defaults serve meanwhile: refs/ in the project's folder
+        doc = editor.open_doc(client, project / "articles" / "draft.md", text)
+        items = await editor.complete(client, doc, editor.position_at(text, len(text)))
+        assert [item.label for item in items] == ["wu2016efficacy"]
+        settings = project / "citations.toml"
+        settings.write_text('refs = ["nowhere"]\n', "utf-8")  # valid, but no such folder
+        client.diagnostics.pop(uri(project, settings.name))  # to wait for the next ones
+        client.text_document_did_save(
+            types.DidSaveTextDocumentParams(
+                types.TextDocumentIdentifier(uri(project, settings.name))
+            )
+        )
+        assert await editor.complete(client, doc, editor.position_at(text, len(text))) == []
+        assert await editor.diagnostics_of(client, uri(project, "citations.toml")) == []
+        assert [m.type for m in client.messages] == [types.MessageType.Error]
+        assert "nowhere" in client.messages[0].message
     finally:
         await client.shutdown_session()
         await client.stop()

@@ -56,6 +56,9 @@ class Project:
             self.style = self.render.load_style()
         except CitationsError as exc:
             self.problems.append(exc)
+            # Broken settings: serve the defaults, from the project's folder.
+            self.render = RenderSettings(refs=(self.root / "refs",))
+            self.style = self.render.load_style()
         try:
             self.library = self._load_library()
         except CitationsError as exc:
