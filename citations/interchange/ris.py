@@ -9,7 +9,7 @@ from ..identifiers import bare_doi, normalise_pmcid, normalise_pmid, valid_doi
 from ..model import Reference
 from ..registries.model import Person, Record
 from .csl import csl_item, language_code
-from .work import Failure, Read, Work, iso_date, parse_date, split_name
+from .work import Failure, Read, Work, iso_date, month_number, parse_date, split_name
 
 # `TY  - JOUR`: two characters, two spaces, a hyphen; exporters differ on the space after it.
 _TAG_LINE = re.compile(r"([A-Z][A-Z0-9])  -(?: (.*)|)")
@@ -26,6 +26,8 @@ _RIS_TYPES = {
     "report": "RPRT", "thesis": "THES", "webpage": "ELEC", "dataset": "DATA",
     "software": "COMP", "manuscript": "UNPB", "patent": "PAT",
 }  # fmt: skip
+_ISSN = re.compile(r"\b\d{4}-\d{3}[\dXx]\b")
+_ISBN = re.compile(r"\b(?:97[89][- ]?)?(?:\d[- ]?){9}[\dXx]\b")
 _PMID_NOTE = re.compile(r"\bPMID:\s*(\d+)", re.I)
 _PMCID_NOTE = re.compile(r"\bPMCID:\s*(PMC\d+)", re.I)
 
@@ -84,9 +86,7 @@ def _work(tags: Tags, line: int) -> Work | Failure:
     if not title:
         return Failure(line, "record has no title (TI or T1)")
     kind = _TYPES.get(first.get("TY", "").upper(), "")
-    date = first.get("DA") or first.get("Y1") or first.get("PY") or ""
-    year, month, day = parse_date(date)
-    year = parse_date(first.get("PY", ""))[0] or year
+    year, month, day = _date(first)
     record = Record(
         registry="crossref",
         source_url="",
@@ -106,8 +106,8 @@ def _work(tags: Tags, line: int) -> Work | Failure:
         doi=_doi(first),
         pmid=_pmid(tags),
         pmcid=_pmcid(tags),
-        isbn=(first["SN"],) if "SN" in first and kind in ("book", "chapter") else (),
-        issn=(first["SN"],) if "SN" in first and kind not in ("book", "chapter") else (),
+        isbn=_numbers(first, _ISBN) if kind in ("book", "chapter") else (),
+        issn=_numbers(first, _ISSN) if kind not in ("book", "chapter") else (),
         url=first.get("UR") or _http(first.get("L2", "")),
         language=language_code(first.get("LA", "")),
     )
@@ -115,6 +115,24 @@ def _work(tags: Tags, line: int) -> Work | Failure:
     accessed = iso_date(*parse_date(first.get("Y2", ""))) if web else ""
     site = record.container or record.publisher if web else ""
     return Work(record, line, web, site, iso_date(year, month, day), accessed=accessed)
+
+
+def _date(first: dict[str, str]) -> tuple[int | None, int | None, int | None]:
+    """The year from PY (or Y1, DA); month and day from DA or Y1 (`2016/03/09/`), or from
+    EndNote's year-less DA (`Jun 1`)."""
+    year, month, day = parse_date(first.get("DA") or first.get("Y1") or "")
+    if year is None and first.get("DA"):
+        words = first["DA"].replace("/", " ").split()
+        month = month_number(words[0]) if words else None
+        day = int(words[1]) if month and len(words) > 1 and words[1].isdigit() else None
+    year = parse_date(first.get("PY", ""))[0] or year or parse_date(first.get("Y1", ""))[0]
+    return year, month, day if day and 1 <= day <= 31 else None
+
+
+def _numbers(first: dict[str, str], pattern: re.Pattern[str]) -> tuple[str, ...]:
+    """ISSNs or ISBNs from SN, which EndNote fills with several: `2227-9032 (Print) ...`."""
+    found = pattern.findall(first.get("SN", ""))
+    return tuple(dict.fromkeys(n.upper() for n in found))
 
 
 def _people(tags: Tags, names: tuple[str, ...]) -> tuple[Person, ...]:
