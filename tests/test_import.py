@@ -230,3 +230,20 @@ def test_records_without_fields_give_what_they_have(run, empty: Path) -> None:
     assert re.findall(r"^@(\w+)\{([^,]+),", text, re.M) == [
         ("article", "anononly"), ("article", "anononlya"), ("misc", "anononlyb"),
     ]  # fmt: skip
+
+
+def test_hostile_field_values_cannot_break_the_entry(run, empty: Path) -> None:
+    (empty / "bad.json").write_text(
+        '[{"type": "webpage", "title": "T}{", "URL": "https://example.org/}{", "DOI": "10.1/x}",'
+        ' "PMID": "12}", "ISSN": "}{", "note": "updated: }{", "author": [{"literal": "A}"}]},'
+        ' {"type": "article-journal", "title": "Fine", "DOI": "10.5555/ok"}]',
+        "utf-8",
+    )
+    result = run("import", "bad.json", cwd=empty)
+    assert result.code == 0, result.err
+    from citations.library import load_library
+
+    library = load_library([empty / "refs"])
+    assert library.findings == [] and len(library) == 2
+    first = next(iter(library))
+    assert first.get("title") == "T}{" and not first.get("url") and not first.get("updated")

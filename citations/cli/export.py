@@ -11,32 +11,18 @@ import click
 
 from ..errors import EXIT_FINDINGS
 from ..findings import has_errors
-from .base import Session, cli, emit_report, refs_option, report_findings
+from .base import Session, cli, emit_report, refs_option, report_findings, report_output_option
+
+FORMATS = ("csl-json", "bibtex", "ris")
+ARTICLE = click.Path(path_type=Path, dir_okay=False, exists=True)
+CITED_HELP = "Export what this article cites, in citation order (repeatable)."
 
 
 @cli.command()
 @click.argument("keys", nargs=-1, metavar="[KEY...]")
-@click.option(
-    "--to",
-    "to",
-    type=click.Choice(["csl-json", "bibtex", "ris"]),
-    default="csl-json",
-    show_default=True,
-    help="The format to write.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write here (atomically) instead of to standard output.",
-)
-@click.option(
-    "--cited",
-    multiple=True,
-    metavar="PATH",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="Export what this article cites, in citation order (repeatable).",
-)
+@click.option("--to", type=click.Choice(FORMATS), default="csl-json", help="csl-json (default).")
+@report_output_option
+@click.option("--cited", multiple=True, metavar="PATH", type=ARTICLE, help=CITED_HELP)
 @refs_option
 @click.pass_obj
 def export(session: Session, /, keys: Sequence[str], **options: Any) -> None:

@@ -12,6 +12,10 @@ import click
 from ..errors import EXIT_FINDINGS
 from .base import Session, cli, refs_option
 
+FORMATS = ("auto", "nbib", "ris", "csl-json", "bibtex")
+CASE_HELP = "Lower Title Case titles to sentence case (default: [add] sentence-case)."
+FORMAT_HELP = "The files' format (default: auto, told from their content, then their names)."
+
 
 @cli.command("import")
 @click.argument(
@@ -21,14 +25,7 @@ from .base import Session, cli, refs_option
     metavar="FILE...",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
 )
-@click.option(
-    "--format",
-    "format",
-    type=click.Choice(["auto", "nbib", "ris", "csl-json", "bibtex"]),
-    default="auto",
-    show_default=True,
-    help="The files' format; auto tells it from their content, then their names.",
-)
+@click.option("--format", type=click.Choice(FORMATS), default="auto", help=FORMAT_HELP)
 @click.option(
     "--into",
     "into",
@@ -36,13 +33,8 @@ from .base import Session, cli, refs_option
     help="Append to this .bib file (default: [add] to, else the first .bib file under refs/).",
 )
 @refs_option
+@click.option("--sentence-case/--keep-case", "sentence_case", default=None, help=CASE_HELP)
 @click.option("--dry-run", is_flag=True, help="Print the entries; write nothing.")
-@click.option(
-    "--sentence-case/--keep-case",
-    "sentence_case",
-    default=None,
-    help="Lower Title Case titles to sentence case (default: [add] sentence-case).",
-)
 @click.pass_obj
 def import_(session: Session, /, files: Sequence[Path], **options: Any) -> None:
     """Import PubMed's MEDLINE export (.nbib), RIS (EndNote, Zotero, Mendeley), CSL-JSON or

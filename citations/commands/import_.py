@@ -20,8 +20,9 @@ from ..config import Config
 from ..errors import UsageError
 from ..folding import fold
 from ..interchange.detect import IMPORT_FORMATS, TEXT_READERS, detect_format
-from ..interchange.work import Failure, Read, Work
+from ..interchange.work import Failure, Read, Work, cleaned
 from ..library import Library, load_library
+from ..library.append import well_formed_entry
 from ..library.encoding import Encodings, not_text
 from ..model import Span
 from .add import (
@@ -91,7 +92,9 @@ def run_import(run: ImportRun, paths: Sequence[Path]) -> ImportOutcome:
         for work in read.works:
             where = Span(str(path), work.line)
             made = known.entry(work, run.settings)
-            if isinstance(made, str):
+            if isinstance(made, Failure):
+                outcome.failed.append((where, made.message))
+            elif isinstance(made, str):
                 outcome.skipped.append((where, made))
             else:
                 outcome.entries.append(made)
@@ -142,9 +145,9 @@ class _Batch:
     known: KnownWorks
     titles: dict[str, str]
 
-    def entry(self, work: Work, settings: AddSettings) -> Entry | str:
-        """The new entry for `work`, or the key of the work it duplicates."""
-        record = work.record
+    def entry(self, work: Work, settings: AddSettings) -> Entry | str | Failure:
+        """The new entry for `work`, the key of the work it duplicates, or why it fails."""
+        record = cleaned(work.record)
         first = (record.authors or record.editors)[:1]
         author = (first[0].family or first[0].literal) if first else ""
         title = _title_key(record.title, author, str(record.year or ""))
@@ -155,6 +158,8 @@ class _Batch:
             found = WebPage(record.url, record.title, record.authors, work.site, work.published,
                             work.updated, work.reviewed)  # fmt: skip
         made = new_entry(found, replace(settings, accessed=work.accessed), self.known)
+        if isinstance(made, Entry) and not well_formed_entry(made.text().strip()):
+            return Failure(work.line, "its fields cannot be written as one BibTeX entry")
         if isinstance(made, Entry) and title:
             self.titles[title] = made.key
         return made
@@ -203,6 +208,3 @@ def _append(
         outcome.written = target
     outcome.entries = [entry for entry, _ in final]
     outcome.added = [(entry.key, where) for entry, where in final]
-
-
-__all__ = ["ImportOutcome", "ImportRun", "read_file", "run_import"]

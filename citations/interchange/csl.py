@@ -170,8 +170,8 @@ def item_work(item: Mapping[str, Any], line: int) -> Work:
         web=web,
         site=record.container or record.publisher if web else "",
         published=iso_date(year, month, day),
-        updated=notes.get("updated", ""),
-        reviewed=notes.get("reviewed", ""),
+        updated=iso_date(*parse_date(notes.get("updated", ""))),
+        reviewed=iso_date(*parse_date(notes.get("reviewed", ""))),
         accessed=iso_date(*_date(item.get("accessed"), "accessed")),
     )
 

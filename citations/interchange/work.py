@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from ..identifiers import bare_doi, is_http_url, normalise_pmcid, normalise_pmid, valid_doi
 from ..registries.model import Person, Record
 
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
+_ISSN = re.compile(r"\d{4}-?\d{3}[\dXx]")
+_ISBN = re.compile(r"[\dXx][\dXx -]{8,16}[\dXx]")
 _DATE = re.compile(r"(\d{4})(?:[-/ ]+([A-Za-z]+|\d{1,2})(?:[-/ ]+(\d{1,2}))?)?")
 
 
@@ -88,3 +91,19 @@ def split_name(text: str) -> Person:
     if " " in family:
         return Person("", literal=family)
     return Person(family)
+
+
+def cleaned(record: Record) -> Record:
+    """The record with only well-formed identifiers: a file may hold anything in a DOI,
+    PMID, PMCID, ISSN, ISBN or URL field, and these are written into the entry unescaped."""
+    doi = bare_doi(record.doi)
+    url = record.url.strip()
+    return replace(
+        record,
+        doi=doi if valid_doi(doi) else "",
+        pmid=normalise_pmid(record.pmid),
+        pmcid=normalise_pmcid(record.pmcid),
+        issn=tuple(i.upper() for i in record.issn if _ISSN.fullmatch(i.strip())),
+        isbn=tuple(i for i in record.isbn if _ISBN.fullmatch(i.strip())),
+        url=url if is_http_url(url) and not re.search(r"[\s{}\\]", url) else "",
+    )

@@ -61,7 +61,7 @@ def append_entries(
         ]
         if not texts:
             return 0
-        if not all(_one_entry(text) for text in texts):
+        if not all(well_formed_entry(text) for text in texts):
             raise LibraryError("the text to add is not one well-formed BibTeX entry")
         nl = b"\r\n" if b"\r\n" in old else b"\n"
         joined = "\n\n".join(texts).replace("\n", nl.decode())
@@ -81,7 +81,7 @@ def _encoded(text: str, encoding: str, path: Path) -> bytes:
         ) from None
 
 
-def _one_entry(text: str) -> bool:
+def well_formed_entry(text: str) -> bool:
     """True if `text` is exactly one entry, nothing before or after it, that parses cleanly."""
     record = parse_bibtex(text, {})
     block = BLOCK_START.match(text)
