@@ -73,7 +73,7 @@ class KnownWorks:
     """The library's identifiers and keys; each new entry adds its own."""
 
     ids: dict[tuple[str, str], str]
-    keys: set[str]
+    keys: set[str]  # casefolded
 
     def find(self, kind: str, value: str) -> str:
         return self.ids.get((kind, _norm(kind, value)), "") if value else ""
@@ -273,7 +273,7 @@ def with_target(refs: list[Path], target: Path) -> list[Path]:
 
 
 def index_library(library: Library) -> KnownWorks:
-    known = KnownWorks({}, set(library.references))
+    known = KnownWorks({}, {key.casefold() for key in library.references})
     for ref in library:
         for kind in ("doi", "pmid", "pmcid", "url"):
             known.add(kind, ref.get(kind), ref.key)
@@ -306,7 +306,7 @@ def new_entry(found: Record | WebPage, settings: AddSettings, known: KnownWorks)
     """The new entry under a key no other entry has; or the key of the entry that already
     has the record's DOI, PMID or PMCID (learnt from the registry, or added earlier in the run)."""
     if isinstance(found, WebPage):
-        key = make_key(settings.key_pattern, page_key_parts(found), known.keys)
+        key = make_key(settings.key_pattern, page_key_parts(found), known.keys, folded=True)
         entry = page_entry(found, key, settings.accessed, sentence_case=settings.sentence_case)
         ids = [("url", found.url)]
     else:
@@ -317,9 +317,9 @@ def new_entry(found: Record | WebPage, settings: AddSettings, known: KnownWorks)
         existing = next((k for kind, value in ids if (k := known.find(kind, value))), "")
         if existing:
             return existing
-        key = make_key(settings.key_pattern, record_key_parts(found), known.keys)
+        key = make_key(settings.key_pattern, record_key_parts(found), known.keys, folded=True)
         entry = record_entry(found, key, sentence_case=settings.sentence_case)
-    known.keys.add(key)
+    known.keys.add(key.casefold())
     for kind, value in ids:
         known.add(kind, value, key)
     return entry
