@@ -22,11 +22,11 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH)]
-from generate import generate_library  # noqa: E402
-
 from citations.commands.add import AddSettings  # noqa: E402
 from citations.commands.export import ExportRun, run_export  # noqa: E402
 from citations.commands.import_ import ImportRun, run_import  # noqa: E402
+
+from generate import generate_library  # noqa: E402
 
 
 def timed(step: Callable[[], object], runs: int) -> list[float]:

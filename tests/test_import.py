@@ -247,3 +247,38 @@ def test_hostile_field_values_cannot_break_the_entry(run, empty: Path) -> None:
     assert library.findings == [] and len(library) == 2
     first = next(iter(library))
     assert first.get("title") == "T}{" and not first.get("url") and not first.get("updated")
+
+
+def test_mendeley_ris_dialect() -> None:
+    from citations.interchange.ris import read_ris
+
+    text = (
+        "TY  - JOUR\nAU  - Wu, Ming-Shun\nAU  - Chen, Kee-Hsin\nTI  - The efficacy of acupuncture\n"
+        "JO  - PLoS ONE\nPY  - 2016\nVL  - 11\nIS  - 3\nSP  - e0150367\nSN  - 1932-6203\n"
+        "DO  - 10.1371/journal.pone.0150367\nUR  - https://doi.org/10.1371/journal.pone.0150367\n"
+        "N1  - PMID: 26959661\nER  - \n"
+    )
+    read = read_ris(text)
+    assert read.failures == []
+    record = read.works[0].record
+    assert (record.container, record.year, record.pages, record.pmid) == (
+        "PLoS ONE", 2016, "e0150367", "26959661",
+    )  # fmt: skip
+    assert [p.family for p in record.authors] == ["Wu", "Chen"] and not read.works[0].web
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        pytest.param("a.txt", "\nPMID- 1\nTI  - T.\n", "nbib", id="medline-as-txt"),
+        pytest.param("a.json", "TY  - JOUR\nER  - \n", "ris", id="ris-named-json"),
+        pytest.param("a.ris", '  {"items": []}', "csl-json", id="json-named-ris"),
+        pytest.param("a.txt", "% comment\n@article{k,}\n", "bibtex", id="bibtex-as-txt"),
+        pytest.param("a.nbib", "nothing recognisable", "nbib", id="by-name-last"),
+        pytest.param("a.dat", "nothing recognisable", None, id="unknown"),
+    ],
+)
+def test_format_detection(name: str, text: str, expected: str | None) -> None:
+    from citations.interchange.detect import detect_format
+
+    assert detect_format(name, text) == expected

@@ -110,7 +110,7 @@ def _work(tags: Tags, line: int) -> Work | Failure:
         pmcid=_pmcid(tags),
         isbn=_numbers(first, _ISBN) if kind in ("book", "chapter") else (),
         issn=_numbers(first, _ISSN) if kind not in ("book", "chapter") else (),
-        url=first.get("UR") or _http(first.get("L2", "")),
+        url=first.get("UR") or _http(first.get("L2", "")) or _http(first.get("L1", "")),
         language=language_code(first.get("LA", "")),
     )
     web = kind == "webpage" or (not kind and bool(record.url) and not record.container)
