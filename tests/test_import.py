@@ -166,8 +166,9 @@ def test_format_is_told_by_content_not_name(run, empty: Path) -> None:
     assert re.findall(r"^@\w+\{([^,]+),", text, re.M)[5:] == [
         "wu2016efficacy", "usichenko2005auricular",
     ]  # fmt: skip
-    forced = run("import", "library.txt", "--format", "ris", "--dry-run", cwd=empty)
-    assert forced.code == 1 and spans(forced.err, "library.txt") == [1]
+    for fmt in ("ris", "nbib", "bibtex"):
+        forced = run("import", "library.txt", "--format", fmt, "--dry-run", cwd=empty)
+        assert forced.code == 1 and spans(forced.err, "library.txt") == [1], fmt
 
 
 def test_bibtex_imports_as_add_writes_it(run, empty: Path) -> None:

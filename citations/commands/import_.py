@@ -129,7 +129,10 @@ def read_file(path: Path, fmt: str, encodings: Encodings | None = None) -> Read:
         from ..interchange.bibtex import read_references
 
         library = load_library([path], None, encodings)
-        return read_references(library, library.findings)
+        read = read_references(library, library.findings)
+        if not (read.works or read.failures):  # the loader passes over text between entries
+            return _failed(1, "no BibTeX entry in the file")
+        return read
     return TEXT_READERS[chosen](text)
 
 
