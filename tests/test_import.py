@@ -8,6 +8,7 @@ corporate author and names with diacritics."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -234,12 +235,11 @@ def test_records_without_fields_give_what_they_have(run, empty: Path) -> None:
 
 
 def test_hostile_field_values_cannot_break_the_entry(run, empty: Path) -> None:
-    (empty / "bad.json").write_text(
-        '[{"type": "webpage", "title": "T}{", "URL": "https://example.org/}{", "DOI": "10.1/x}",'
-        ' "PMID": "12}", "ISSN": "}{", "note": "updated: }{", "author": [{"literal": "A}"}]},'
-        ' {"type": "article-journal", "title": "Fine", "DOI": "10.5555/ok"}]',
-        "utf-8",
-    )
+    hostile = {"type": "webpage", "title": "T}{", "URL": "https://example.org/}{"}
+    hostile |= {"DOI": "10.1/x}", "PMID": "12}", "ISSN": "}{", "note": "updated: }{"}
+    fine = {"type": "article-journal", "title": "Fine", "DOI": "10.5555/ok"}
+    items = [{**hostile, "author": [{"literal": "A}"}]}, fine]
+    (empty / "bad.json").write_text(json.dumps(items), "utf-8")
     result = run("import", "bad.json", cwd=empty)
     assert result.code == 0, result.err
     from citations.library import load_library
