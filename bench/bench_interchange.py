@@ -16,26 +16,17 @@ import argparse
 import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH)]
+from bench_check import timed  # noqa: E402  (gc.collect() before each run)
+
 from citations.commands.add import AddSettings  # noqa: E402
 from citations.commands.export import ExportRun, run_export  # noqa: E402
 from citations.commands.import_ import ImportRun, run_import  # noqa: E402
 
 from generate import generate_library  # noqa: E402
-
-
-def timed(step: Callable[[], object], runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def show(name: str, times: list[float], entries: int) -> None:
