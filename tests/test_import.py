@@ -123,7 +123,7 @@ def test_duplicates_within_the_batch_are_skipped(run, empty: Path) -> None:
     [
         pytest.param(
             "damaged.nbib",
-            [12, 16],
+            [11, 15],
             ["sheng2010comparative", "usichenko2005auricular"],
             id="medline-bad-line-and-no-title",
         ),
