@@ -2,9 +2,11 @@
 become the entries `add` would write; duplicates are skipped and named, damaged records fail
 at their file:line while the rest is imported, and hostile files never raise a traceback.
 
-The MEDLINE fixture's first two records are PubMed's for the example's references; the third
-is made up for the test (PMID 99000001, DOI under Crossref's 10.5555 test prefix) to carry a
-corporate author and names with diacritics."""
+The fixtures describe the example's references (as refs/example.bib has them), in each tool's
+layout; their other tags (abstracts, dates of indexing, pii) only fill the layout out. Two are
+made up for the test: the MEDLINE file's third record (PMID 99000001, a DOI under Crossref's
+10.5555 test prefix), to carry a corporate author and names with diacritics, and the Zotero
+CSL-JSON's chapter, to carry name particles and an editor."""
 
 from __future__ import annotations
 
