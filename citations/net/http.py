@@ -251,16 +251,7 @@ class Client:
         token = threading.get_ident()
         bound.until, bound.public_only = until, config.public_only
         try:
-            resp = self.session.request(
-                method,
-                url,
-                headers=merged,
-                allow_redirects=False,
-                stream=True,
-                timeout=timeout,
-                verify=self.environment.verify(config.verify, url),
-                proxies=self.environment.proxies(url),
-            )
+            resp = self._exchange(method, url, merged, timeout)
         except Exception as exc:  # every failure of one request is a value
             return self._cut(until) if WATCHDOG.disarm(token) else describe_error(exc)
         finally:
@@ -289,6 +280,29 @@ class Client:
             body_error=body_error,
             elapsed=time.monotonic() - started,
         )
+
+    def _exchange(
+        self, method: str, url: str, headers: Mapping[str, str], timeout: tuple[float, float]
+    ) -> requests.Response:
+        """One request through the session's adapter, as Session.request would make it with
+        redirects off and the body streamed, less what costs and gives nothing here: it
+        merged the environment, copied the cookie jar, ran hooks and prepared the next hop
+        of every redirect (ours are followed by the caller)."""
+        session = self.session
+        prepared = requests.PreparedRequest()
+        prepared.prepare(
+            method=method, url=url, headers={**session.headers, **headers}, cookies=session.cookies
+        )
+        adapter = session.get_adapter(url)
+        resp = adapter.send(
+            prepared,
+            stream=True,
+            timeout=timeout,
+            verify=self.environment.verify(self.config.verify, url),
+            proxies=self.environment.proxies(url),
+        )
+        requests.cookies.extract_cookies_to_jar(session.cookies, prepared, resp.raw)
+        return resp
 
     def _cut(self, until: float) -> NetError:
         if self.deadline is not None and until >= self.deadline:
