@@ -10,6 +10,7 @@ import jinja2
 
 from ..errors import TemplateError
 from ..model import Span
+from ..richtext import markdown_attribute
 
 _SUPERSCRIPT = str.maketrans(
     "0123456789+-–−=(),.abcdefghijklmnoprstuvwxyz",
@@ -58,6 +59,8 @@ class Templates:
             lstrip_blocks=True,
         )
         self.env.filters["superscript"] = superscript
+        # Markdown templates are not autoescaped: attribute values from the data go through this
+        self.env.filters["markdown_attribute"] = markdown_attribute
         self._cache: dict[str, jinja2.Template] = {}
 
     def get(self, name: str) -> jinja2.Template:
