@@ -18,6 +18,8 @@ class Anchors(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.ids: list[str] = []
         self.links: list[str] = []
+        self.hrefs: list[str] = []  # every href, as written
+        self.text = ""
         self.labels: list[str] = []
         self.titles: dict[str, str] = {}  # ref-KEY → the hover text of a link to it
         self.backlinks: dict[str, list[str]] = {}
@@ -33,6 +35,8 @@ class Anchors(HTMLParser):
                 self._reference = values["id"]
                 self.backlinks.setdefault(self._reference, [])
         href = values.get("href", "")
+        if tag == "a":
+            self.hrefs.append(href)
         if tag == "a" and href.startswith("#"):
             target = unquote(href[1:])
             self.links.append(target)
@@ -53,6 +57,7 @@ class Anchors(HTMLParser):
             self._stack.pop()
 
     def handle_data(self, data: str) -> None:
+        self.text += data
         if "citation" in self._stack:
             self.labels[-1] += data
 

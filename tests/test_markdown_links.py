@@ -5,6 +5,7 @@ MkDocs uses it); hostile keys make ids and links that still match, and nothing l
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import unquote
 
 import markdown as python_markdown
 import pytest
@@ -108,3 +109,21 @@ def test_build_to_markdown_links_each_page(run, hostile: Path) -> None:
         html = to_html(page, renderer)
         _assert_hostile_keys_link(anchors(html), html)
     assert (hostile / "site" / "keys.md.citations.json").is_file()  # build keeps its sidecars
+
+
+def test_the_markdown_bibliography_links_into_each_article(run, hostile: Path) -> None:
+    (hostile / "citations.toml").write_text('[build]\nbibliography = "bibliography.md"\n')
+    title = "Evil](javascript:alert(1)) <img src=x onerror=alert(2)>"
+    (hostile / "articles" / "keys.md").write_text(
+        f"---\ntitle: '{title}'\n---\n{HOSTILE_ARTICLE}", "utf-8"
+    )
+    result = run("build", "articles", "-o", "site", "--to", "md", cwd=hostile)
+    assert result.code == 0, result.err
+    article = anchors(to_html((hostile / "site" / "keys.md").read_text("utf-8"), "commonmark"))
+    for renderer in RENDERERS:
+        html = to_html((hostile / "site" / "bibliography.md").read_text("utf-8"), renderer)
+        page = anchors(html)
+        links = [href for href in page.hrefs if href.startswith("keys.md#")]
+        assert len(links) == 3 and all(unquote(h.split("#")[1]) in article.ids for h in links)
+        assert "<img" not in html and 'href="javascript' not in html
+        assert title in " ".join(page.text.split())
