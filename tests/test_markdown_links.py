@@ -76,10 +76,9 @@ def test_every_href_in_markdown_output_has_its_id(example_md: str) -> None:
 
 @pytest.fixture
 def hostile(tmp_path: Path) -> Path:
-    (tmp_path / "refs").mkdir()
-    (tmp_path / "refs" / "keys.bib").write_text(HOSTILE_LIBRARY, "utf-8")
-    (tmp_path / "articles").mkdir()
-    (tmp_path / "articles" / "keys.md").write_text(HOSTILE_ARTICLE, "utf-8")
+    for name, text in (("refs/keys.bib", HOSTILE_LIBRARY), ("articles/keys.md", HOSTILE_ARTICLE)):
+        (tmp_path / name).parent.mkdir()
+        (tmp_path / name).write_text(text, "utf-8")
     return tmp_path
 
 
