@@ -29,11 +29,15 @@ Numbered on its own: [@wu2016efficacy], then [@park2023acupuncture; @wu2016effic
 
 and in `[@inline]` code too.
 """
-LISTED = """# Listed
+LISTED = """---
 
-The list goes where the placeholder stands [@sheng2010comparative].
+# Listed
+
+The list goes where the placeholder stands [@sheng2010comparative]; the rules are no front matter.
 
 [[references]]
+
+---
 
 ## After the list
 """

@@ -93,7 +93,7 @@ def render_page(
     place, and the findings (unknown keys) at their lines in the page's file. MkDocs hands
     over the Markdown without the front matter; `source` is the whole file, to count the
     lines it took (None, or text another plugin changed: lines count from the Markdown)."""
-    article = scan_article(markdown, path)
+    article = scan_article(markdown, path, front_matter=False)  # MkDocs took it off
     if not article.markers and article.refs_at is None:
         return markdown, []
     article.meta = dict(meta)  # the page's front matter may pick a style, a list title
