@@ -5,6 +5,7 @@ two more pages) links each page's citations to its references and back; a typo'd
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -167,3 +168,17 @@ def test_a_rebuild_rereads_the_library_only_when_a_bib_file_changed(site: Path) 
     config.plugins.on_config(config)
     config.plugins.on_serve(server, config=config, builder=lambda: None)
     assert {str(site / "refs"), str(site / "citations.toml")} <= set(server._watched_paths)
+
+
+def test_only_the_plugin_imports_mkdocs() -> None:
+    """mkdocs is no dependency: nothing but the plugin (which only MkDocs loads) imports it."""
+    importing = re.compile(r"^\s*(?:from|import) mkdocs\b", re.M)
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "citations").rglob("*.py")
+        if "mkdocs_plugin" not in path.parts and importing.search(path.read_text("utf-8"))
+    ]
+    assert offenders == []
+    code = "import sys, citations.cli; print(sorted(m for m in sys.modules if 'mkdocs' in m))"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert proc.stdout.strip() == "[]", proc.stderr
