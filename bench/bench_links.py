@@ -39,7 +39,10 @@ sys.path[:0] = [str(BENCH)]
 from linkfarm import BY_NAME, KINDS, Farm, make_kinds, make_urls  # noqa: E402
 from linkpeers import PROXY_VARS, find_linkinator, quiet_env, run_linkchecker, run_linkinator  # noqa: E402
 
-CONCURRENCY, PER_HOST, RETRY_AFTER = 32, 4, 1.0  # `citations links` defaults; the farm's 429
+from citations.links.model import LinkSettings  # noqa: E402
+
+RETRY_AFTER = 1.0  # the farm's 429
+CONCURRENCY, PER_HOST = LinkSettings().concurrency, LinkSettings().per_host  # our defaults
 Runner = Callable[[Sequence[str], Path], tuple[float, dict[str, str]]]
 
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import requests
 import urllib3
 
-from .connections import WATCHDOG, bound, make_session
+from .connections import WATCHDOG, Environment, bound, make_session
 from .errors import NetError, describe_error
 from .retry import default_retry as default_retry  # re-exported: callers' name for it
 from .retry import parse_retry_after as parse_retry_after
@@ -134,6 +134,7 @@ class Client:
         self.config = config
         self.deadline = deadline
         self.session = make_session(config)
+        self.environment = Environment.read()
         self.limiter = HostLimiter(config)
         self._resolved: set[str] = set()
 
@@ -257,7 +258,8 @@ class Client:
                 allow_redirects=False,
                 stream=True,
                 timeout=timeout,
-                verify=config.verify,
+                verify=self.environment.verify(config.verify, url),
+                proxies=self.environment.proxies(url),
             )
         except Exception as exc:  # every failure of one request is a value
             return self._cut(until) if WATCHDOG.disarm(token) else describe_error(exc)
