@@ -39,7 +39,19 @@ sys.path[:0] = [str(BENCH)]
 from linkfarm import BY_NAME, KINDS, Farm, make_kinds, make_urls  # noqa: E402
 from linkpeers import PROXY_VARS, find_linkinator, quiet_env, run_linkchecker, run_linkinator  # noqa: E402
 
-CONCURRENCY, PER_HOST, RETRY_AFTER = 32, 4, 1.0  # `citations links` defaults; the farm's 429
+RETRY_AFTER = 1.0  # the farm's 429
+
+
+def usable_concurrency(hosts: int) -> int:
+    """Our defaults' usable concurrency on `hosts` hosts: the global limit, or the per-host
+    limit times the hosts where that is smaller. Imported here, not at the top: the memory
+    child imports `citations` from the checkout it measures."""
+    from citations.links.model import LinkSettings
+
+    defaults = LinkSettings()
+    return min(defaults.concurrency, defaults.per_host * hosts)
+
+
 Runner = Callable[[Sequence[str], Path], tuple[float, dict[str, str]]]
 
 
@@ -47,7 +59,7 @@ def floor(kinds: Sequence[str], hosts: int, latency: float) -> tuple[float, int,
     """(seconds, requests, usable concurrency): the fewest requests any checker that retries
     as ours does must make, over the usable concurrency, times the latency, plus one
     Retry-After."""
-    usable = min(CONCURRENCY, PER_HOST * hosts)
+    usable = usable_concurrency(hosts)
     requests = sum(BY_NAME[name].requests for name in kinds)
     return requests / usable * latency + (RETRY_AFTER if "busy" in kinds else 0.0), requests, usable
 
@@ -279,7 +291,7 @@ def summarize(
     memory: dict[str, dict[str, Any]],
     base: float,
 ) -> None:
-    ours, usable = mixed[0], min(CONCURRENCY, PER_HOST * args.hosts)
+    ours, usable = mixed[0], usable_concurrency(args.hosts)
     ours_time = statistics.median(
         f["elapsed"] for f in mixed if f["name"].startswith("citations links")
     )

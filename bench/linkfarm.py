@@ -24,6 +24,7 @@ from typing import Any
 
 FARM_LIFETIME = 3600.0  # the farm stops by itself after this, whatever the parent does
 PAGE = "<!doctype html><html><head><title>{}</title></head><body><p>{}</p></body></html>"
+RETRIES = 2  # `citations links`' default (LinkSettings.retries): the farm is stdlib only
 BIG = 2 * 1024 * 1024  # a "big" page's length: far beyond what a checker needs to read
 
 
@@ -50,7 +51,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("gone", 14, "broken", 1, "404"),
     Kind("gone410", 6, "broken", 1, "410"),
     Kind("flaky", 6, "ok", 2, "500 to the first request, 200 after"),
-    Kind("down", 1, "transient", 4, "502 always (retried 3 times with backoff)"),
+    Kind("down", 1, "transient", 1 + RETRIES, f"502 always (retried {RETRIES} times with backoff)"),
     Kind("busy", 4, "ok-with-warning", 2, "429 Retry-After: 1 to the first request, 200 after"),
     Kind("soft", 4, "broken", 1, "200 page titled 'Page not found'"),
     Kind("forbidden", 6, "blocked", 1, "403"),

@@ -60,7 +60,11 @@ class Finding:
         return f"{where}{self.severity}[{self.code}] {self.message}{hint}"
 
 
+def fails_run(finding: Finding, *, strict: bool = False) -> bool:
+    """True when `finding` alone fails the run: an error, or a warning under strict."""
+    return finding.severity == "error" or (strict and finding.severity == "warning")
+
+
 def has_errors(findings: list[Finding], *, strict: bool = False) -> bool:
     """True when the findings should fail the run: any error, or any warning under strict."""
-    failing = ("error", "warning") if strict else ("error",)
-    return any(f.severity in failing for f in findings)
+    return any(fails_run(f, strict=strict) for f in findings)

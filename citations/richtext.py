@@ -59,8 +59,10 @@ def to_html(rich: Rich) -> str:
     return "".join(out)
 
 
-# Markdown's inline specials, and the `<` `>` of the HTML that Markdown may hold.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+# Markdown's inline specials (backslash-escaped); HTML's `<` `>` are character references,
+# since Python-Markdown (MkDocs' renderer) shows `\\<` with its backslash.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|])")
+_MD_ANGLES = str.maketrans({"<": "&lt;", ">": "&gt;"})
 # An `&` that would start a character reference (`&lt;`, `&#60;`): shown as written, not decoded.
 _MD_ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 _LINE_BREAK = re.compile(r"\r\n?|\n")
@@ -72,11 +74,26 @@ _URL_UNSAFE_IN_PARENS = re.compile(r"[\s\x00-\x1f\x7f-\x9f<>()\\]")
 
 
 def escape_markdown(text: str) -> str:
-    """Text that a Markdown renderer shows as it is: specials and HTML's `<` `>` backslash-
-    escaped, an `&` that would start a character reference too, line breaks as spaces (a
+    """Text that a Markdown renderer shows as it is: specials backslash-escaped; HTML's `<` `>`
+    and an `&` that would start a character reference written as references (Python-Markdown,
+    MkDocs' renderer, takes neither `\\<` nor `\\&` for an escape); line breaks as spaces (a
     line of data must not start a heading or a list)."""
-    text = _MD_ENTITY.sub(r"\\&", _MD_SPECIAL.sub(r"\\\1", text))
+    text = _MD_SPECIAL.sub(r"\\\1", _MD_ENTITY.sub("&amp;", text))
+    text = text.translate(_MD_ANGLES)
     return _LINE_BREAK.sub(" ", text)
+
+
+# In an attribute of raw HTML in Markdown, the only safe characters are those no Markdown
+# renderer reads: Python-Markdown (MkDocs) finds links, code and escapes before it sets raw
+# HTML aside, so `[x](y)` in a title became a link inside the attribute; its extensions find
+# bare URLs, e-mail addresses, `~~` and `==`. Everything else is a character reference, which
+# HTML decodes back to the text.
+_ATTRIBUTE_UNSAFE = re.compile(r"[^A-Za-z0-9 .,;\-\u00a0-\U0010ffff]")
+
+
+def markdown_attribute(text: object) -> str:
+    """`text` for an attribute value (`title="..."`, `id="..."`) of raw HTML in Markdown."""
+    return _ATTRIBUTE_UNSAFE.sub(lambda m: f"&#{ord(m.group())};", str(text))
 
 
 def _percent(match: re.Match[str]) -> str:

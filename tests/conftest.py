@@ -136,3 +136,16 @@ def example_evidence(fake: FakeRegistry, cache: Path) -> dict[str, dict[str, Any
     path = Path("articles/acupuncture-for-hip-pain.md")
     report = json.loads(run_claims_command(config, [path], options).report)
     return {r["key"]: r["evidence"] for r in report["references"]}
+
+
+_JUNIT_SCHEMA: list[Any] = []
+
+
+def junit_schema_errors(report: str) -> list[str]:
+    """Every violation of the strict schema Jenkins' xunit plugin applies (junit-10.xsd, MIT,
+    from jenkinsci/xunit-plugin), loaded once."""
+    import xmlschema
+
+    if not _JUNIT_SCHEMA:
+        _JUNIT_SCHEMA.append(xmlschema.XMLSchema(FIXTURES / "reporters" / "junit-10.xsd"))
+    return [str(error.reason) for error in _JUNIT_SCHEMA[0].iter_errors(report)]

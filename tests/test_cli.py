@@ -140,10 +140,14 @@ def test_bad_config_names_file_and_line(run, project: Path) -> None:
 def test_config_sets_defaults_and_the_command_line_wins(run, project: Path) -> None:
     (project / "citations.toml").write_text('to = "txt"\nstyle = "vancouver"\n', "utf-8")
     assert run("render", "a.md", cwd=project).out.startswith("Text.¹")
-    assert run("render", "a.md", "--to", "md", cwd=project).out.startswith("Text.<sup>1</sup>")
+    assert run("render", "a.md", "--to", "md", cwd=project).out.startswith(
+        'Text.<span class="citation" id="cite-1"><sup><a href="#ref-park2023acupuncture"'
+    )
     explicit = project / "other.toml"
     explicit.write_text('to = "md"\n', "utf-8")
-    assert run("--config", explicit, "render", "a.md", cwd=project).out.startswith("Text.<sup>")
+    assert run("--config", explicit, "render", "a.md", cwd=project).out.startswith(
+        'Text.<span class="citation"'
+    )
 
 
 def test_usage_errors_exit_2(run) -> None:

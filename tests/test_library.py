@@ -281,6 +281,23 @@ def test_a_type_that_starts_like_comment_is_an_entry(tmp_path: Path) -> None:
     )
 
 
+def test_a_block_start_on_a_commented_out_line_is_a_comment(tmp_path: Path) -> None:
+    """biblatex-cv.bib keeps templates as `%@Abstract{Abstract:,` ... `%}`: biber skips the
+    lines. bibtexparser took them for a block that ran on through the `%}`, and every later
+    entry's line was 330 too far (and `check` failed on a line past the end of the file)."""
+    bib = tmp_path / "refs.bib"
+    template = "%@Abstract{Abstract:,\n  %Author = {},\n  %Title  = {},\n%}\n\n"
+    bib.write_text(
+        template * 3 + "  % @misc{old, title = {Kept as a note}}\n"
+        "@article{real,\n  title = {Real},\n  year = {2020},\n}\n",
+        "utf-8",
+    )
+    library = load_library([bib])
+    assert list(library.references) == ["real"] and library.findings == []
+    assert (library["real"].span.line, library["real"].field_lines["year"]) == (17, 19)
+    assert bib.read_text("utf-8").startswith(template)  # nothing written
+
+
 def test_parentheses_delimit_strings_preambles_and_comments_too(tmp_path: Path) -> None:
     bib = tmp_path / "refs.bib"
     bib.write_text(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, junit_schema_errors
 from linkserver import LinkServer, answer
 
 
@@ -93,6 +93,7 @@ def test_fail_on_and_formats(run, project: Path) -> None:
     assert run("links", "--no-cache", cwd=project).code == 0  # excluded is not broken
     for fmt in ("text", "markdown", "html", "junit", "sarif", "github"):
         assert run("links", "--no-cache", "-f", fmt, cwd=project).code == 0
+    assert junit_schema_errors(run("links", "--no-cache", "-f", "junit", cwd=project).out) == []
 
 
 def test_a_bad_command_line_exits_2_and_bad_settings_exit_3(run, project: Path) -> None:

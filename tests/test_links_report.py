@@ -8,6 +8,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,13 +20,14 @@ from citations.links.report import (
     FORMATS,
     LINK_RULES,
     exit_failed,
+    fails_run,
     failure_streak,
     link_findings,
     render_report,
 )
 from citations.reporters import ReportMeta
 
-from conftest import ROOT
+from conftest import ROOT, junit_schema_errors
 from test_reporters import SARIF_SCHEMA, schema_errors
 
 LINKS_SCHEMA = json.loads((ROOT / "citations/schemas/links-1.json").read_text("utf-8"))
@@ -281,17 +283,26 @@ def test_sarif_validates_and_describes_the_link_rules(meta: ReportMeta) -> None:
     )  # fmt: skip
 
 
-def test_junit_parses_with_a_failure_per_error_or_warning(meta: ReportMeta) -> None:
+def test_junit_fails_what_fails_the_run_and_shows_the_rest_as_skipped(meta: ReportMeta) -> None:
     out = render_report(SAMPLE, "junit", meta)
+    assert junit_schema_errors(out) == []
     suite = ET.fromstring(out.encode("utf-8")).find("testsuite")
     assert suite is not None
-    cases = suite.findall("testcase")
-    assert len(cases) == 11
-    types = sorted(f.get("type") or "" for f in suite.iter("failure"))
-    assert types == sorted(
-        ["link-broken"] * 4 + ["link-tls-error"] + ["warning:link-blocked"]
-        + ["warning:link-transient"] * 2
-    )  # fmt: skip
+    assert len(suite.findall("testcase")) == 11
+    assert sorted(f.get("type") or "" for f in suite.iter("failure")) == ["link-broken"] * 4
+    assert sorted(f.get("type") or "" for f in suite.iter("skipped")) == sorted(
+        ["link-tls-error", "warning:link-blocked"] + ["warning:link-transient"] * 2
+    )
+
+
+def test_junit_follows_fail_on(meta: ReportMeta) -> None:
+    everything = frozenset({"broken", "tls-error", "transient", "blocked"})
+    out = render_report(SAMPLE, "junit", meta, partial(fails_run, fail_on=everything))
+    assert junit_schema_errors(out) == []
+    suite = ET.fromstring(out.encode("utf-8")).find("testsuite")
+    assert suite is not None
+    assert (suite.get("failures"), suite.get("skipped")) == ("8", "0")
+    assert exit_failed(SAMPLE, everything)
 
 
 def test_github_annotations_one_line_each(meta: ReportMeta) -> None:

@@ -7,6 +7,8 @@ import re
 import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +17,14 @@ from jsonschema import FormatChecker
 from jsonschema.validators import validator_for
 
 from citations.checks import RULES
-from citations.findings import Finding
+from citations.findings import Finding, fails_run
 from citations.model import Span
 from citations.reporters import REPORTERS, ReportMeta, get_reporter
 from citations.reporters.github import escape_data, escape_property
 from citations.reporters.junit import clean
 from citations.reporters.sarif import FINGERPRINT
 
-from conftest import FIXTURES
+from conftest import FIXTURES, junit_schema_errors
 
 HERE = FIXTURES / "reporters"
 SARIF_SCHEMA = json.loads((HERE / "sarif-schema-2.1.0.json").read_text("utf-8"))
@@ -91,37 +93,66 @@ def test_junit_suite_counts(meta: ReportMeta) -> None:
     assert suite.get("name") == "citations check"
     for element in (root, suite):
         assert (element.get("tests"), element.get("failures"), element.get("errors")) == (
-            "4", "3", "0",
+            "4", "2", "0",
         )  # fmt: skip
+    assert suite.get("skipped") == "1"  # the warning: shown, not a failed test
+    assert root.get("skipped") is None  # the schema allows it on a testsuite only
     assert len(suite.findall("testcase")) == 4
+
+
+def test_junit_under_strict_counts_warnings_as_failures(meta: ReportMeta) -> None:
+    strict = replace(meta, fails=partial(fails_run, strict=True))
+    suite = junit(SAMPLE, strict).find("testsuite")
+    assert suite is not None
+    assert (suite.get("failures"), suite.get("skipped")) == ("3", "0")
+    assert [f.get("type") for f in suite.iter("failure")] == [
+        "duplicate-key", "warning:uncited-entry", "bib-encoding",
+    ]  # fmt: skip
 
 
 def test_junit_testcases(meta: ReportMeta) -> None:
     cases = junit(SAMPLE, meta).findall("testsuite/testcase")
     shape = [
-        (c.get("classname"), c.get("name"), c.get("file"), c.get("line"),
-         [(f.get("type")) for f in c.findall("failure")], c.find("system-out") is not None)
+        (c.get("classname"), c.get("name"), sorted(c.attrib),
+         [(o.tag, o.get("type")) for o in c if o.tag != "system-out"],
+         c.find("system-out") is not None)
         for c in cases
     ]  # fmt: skip
+    plain = ["classname", "name"]
     assert shape == [
-        (BIB, "duplicate-key smith2020", BIB, "8", ["duplicate-key"], False),
+        (BIB, "duplicate-key smith2020", plain, [("failure", "duplicate-key")], False),
         (
             "refs/main.bib",
             "uncited-entry x",
-            "refs/main.bib",
-            "4",
-            ["warning:uncited-entry"],
+            plain,
+            [("skipped", "warning:uncited-entry")],
             False,
         ),
-        ("articles/a.md", "no-citations articles/a.md:1", "articles/a.md", "1", [], True),
-        ("citations", "bib-encoding", None, None, ["bib-encoding"], False),
+        ("articles/a.md", "no-citations articles/a.md:1", plain, [], True),
+        ("citations", "bib-encoding", plain, [("failure", "bib-encoding")], False),
     ]
+
+
+@pytest.mark.parametrize(
+    "findings, strict",
+    [
+        pytest.param(SAMPLE, False, id="errors-fail"),
+        pytest.param(SAMPLE, True, id="strict"),
+        pytest.param((), False, id="nothing-found"),
+        pytest.param((WARNING, INFO), False, id="warnings-only"),
+    ],
+)
+def test_junit_is_valid_against_the_strict_xunit_schema(
+    meta: ReportMeta, findings: tuple[Finding, ...], strict: bool
+) -> None:
+    out = get_reporter("junit")(findings, replace(meta, fails=partial(fails_run, strict=strict)))
+    assert junit_schema_errors(out) == []
 
 
 def test_junit_escapes_markup_and_keeps_newlines(meta: ReportMeta) -> None:
     failure = junit(SAMPLE, meta).find("testsuite/testcase/failure")
     assert failure is not None and failure.text is not None
-    assert failure.get("message") == f"{TRICKY} (rename one)"
+    assert failure.get("message") == f"{BIB}:8:3: {TRICKY} (rename one)"  # the place leads
     assert failure.text.startswith(f"{BIB}:8:3: error[duplicate-key] {TRICKY} (rename one)")
     assert failure.text.endswith(f"\nsee {BIB}:1:1")
 
@@ -351,12 +382,41 @@ def test_cli_json(run: Callable[..., Any], project: Path) -> None:
 
 
 def test_cli_junit(run: Callable[..., Any], project: Path) -> None:
-    root = ET.fromstring(check(run, project, "junit").encode("utf-8"))
-    cases = root.findall("testsuite/testcase")
+    out = check(run, project, "junit")
+    assert junit_schema_errors(out) == []
+    cases = ET.fromstring(out.encode("utf-8")).findall("testsuite/testcase")
     failures = [(case.find("failure"), case) for case in cases]
-    found = [(f.get("type"), c.get("file"), c.get("line")) for f, c in failures if f is not None]
+    found = [
+        (f.get("type"), c.get("classname"), f.get("message", ""))
+        for f, c in failures
+        if f is not None
+    ]
     assert len(found) == len(cases)
-    assert sorted(found) == sorted((code, path, str(line)) for code, path, line, _ in EXPECTED)
+    assert sorted((code, path, message.split(": ")[0]) for code, path, message in found) == sorted(
+        (code, path, f"{path}:{line}:{column}") for code, path, line, column in EXPECTED
+    )
+
+
+def test_cli_junit_counts_what_the_exit_code_counts(run: Callable[..., Any], project: Path) -> None:
+    """A run with warnings only exits 0: its JUnit report has no failed test (GitLab would show
+    red tests on a green job); under --strict both fail."""
+    (project / "refs.bib").write_text(
+        "@article{solo,\n  author = {Solo, Ann},\n  title = {Alone},\n  journal = {J},\n"
+        "  year = {2020},\n}\n@misc{uncited, title = {Not cited}, year = {2021}}\n",
+        encoding="utf-8",
+    )
+    (project / ARTICLE).write_text("Cited.[@solo]\n", encoding="utf-8")
+    counts = []
+    for flags, code in (([], 0), (["--strict"], 1)):
+        result = run("check", "--refs", "refs.bib", "-f", "junit", *flags, ARTICLE, cwd=project)
+        assert result.code == code, result.err
+        assert junit_schema_errors(result.out) == []
+        suite = ET.fromstring(result.out.encode("utf-8")).find("testsuite")
+        assert suite is not None
+        counts.append((int(suite.get("failures", "")), int(suite.get("skipped", ""))))
+    warnings = counts[0][1]
+    assert warnings > 0
+    assert counts == [(0, warnings), (warnings, 0)]
 
 
 def test_cli_sarif(run: Callable[..., Any], project: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,9 @@ from jsonschema import Draft202012Validator
 from citations.commands.verify import UsageError, VerifyOutcome, run_verify_command
 from citations.config import Config
 from citations.errors import EXIT_USAGE, ConfigError
+from citations.findings import fails_run
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, junit_schema_errors
 from fakeregistry import FakeRegistry
 
 LIBRARY = FIXTURES / "verify" / "library.bib"
@@ -225,6 +227,19 @@ def test_the_findings_formats(fake: FakeRegistry, report_format: str) -> None:
     report = verify(fake, LIBRARY, report_format=report_format).report
     for code in ("verify-mismatch", "verify-different-work", "verify-not-found"):
         assert code in report
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["default", "strict"])
+def test_junit_fails_what_the_exit_code_fails(fake: FakeRegistry, strict: bool) -> None:
+    outcome = verify(fake, LIBRARY, report_format="junit", strict=strict)
+    assert junit_schema_errors(outcome.report) == []
+    suite = ET.fromstring(outcome.report.encode("utf-8")).find("testsuite")
+    assert suite is not None
+    failing = [f for f in outcome.findings if fails_run(f, strict=strict)]
+    assert int(suite.get("failures", "")) == len(failing) > 0
+    assert outcome.failed
+    warnings = sum(f.severity == "warning" for f in outcome.findings)
+    assert int(suite.get("skipped", "")) == (0 if strict else warnings) and warnings > 0
 
 
 def test_findings_point_at_the_differing_field_and_carry_the_fix(fake: FakeRegistry) -> None:

@@ -93,9 +93,10 @@ def pattern_problem(pattern: str) -> str:
     return ""
 
 
-def make_key(pattern: str, parts: KeyParts, taken: Collection[str]) -> str:
+def make_key(pattern: str, parts: KeyParts, taken: Collection[str], *, folded: bool = False) -> str:
     """The key from `pattern`, with a, b, ... z, aa, ... appended until it is not in `taken`
-    (compared without case: BibTeX and biber treat keys that differ in case as one)."""
+    (compared without case: BibTeX and biber treat keys that differ in case as one).
+    `folded`: `taken` is already casefolded (an import of thousands reuses one set)."""
 
     def fill(match: re.Match[str]) -> str:
         name = match[1]
@@ -106,7 +107,7 @@ def make_key(pattern: str, parts: KeyParts, taken: Collection[str]) -> str:
         return title_words(parts.title, _title_n(name) or 1)
 
     base = _PLACEHOLDER.sub(fill, pattern) or "ref"
-    used = {k.casefold() for k in taken}
+    used = taken if folded else {k.casefold() for k in taken}
     key, n = base, 0
     while key.casefold() in used:
         key, n = base + letter_label(n), n + 1

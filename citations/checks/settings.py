@@ -107,7 +107,7 @@ def _ignored_inline(finding: Finding, snapshot: Snapshot) -> bool:
     if ref is None or ref.span.path != finding.span.path:
         return False
     lines = snapshot.lines(ref.span.path)
-    index = ref.span.line - 2  # the line above the entry, 0-based
+    index = min(ref.span.line - 2, len(lines) - 1)  # the line above the entry, 0-based
     while index >= 0 and lines[index].lstrip().startswith("%"):
         m = _IGNORE_RE.match(lines[index])
         if m:

@@ -67,6 +67,7 @@ def check(
         fix=fix,
         diff=show_diff,
         claims=with_claims,
+        strict=strict,
     )
     outcome = run_check(run)
     if outcome.diff:

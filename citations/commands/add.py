@@ -69,11 +69,11 @@ class AddSettings:
 
 
 @dataclass
-class _Known:
+class KnownWorks:
     """The library's identifiers and keys; each new entry adds its own."""
 
     ids: dict[tuple[str, str], str]
-    keys: set[str]
+    keys: set[str]  # casefolded
 
     def find(self, kind: str, value: str) -> str:
         return self.ids.get((kind, _norm(kind, value)), "") if value else ""
@@ -132,8 +132,8 @@ def run_add(run: AddRun, ids: Sequence[str], *, registries: Registries | None = 
     from ..registries.settings import polite_once
 
     settings = run.settings
-    known = _index(
-        load_library(_with_target(list(run.refs), settings.target), run.parse_cache, run.encodings)
+    known = index_library(
+        load_library(with_target(list(run.refs), settings.target), run.parse_cache, run.encodings)
     )
     outcome = AddOutcome()
     outcome.messages += polite_once(run.registries, run.notice_marker)
@@ -147,7 +147,7 @@ def run_add(run: AddRun, ids: Sequence[str], *, registries: Registries | None = 
                 outcome.messages.append(f"{given}: {done.failure}")
                 continue
             own = replace(settings, accessed=done.accessed) if done.accessed else settings
-            entry = _entry(done.found, own, known) if done.found is not None else None
+            entry = new_entry(done.found, own, known) if done.found is not None else None
             existing = done.existing or (entry if isinstance(entry, str) else "")
             if existing:  # known from the identifier, or from what the registry said
                 outcome.existing.append((given, existing))
@@ -174,29 +174,40 @@ def _recheck(entry: Entry, final: list[Entry], outcome: AddOutcome) -> Callable[
     """Under the file's lock: another run may have added this work, or taken this key,
     since the library was read. Skip the first; re-key the second (a, b, ... suffixes)."""
     from ..library.parse import parse_bibtex
-    from ..render.numbering import letter_label
 
     def recheck(text: str) -> str | None:
         written = parse_bibtex(text, {})["entries"]
-        ours = {name: _strip(value) for name, value in entry.fields if name in _ID_FIELDS}
-        if entry.type == "book":
-            ours.update((n, _strip(v)) for n, v in entry.fields if n == "isbn")
-        for key, kind, _line, raw, _lines in written:
-            for name, value in ours.items():
-                if name == "isbn" and kind.lower() != "book":
-                    continue
-                if value and raw.get(name) and _norm(name, raw[name]) == _norm(name, value):
-                    outcome.existing.append((value, key))
-                    outcome.messages.append(f"{value}: added meanwhile as {key}; not again")
-                    return None
-        taken = {key.casefold() for key, *_ in written}
-        key, n = entry.key, 0
-        while key.casefold() in taken:
-            key, n = entry.key + letter_label(n), n + 1
-        final.append(replace(entry, key=key))
-        return final[0].text()
+        fresh = recheck_entry(entry, written, {key.casefold() for key, *_ in written})
+        if isinstance(fresh, tuple):
+            outcome.existing.append(fresh)
+            outcome.messages.append(f"{fresh[0]}: added meanwhile as {fresh[1]}; not again")
+            return None
+        final.append(fresh)
+        return fresh.text()
 
     return recheck
+
+
+def recheck_entry(entry: Entry, written: Sequence[Any], taken: set[str]) -> Entry | tuple[str, str]:
+    """`entry` against a file's entries as they are now (`parse_bibtex`'s): (identifier, key)
+    if one of them has its DOI, PMID or PMCID (a book's ISBN); else the entry under a key
+    not in `taken` (casefolded keys, which the new key joins)."""
+    from ..render.numbering import letter_label
+
+    ours = {name: _strip(value) for name, value in entry.fields if name in _ID_FIELDS}
+    if entry.type == "book":
+        ours.update((n, _strip(v)) for n, v in entry.fields if n == "isbn")
+    for key, kind, _line, raw, _lines in written:
+        for name, value in ours.items():
+            if name == "isbn" and kind.lower() != "book":
+                continue
+            if value and raw.get(name) and _norm(name, raw[name]) == _norm(name, value):
+                return value, key
+    key, n = entry.key, 0
+    while key.casefold() in taken:
+        key, n = entry.key + letter_label(n), n + 1
+    taken.add(key.casefold())
+    return replace(entry, key=key)
 
 
 def _strip(value: str) -> str:
@@ -253,7 +264,7 @@ def _accessed(value: str | None) -> str:
     return value
 
 
-def _with_target(refs: list[Path], target: Path) -> list[Path]:
+def with_target(refs: list[Path], target: Path) -> list[Path]:
     """Where duplicates are looked for: the refs, and the target file if it is outside them."""
     if not target.exists():
         return refs
@@ -261,8 +272,8 @@ def _with_target(refs: list[Path], target: Path) -> list[Path]:
     return refs if target.resolve() in files else [*refs, target]
 
 
-def _index(library: Library) -> _Known:
-    known = _Known({}, set(library.references))
+def index_library(library: Library) -> KnownWorks:
+    known = KnownWorks({}, {key.casefold() for key in library.references})
     for ref in library:
         for kind in ("doi", "pmid", "pmcid", "url"):
             known.add(kind, ref.get(kind), ref.key)
@@ -291,11 +302,11 @@ _NORMALISERS: dict[str, Callable[[str], str]] = {
 }
 
 
-def _entry(found: Record | WebPage, settings: AddSettings, known: _Known) -> Entry | str:
+def new_entry(found: Record | WebPage, settings: AddSettings, known: KnownWorks) -> Entry | str:
     """The new entry under a key no other entry has; or the key of the entry that already
     has the record's DOI, PMID or PMCID (learnt from the registry, or added earlier in the run)."""
     if isinstance(found, WebPage):
-        key = make_key(settings.key_pattern, page_key_parts(found), known.keys)
+        key = make_key(settings.key_pattern, page_key_parts(found), known.keys, folded=True)
         entry = page_entry(found, key, settings.accessed, sentence_case=settings.sentence_case)
         ids = [("url", found.url)]
     else:
@@ -306,9 +317,9 @@ def _entry(found: Record | WebPage, settings: AddSettings, known: _Known) -> Ent
         existing = next((k for kind, value in ids if (k := known.find(kind, value))), "")
         if existing:
             return existing
-        key = make_key(settings.key_pattern, record_key_parts(found), known.keys)
+        key = make_key(settings.key_pattern, record_key_parts(found), known.keys, folded=True)
         entry = record_entry(found, key, sentence_case=settings.sentence_case)
-    known.keys.add(key)
+    known.keys.add(key.casefold())
     for kind, value in ids:
         known.add(kind, value, key)
     return entry

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +12,7 @@ from ..checks import RULES, CheckSettings, run_checks
 from ..checks.settings import KEYS as CHECK_KEYS
 from ..config import Config
 from ..files import shown
-from ..findings import Finding, Rule
+from ..findings import Finding, Rule, fails_run
 from ..library import Library, load_library
 from ..library.encoding import Encodings
 from ..library.load import patch_library
@@ -61,6 +62,7 @@ class CheckRun:
     diff: bool = False
     claims: bool = False  # with the claim flags, read from these caches (links', verify's)
     claim_caches: tuple[Path | None, Path | None] = (None, None)
+    strict: bool = False  # warnings fail the run too (and count as failures in JUnit)
 
     @classmethod
     def from_config(
@@ -74,6 +76,7 @@ class CheckRun:
         fix: bool = False,
         diff: bool = False,
         claims: bool = False,
+        strict: bool = False,
     ) -> CheckRun:
         settings = check_settings(config)
         articles = article_paths(config, settings, paths)
@@ -88,6 +91,7 @@ class CheckRun:
             diff=diff,
             claims=claims,
             claim_caches=read_cache_paths(config, None, False) if claims else (None, None),
+            strict=strict,
         )
 
 
@@ -142,7 +146,9 @@ def run_check(run: CheckRun) -> CheckOutcome:
             snapshot = Snapshot(library, snapshot.articles, snapshot.articles_given)
             findings = outcome.findings = _findings(run, snapshot)
     rules = all_rules() if run.claims else RULES
-    outcome.report = reporter(findings, ReportMeta("check", __version__, rules, run.settings.root))
+    fails = functools.partial(fails_run, strict=run.strict)
+    meta = ReportMeta("check", __version__, rules, run.settings.root, fails)
+    outcome.report = reporter(findings, meta)
     return outcome
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -159,7 +160,7 @@ def run_links(run: LinksRun, progress: Callable[[int, int], None] | None = None)
     """Collect the links (no network), check them, and report."""
     from ..library import load_library
     from ..links.collect import changed_keys, collect_targets
-    from ..links.report import exit_failed, link_findings, render_report
+    from ..links.report import exit_failed, fails_run, link_findings, render_report
     from ..links.run import check_targets, offline
     from ..net.cache import Cache
     from ..render.article import read_article
@@ -177,7 +178,8 @@ def run_links(run: LinksRun, progress: Callable[[int, int], None] | None = None)
         if cache is not None:
             cache.close()
     meta = ReportMeta("links", __version__, {}, run.root)
-    report = render_report(results, run.report_format, meta)
+    fails = functools.partial(fails_run, fail_on=run.fail_on, fail_after=run.fail_after)
+    report = render_report(results, run.report_format, meta, fails)
     failed = exit_failed(results, run.fail_on, run.fail_after)
     outcome = LinksOutcome(report, results, link_findings(results), failed, unread=library.unread())
     if offline(results):

@@ -5,22 +5,42 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..render.article import front_matter_style, read_article
+from ..library import Library
+from ..render.article import Article, front_matter_style, read_article
 from ..render.compose import Rendered, RenderOptions, render_article
 from ..render.settings import RenderSettings, article_style
+from ..render.styles import Style
+from ..render.templating import Templates
 
-__all__ = ["RenderSettings", "render_file"]
+__all__ = ["RenderSettings", "render_file", "render_loaded"]
 
 
 def render_file(path: Path, settings: RenderSettings) -> Rendered:
     """Render one article file; library findings come first in the result's findings."""
     library, style, templates = settings.load()
-    article = read_article(path)
-    asked, extra = front_matter_style(article)  # as `build` does: the article's own style
+    rendered = render_loaded(read_article(path), library, style, templates, settings)
+    rendered.findings[:0] = library.findings
+    return rendered
+
+
+def render_loaded(
+    article: Article,
+    library: Library,
+    style: Style,
+    templates: Templates,
+    settings: RenderSettings,
+    *,
+    report_uncited: bool = True,
+) -> Rendered:
+    """Render an article read elsewhere (a MkDocs page) with what `settings.load()` loaded
+    once: the article's front matter may pick its own style, as in `build`."""
+    asked, extra = front_matter_style(article)
     if asked or extra:
         name = asked or settings.style
         style = article_style(article, name, {**settings.options_for(name), **extra})
-    options = RenderOptions(to=settings.to, references_title=settings.references_title)
-    rendered = render_article(article, library, style, templates, options)
-    rendered.findings[:0] = library.findings
-    return rendered
+    options = RenderOptions(
+        to=settings.to,
+        references_title=settings.references_title,
+        report_uncited=report_uncited,
+    )
+    return render_article(article, library, style, templates, options)

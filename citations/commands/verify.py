@@ -9,6 +9,7 @@ missing .bib file, an unknown `[verify]` setting). Otherwise 0.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..errors import UsageError
-from ..findings import Finding, Fix
+from ..findings import Finding, Fix, fails_run
 from ..library.encoding import Encodings
 from ..model import Reference
 from ..version import __version__
@@ -188,7 +189,8 @@ def run_verify(run: VerifyRun, progress: Callable[[int, int], None] | None = Non
             outcome.notes += cache.notes
             cache.close()
     findings = verify_findings(results, Snapshot(library))
-    meta = ReportMeta("verify", __version__, {rule.code: rule for rule in RULES}, run.root)
+    fails = functools.partial(fails_run, strict=run.strict)  # the verdicts `failed` counts
+    meta = ReportMeta("verify", __version__, {rule.code: rule for rule in RULES}, run.root, fails)
     outcome.results, outcome.findings = results, findings
     outcome.report = render(results, findings, run.report_format, meta)
     outcome.failed = failed(results, strict=run.strict)

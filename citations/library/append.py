@@ -3,7 +3,7 @@ in the file's line endings and encoding, after the last byte that was there."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..errors import LibraryError
@@ -13,7 +13,7 @@ from .edit import BOM, _read_bytes, _write, locked
 from .encoding import Encodings, decode_bib, not_text
 from .parse import parse_bibtex
 
-__all__ = ["append_entry"]
+__all__ = ["append_entries", "append_entry"]
 
 
 def append_entry(
@@ -30,6 +30,23 @@ def append_entry(
     (another run may have taken its key meanwhile) or None to write nothing (it added the
     same work). Returns whether anything was written.
     """
+
+    def one(text: str) -> list[str]:
+        rechecked = recheck(text) if recheck is not None else entry_text
+        return [rechecked] if rechecked is not None else []
+
+    return append_entries(path, one, encodings) > 0
+
+
+def append_entries(
+    path: Path,
+    entries: Callable[[str], Sequence[str]],
+    encodings: Encodings | None = None,
+) -> int:
+    """Append several entries to `path` in one atomic write under the file's lock (a batch
+    lands whole or not at all). `entries` gets the file's current text (LF line ends) and
+    returns the entry texts to write; each must be one well-formed entry. Returns how many
+    were written."""
     with locked(path):
         old = _read_bytes(path) if path.exists() else b""
         problem = not_text(old)
@@ -39,18 +56,18 @@ def append_entry(
             decoded = decode_bib(old, path, encodings)
         except UnicodeDecodeError as exc:
             raise LibraryError(f"{path} is not {exc.encoding} text; nothing was added") from None
-        if recheck is not None:
-            rechecked = recheck(decoded.text.replace("\r\n", "\n"))
-            if rechecked is None:
-                return False
-            entry_text = rechecked
-        entry = entry_text.strip().replace("\r\n", "\n")
-        if not _one_entry(entry):
+        texts = [
+            t.strip().replace("\r\n", "\n") for t in entries(decoded.text.replace("\r\n", "\n"))
+        ]
+        if not texts:
+            return 0
+        if not all(well_formed_entry(text) for text in texts):
             raise LibraryError("the text to add is not one well-formed BibTeX entry")
         nl = b"\r\n" if b"\r\n" in old else b"\n"
-        body = _encoded(entry.replace("\n", nl.decode()), decoded.encoding, path)
+        joined = "\n\n".join(texts).replace("\n", nl.decode())
+        body = _encoded(joined, decoded.encoding, path)
         _write(path, old + _separator(old, nl) + body + nl)
-    return True
+    return len(texts)
 
 
 def _encoded(text: str, encoding: str, path: Path) -> bytes:
@@ -64,7 +81,7 @@ def _encoded(text: str, encoding: str, path: Path) -> bytes:
         ) from None
 
 
-def _one_entry(text: str) -> bool:
+def well_formed_entry(text: str) -> bool:
     """True if `text` is exactly one entry, nothing before or after it, that parses cleanly."""
     record = parse_bibtex(text, {})
     block = BLOCK_START.match(text)

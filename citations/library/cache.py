@@ -29,7 +29,7 @@ from .stored import checked_record, stored_record
 
 # Bump when FileRecord's shape, the file layout or the parser's behaviour changes: old files
 # are then ignored (and pruned in time).
-FORMAT = b"citations-parse-6"
+FORMAT = b"citations-parse-7"
 SUFFIX = ".json"
 _KEEP = 512  # files kept in the cache folder; the oldest beyond that are removed
 _OLD_SUFFIXES = (".marshal",)  # earlier formats' files, pruned with the rest

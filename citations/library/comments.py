@@ -1,5 +1,6 @@
 """Text bibtexparser cannot read the way BibTeX and biber do, rewritten in place before it
-parses: `%` comments between an entry's fields, and block starts with space around the type.
+parses: `%` comments between an entry's fields, block starts with space around the type,
+and block starts on a line a `%` comments out (biber skips them, bibtexparser did not).
 
 biblatex files often keep a field commented out inside an entry (`% editora = {...},`).
 biber reads `%` to the end of the line as a comment anywhere outside a value; bibtexparser
@@ -39,7 +40,21 @@ _SPACED_START = re.compile(
 def prepare(text: str) -> str:
     """`text` as bibtexparser must see it to read it as biber does (see the module's doc):
     the same length, every line where it was."""
-    return blank_comments(_joined_starts(text))
+    return blank_comments(_joined_starts(_commented_starts(text)))
+
+
+# A block start on a line that a `%` comments out (`%@Abstract{Abstract:,`, a template kept
+# in the file): biber skips the line; bibtexparser took the `@` for a block, which then ran
+# on through the `%}` that closed it, and its line count went wrong for the rest of the file.
+_COMMENTED_START = re.compile(
+    r"^([ \t]*%[^\r\n]*?)@(?=[ \t]*[A-Za-z][\w-]*[ \t]*[{(])", re.MULTILINE
+)
+
+
+def _commented_starts(text: str) -> str:
+    if "%" not in text:
+        return text
+    return _COMMENTED_START.sub(r"\1 ", text)
 
 
 # What every such start holds, found at the speed of a search for `@`.

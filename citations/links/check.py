@@ -292,6 +292,7 @@ def _url_result(
         dns_failure=error is not None and error[0] in DNS_ERRORS,
         elapsed=time.monotonic() - job.started,
         checked_at=job.checked_at,
+        places=job.target.places,
     )
 
 
@@ -333,4 +334,5 @@ def _doi_result(job: LinkJob, response: Response | None, error: NetError | None)
         dns_failure=error is not None and error.kind in DNS_ERRORS,
         elapsed=time.monotonic() - job.started,
         checked_at=job.checked_at,
+        places=job.target.places,
     )

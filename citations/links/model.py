@@ -76,14 +76,14 @@ class Result:
 class LinkSettings:
     """How to check: limits, timeouts, politeness, and what counts as what."""
 
-    concurrency: int = 32
+    concurrency: int = 128
     per_host: int = 4
     host_interval: float = 0.0  # seconds between two requests to one host
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
     deadline: float = 600.0  # the whole run; what is left unchecked then is "transient"
     max_redirects: int = 10
-    retries: int = 3  # extra attempts for transient failures
+    retries: int = 2  # extra attempts for transient failures
     backoff: float = 0.5  # first retry delay; doubles each time, with jitter
     backoff_max: float = 8.0
     retry_after_max: float = 60.0  # a longer Retry-After is not waited for: "transient"

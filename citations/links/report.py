@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ..errors import CitationsError
@@ -109,18 +109,28 @@ def failure_streak(result: Result) -> int:
 def exit_failed(
     results: Sequence[Result], fail_on: frozenset[str] = DEFAULT_FAIL_ON, fail_after: int = 1
 ) -> bool:
-    """True when the run should fail: an outcome in `fail_on`, where transient and blocked
-    count only after `fail_after` failures in a row (a flaky server must not break CI)."""
-    for result in results:
-        if result.outcome not in fail_on:
-            continue
-        if result.outcome not in PERSISTENCE_GATED or failure_streak(result) >= fail_after:
-            return True
-    return False
+    """True when the run should fail: some result fails it (see `fails_run`)."""
+    return any(fails_run(result, fail_on, fail_after) for result in results)
 
 
-def render_report(results: Sequence[Result], fmt: str, meta: ReportMeta) -> str:
-    """The report of `results` in `fmt`, one of FORMATS. No format shows a URL's password."""
+def fails_run(
+    result: Result, fail_on: frozenset[str] = DEFAULT_FAIL_ON, fail_after: int = 1
+) -> bool:
+    """True when `result` fails the run: its outcome is in `fail_on`, where transient and
+    blocked count only after `fail_after` failures in a row (a flaky server must not break CI)."""
+    if result.outcome not in fail_on:
+        return False
+    return result.outcome not in PERSISTENCE_GATED or failure_streak(result) >= fail_after
+
+
+def render_report(
+    results: Sequence[Result],
+    fmt: str,
+    meta: ReportMeta,
+    fails: Callable[[Result], bool] = fails_run,
+) -> str:
+    """The report of `results` in `fmt`, one of FORMATS. No format shows a URL's password;
+    those that count failures (JUnit) count the results that `fails`, as the exit code does."""
     results = [shown(result) for result in results]
     match fmt:
         case "text":
@@ -135,7 +145,10 @@ def render_report(results: Sequence[Result], fmt: str, meta: ReportMeta) -> str:
             return html_report(results, meta)
         case "junit" | "sarif" | "github":
             rules = {rule.code: rule for rule in LINK_RULES}
-            links_meta = dataclasses.replace(meta, command="links", rules=rules)
+            failing = set(link_findings([r for r in results if fails(r)]))
+            links_meta = dataclasses.replace(
+                meta, command="links", rules=rules, fails=failing.__contains__
+            )
             return get_reporter(fmt)(link_findings(results), links_meta)
     hint = did_you_mean(fmt, FORMATS)
     raise CitationsError(f"unknown report format '{fmt}'", hint=hint)

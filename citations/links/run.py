@@ -45,7 +45,6 @@ def http_config(settings: LinkSettings) -> HttpConfig:
         user_agent=settings.user_agent,
         connect_timeout=settings.connect_timeout,
         read_timeout=settings.read_timeout,
-        concurrency=settings.concurrency,
         per_host=settings.per_host,
         host_interval=settings.host_interval,
         host_limits=settings.host_limits,
@@ -135,10 +134,13 @@ class _Results:
                 self.done[(result.kind, result.url)] = offline
 
     def in_order(self) -> list[Result]:
-        return [
-            dataclasses.replace(self.done[key], places=t.places)
-            for key, t in zip(self.keys, self.targets, strict=True)
-        ]
+        results = []
+        for key, target in zip(self.keys, self.targets, strict=True):
+            result = self.done[key]
+            if result.places != target.places:  # a copy only where it differs: replace is slow
+                result = dataclasses.replace(result, places=target.places)
+            results.append(result)
+        return results
 
 
 def offline(results: Sequence[Result]) -> bool:

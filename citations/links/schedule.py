@@ -136,7 +136,11 @@ class Scheduler(Generic[Item]):
                 host.interval = min(self._backoff_max, max(host.interval * 2, self._backoff))
                 host.next_at = max(host.next_at, now + host.interval)
         elif good and host.interval > host.base_interval:
-            host.interval = max(host.base_interval, host.interval / 2)
+            # Halving alone never reaches a base of 0: the host stayed at one slot, paced
+            # 1e-41 s apart, for the rest of the run. Close to the base, it is the base.
+            halved = host.interval / 2
+            near = host.base_interval + self._backoff / 8
+            host.interval = host.base_interval if halved < near else halved
         elif good and host.slots < host.limit:
             host.good += 1
             if host.good >= host.slots:

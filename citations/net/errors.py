@@ -90,7 +90,7 @@ def describe_error(exc: BaseException) -> NetError:
         requests.exceptions.InvalidURL,
         requests.exceptions.MissingSchema,
         requests.exceptions.InvalidSchema,
-        urllib3.exceptions.LocationParseError,
+        urllib3.exceptions.LocationValueError,  # LocationParseError too
         UnicodeError,
     )
     if any(isinstance(e, invalid) for e in chain):

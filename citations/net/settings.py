@@ -14,7 +14,6 @@ class HttpConfig:
     user_agent: str
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
-    concurrency: int = 8  # sizes the connection pool
     per_host: int = 4
     host_interval: float = 0.0
     host_limits: Mapping[str, tuple[int, float]] = field(default_factory=dict)

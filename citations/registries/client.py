@@ -45,7 +45,6 @@ class Registries(PubMedQuestions):
             user_agent=polite_user_agent(settings.user_agent, settings.mailto),
             connect_timeout=min(10.0, settings.timeout),
             read_timeout=settings.timeout,
-            concurrency=settings.concurrency,
             per_host=2,
             retries=settings.retries,
             backoff=settings.backoff,

@@ -78,10 +78,14 @@ def read_article(path: Path) -> Article:
     return scan_article(text, str(path), kind)
 
 
-def scan_article(text: str, path: str, kind: Kind = "markdown") -> Article:
+def scan_article(
+    text: str, path: str, kind: Kind = "markdown", *, front_matter: bool = True
+) -> Article:
+    """An article's text scanned; without `front_matter` (a caller such as MkDocs took it off
+    already), a `---` rule opening the text is text, not the start of front matter."""
     text = text.replace("\r\n", "\n")
     article = Article(path, text, kind)
-    front = _FRONT_MATTER_RE.match(text) if kind == "markdown" else None
+    front = _FRONT_MATTER_RE.match(text) if kind == "markdown" and front_matter else None
     if front:
         article.meta = _front_matter(front.group(1) or "", path)
         article.body_start = front.end()

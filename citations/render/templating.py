@@ -10,6 +10,7 @@ import jinja2
 
 from ..errors import TemplateError
 from ..model import Span
+from ..richtext import escape_markdown, markdown_attribute, markdown_url
 
 _SUPERSCRIPT = str.maketrans(
     "0123456789+-–−=(),.abcdefghijklmnoprstuvwxyz",
@@ -58,6 +59,10 @@ class Templates:
             lstrip_blocks=True,
         )
         self.env.filters["superscript"] = superscript
+        # Markdown templates are not autoescaped: what comes from the data goes through these
+        self.env.filters["markdown_attribute"] = markdown_attribute
+        self.env.filters["markdown_text"] = escape_markdown
+        self.env.filters["markdown_url"] = lambda url: markdown_url(str(url), in_parens=True)
         self._cache: dict[str, jinja2.Template] = {}
 
     def get(self, name: str) -> jinja2.Template:

@@ -1,13 +1,18 @@
 """The JUnit XML report: one testsuite, one testcase per finding, as CI test reporters read it.
 
-The mapping, for GitLab, Jenkins and the GitHub test-report actions alike:
+The mapping, for GitLab, Jenkins and the GitHub test-report actions alike, valid against the
+strict schema Jenkins' xunit plugin applies (junit-10.xsd, kept in tests/fixtures/):
 
-- an error is a `<failure type="CODE">`;
-- a warning is a `<failure type="warning:CODE">`, so that it shows up in the report too;
+- a finding that fails the run (an error; a warning too under --strict or links' --fail-on)
+  is a `<failure type="CODE">` (`warning:CODE` for a warning);
+- a warning that does not fail the run is `<skipped type="warning:CODE">`: shown and counted,
+  never a failed test on a green job;
 - an info finding is a passing testcase carrying its text in `<system-out>`;
 - no findings at all is one passing testcase, so the suite is never empty.
 
-`errors` stays 0: in JUnit it counts crashes of the run, and a finding is never one.
+The schema allows no `file` or `line` on a testcase: the place leads the failure's message
+(`path:line: ...`) and its text, and the path is the testcase's classname. `errors` stays 0:
+in JUnit it counts crashes of the run, and a finding is never one.
 """
 
 from __future__ import annotations
@@ -36,16 +41,18 @@ def _shown(text: str) -> str:
 
 
 def report(findings: Sequence[Finding], meta: ReportMeta) -> str:
-    failures = sum(1 for f in findings if f.severity != "info")
-    tests = max(len(findings), 1)
-    counts = {"tests": str(tests), "failures": str(failures), "errors": "0", "skipped": "0"}
+    judged = [(finding, meta.fails(finding)) for finding in findings]
+    failures = sum(fails for _, fails in judged)
+    skipped = sum(f.severity != "info" and not fails for f, fails in judged)
+    counts = {"tests": str(max(len(judged), 1)), "failures": str(failures), "errors": "0"}
     suites = ET.Element("testsuites", {"name": "citations", **counts})
-    suite = ET.SubElement(suites, "testsuite", {"name": f"citations {meta.command}", **counts})
+    name = f"citations {meta.command}"
+    suite = ET.SubElement(suites, "testsuite", {"name": name, **counts, "skipped": str(skipped)})
     if meta.version:
         properties = ET.SubElement(suite, "properties")
         ET.SubElement(properties, "property", {"name": "citations.version", "value": meta.version})
-    for finding in findings:
-        _testcase(suite, finding)
+    for finding, fails in judged:
+        _testcase(suite, finding, fails)
     if not findings:
         ET.SubElement(
             suite, "testcase", {"classname": "citations", "name": f"{meta.command} passed"}
@@ -55,19 +62,18 @@ def report(findings: Sequence[Finding], meta: ReportMeta) -> str:
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
 
 
-def _testcase(suite: ET.Element, finding: Finding) -> None:
+def _testcase(suite: ET.Element, finding: Finding, fails: bool) -> None:
     span = finding.span
     attributes = {"classname": _shown(span.path) if span else "citations", "name": _name(finding)}
-    if span:
-        attributes |= {"file": _shown(span.path), "line": str(span.line)}
     case = ET.SubElement(suite, "testcase", attributes)
     text = _shown(_details(finding))
-    if finding.severity == "info":
+    if finding.severity == "info" and not fails:
         ET.SubElement(case, "system-out").text = text
         return
     kind = finding.code if finding.severity == "error" else f"warning:{finding.code}"
-    failure = ET.SubElement(case, "failure", {"type": _shown(kind), "message": _message(finding)})
-    failure.text = text
+    tag = "failure" if fails else "skipped"
+    outcome = ET.SubElement(case, tag, {"type": _shown(kind), "message": _message(finding)})
+    outcome.text = text
 
 
 def _name(finding: Finding) -> str:
@@ -82,8 +88,9 @@ def _name(finding: Finding) -> str:
 
 
 def _message(finding: Finding) -> str:
+    where = f"{finding.span}: " if finding.span else ""
     hint = f" ({finding.hint})" if finding.hint else ""
-    return _shown(f"{finding.message}{hint}")
+    return _shown(f"{where}{finding.message}{hint}")
 
 
 def _details(finding: Finding) -> str:

@@ -1,0 +1,3 @@
+"""`citations lsp`: the language server (pygls loads only in `server`, when it runs)."""
+
+from __future__ import annotations
