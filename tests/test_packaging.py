@@ -97,3 +97,19 @@ def test_a_wheel_install_renders_the_example(tmp_path: Path) -> None:
         cwd=work,
     ).stdout
     assert str(venv) in where
+
+
+def test_every_package_folder_is_listed_in_setup_cfg() -> None:
+    """setup.cfg names its packages one by one: a folder left out is missing from a plain
+    install, while an editable one (and so every test run here) still finds it."""
+    import configparser
+
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg", encoding="utf-8")
+    listed = set(config["options"]["packages"].split())
+    folders = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in (ROOT / "citations").rglob("__init__.py")
+        if "__pycache__" not in init.parts
+    }
+    assert folders - listed == set()
