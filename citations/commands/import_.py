@@ -158,8 +158,15 @@ class _Batch:
             return self.titles[title]
         found: Any = record
         if work.web:
-            found = WebPage(record.url, record.title, record.authors, work.site, work.published,
-                            work.updated, work.reviewed)  # fmt: skip
+            found = WebPage(
+                record.url,
+                record.title,
+                record.authors,
+                work.site,
+                work.published,
+                work.updated,
+                work.reviewed,
+            )
         made = new_entry(found, replace(settings, accessed=work.accessed), self.known)
         if isinstance(made, Entry) and not well_formed_entry(made.text().strip()):
             return Failure(work.line, "its fields cannot be written as one BibTeX entry")

@@ -98,9 +98,13 @@ def render_page(
         return markdown, []
     article.meta = dict(meta)  # the page's front matter may pick a style, a list title
     rendered = render_loaded(
-        article, loaded.library, loaded.style, loaded.templates, loaded.settings,
+        article,
+        loaded.library,
+        loaded.style,
+        loaded.templates,
+        loaded.settings,
         report_uncited=False,  # each page cites a part of the library
-    )  # fmt: skip
+    )
     offset = _lines_before(source, markdown)
     return rendered.text, [_moved(f, offset) for f in rendered.findings]
 
