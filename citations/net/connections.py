@@ -43,6 +43,9 @@ _UNSAFE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 _NUMERIC_HOST = re.compile(r"(?i)(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+)){0,3}\.?")
 
 
+_IDLE_EXIT = 0.1  # seconds the watchdog thread waits with nothing armed before it ends
+
+
 class _Watchdog:
     """Shuts a socket down when its exchange's wall-clock bound passes, waking a blocked read."""
 
@@ -69,6 +72,8 @@ class _Watchdog:
         """Stop watching; True if the bound had passed and the socket was shut down."""
         with self._cond:
             self._armed.pop(token, None)
+            if not self._armed and self._thread is not None:
+                self._cond.notify()  # the last one: the watchdog may go idle, then end
             fired = token in self._fired
             self._fired.discard(token)
             return fired
@@ -80,6 +85,15 @@ class _Watchdog:
     def _run(self) -> None:
         with self._cond:
             while True:
+                if not self._armed:
+                    # Nothing to watch for a while: the thread ends (the next arm starts
+                    # another), so a process that is done with the network has no thread
+                    # left that a later fork() would copy mid-lock.
+                    self._wakes_at = float("inf")
+                    self._cond.wait(_IDLE_EXIT)
+                    if not self._armed:
+                        self._thread = None
+                        return
                 now = time.monotonic()
                 for token, (until, sock) in list(self._armed.items()):
                     if until <= now:
@@ -90,8 +104,9 @@ class _Watchdog:
                         with contextlib.suppress(OSError):
                             socket.socket.shutdown(sock, socket.SHUT_RDWR)
                 soonest = min((until for until, _ in self._armed.values()), default=None)
-                self._wakes_at = float("inf") if soonest is None else soonest
-                self._cond.wait(None if soonest is None else max(0.0, soonest - now))
+                if soonest is not None:
+                    self._wakes_at = soonest
+                    self._cond.wait(max(0.0, soonest - now))
 
 
 WATCHDOG = _Watchdog()
