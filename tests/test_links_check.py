@@ -112,6 +112,22 @@ def test_temporary_redirect_is_not_permanent(server: LinkServer) -> None:
     assert (result.outcome, result.permanent_redirect) == ("ok-with-warning", None)
 
 
+def test_a_cookie_set_on_a_redirect_goes_with_the_next_hop(server: LinkServer) -> None:
+    """A cookie wall: the page redirects to itself with a cookie until it gets one back
+    (without cookies kept for the next hop, that is a redirect loop)."""
+
+    def wall(req: Request) -> None:
+        if "seen=1" in req.headers.get("cookie", ""):
+            req.reply(200, "<title>The article</title>")
+        else:
+            req.reply(302, headers={"Location": "/article", "Set-Cookie": "seen=1; Path=/"})
+
+    server.route("/article", wall)
+    result = check(server.url("/article"))
+    assert result.outcome == "ok-with-warning" and result.status == 200
+    assert len(server.hits("/article")) == 2
+
+
 def test_redirect_loop_is_broken(server: LinkServer) -> None:
     server.route("/x", redirect("/y", 302))
     server.route("/y", redirect("/x", 302))

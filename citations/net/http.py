@@ -294,8 +294,9 @@ class Client:
         urllib3's own exceptions, which `describe_error` reads as it reads requests'."""
         session = self.session
         prepared = requests.PreparedRequest()
+        jar = session.cookies
         prepared.prepare(
-            method=method, url=url, headers={**session.headers, **headers}, cookies=session.cookies
+            method=method, url=url, headers={**session.headers, **headers}, cookies=jar
         )
         adapter = cast(requests.adapters.HTTPAdapter, session.get_adapter(url))
         verify = self.environment.verify(self.config.verify, url)
@@ -313,7 +314,8 @@ class Client:
             retries=adapter.max_retries,
             timeout=urllib3.Timeout(connect=timeout[0], read=timeout[1]),
         )
-        requests.cookies.extract_cookies_to_jar(session.cookies, prepared, resp)
+        if "set-cookie" in resp.headers:  # (a jar's matching costs: only where there is one)
+            requests.cookies.extract_cookies_to_jar(jar, prepared, resp)
         return resp
 
     def _cut(self, until: float) -> NetError:
