@@ -215,35 +215,30 @@ _Answer = tuple[str, LinkJob, "Response | NetError | Refused | BaseException"]
 
 
 class _Workers:
-    """Threads taking requests from one queue, started as work needs them, up to `most`.
-    A ThreadPoolExecutor made a Future per request that nobody waited on: a tenth of a link
-    check's CPU. Daemon threads: one cut short by the deadline does not hold the exit."""
+    """Threads taking requests from one queue. A ThreadPoolExecutor made a Future per request
+    that nobody waited on, and counted its threads at every submit: a tenth of a link
+    check's CPU. All start at once (128 take a few milliseconds), so that handing out work
+    is one put, with no lock the scheduling thread would wait on. Daemon threads: one cut
+    short by the deadline does not hold the exit."""
 
-    def __init__(self, most: int) -> None:
+    def __init__(self, count: int) -> None:
         self._work: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
-        self._most, self._started, self._idle = most, 0, 0
-        self._lock = threading.Lock()
+        self._count = count
+        for _ in range(count):
+            threading.Thread(target=self._serve, name="links-worker", daemon=True).start()
 
     def submit(self, task: Callable[[], None]) -> None:
-        with self._lock:
-            start = self._idle == 0 and self._started < self._most
-            self._started += start
-            self._idle -= not start
-        if start:
-            threading.Thread(target=self._serve, name="links-worker", daemon=True).start()
         self._work.put(task)
 
     def stop(self) -> None:
         """Each worker ends after what it is doing; nothing queued is left (the scheduler
         hands out no more than there are workers)."""
-        for _ in range(self._started):
+        for _ in range(self._count):
             self._work.put(None)
 
     def _serve(self) -> None:
         while (task := self._work.get()) is not None:
             task()
-            with self._lock:
-                self._idle += 1
 
 
 def _perform(
