@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,6 +25,7 @@ from .session import Document, Session
 _R = TypeVar("_R")
 _AtPosition = types.DefinitionParams | types.ReferenceParams | types.RenameParams
 WATCHED = ("**/*.bib", "**/citations.toml", "**/pyproject.toml")
+_LOG = logging.getLogger(__name__)  # standard error, the editor's log
 
 
 def path_of(uri: str) -> Path | None:
@@ -47,7 +46,7 @@ def guarded(handler: Callable[..., _R]) -> Callable[..., _R | None]:
         except CitationsError as exc:
             raise JsonRpcInvalidParams(str(exc)) from None
         except Exception:
-            print(traceback.format_exc(), file=sys.stderr, flush=True)
+            _LOG.exception("citations lsp: a request failed (a bug in citations)")
             return None
 
     return run
