@@ -4,14 +4,13 @@ filtered document out on standard output, messages on standard error, an exit co
 from __future__ import annotations
 
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from ..errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, CitationsError
+from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from ..findings import has_errors
-from .base import report_findings
+from .base import guarded, report_findings
 
 USAGE = """usage: pandoc ARTICLE --filter citations-pandoc -o OUTPUT
 
@@ -31,20 +30,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     if len(args) > 1 or (args and args[0].startswith("-")):
         sys.stderr.write(USAGE)
         sys.exit(EXIT_USAGE)
-    try:
-        sys.exit(_run(args[0] if args else "html"))
-    except CitationsError as exc:
-        sys.stderr.write(f"citations-pandoc: error: {exc}\n")
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except Exception:
-        sys.stderr.write(traceback.format_exc())
-        sys.stderr.write(
-            "citations-pandoc: internal error: this is a bug in citations, please report it "
-            "with the lines above.\n"
-        )
-        sys.exit(EXIT_INTERNAL)
+    guarded(lambda: _run(args[0] if args else "html"), "citations-pandoc")
 
 
 def _run(fmt: str) -> int:
