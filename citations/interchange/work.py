@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..identifiers import bare_doi, is_http_url, normalise_pmcid, normalise_pmid, valid_doi
+from ..library.values import MONTH_MACROS
 from ..registries.model import Person, Record
 
-MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+MONTH_NAMES = tuple(MONTH_MACROS)  # BibTeX's month macros, jan … dec
 _SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 _ISSN = re.compile(r"\d{4}-?\d{3}[\dXx]")
 _ISBN = re.compile(r"[\dXx][\dXx -]{8,16}[\dXx]")
