@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..library import Library
-from ..render.article import Article, front_matter_style, read_article
+from ..render.article import Article, read_article
 from ..render.compose import Rendered, RenderOptions, render_article
-from ..render.settings import RenderSettings, article_style
+from ..render.settings import RenderSettings
 from ..render.styles import Style
 from ..render.templating import Templates
 
@@ -34,10 +34,7 @@ def render_loaded(
 ) -> Rendered:
     """Render an article read elsewhere (a MkDocs page) with what `settings.load()` loaded
     once: the article's front matter may pick its own style, as in `build`."""
-    asked, extra = front_matter_style(article)
-    if asked or extra:
-        name = asked or settings.style
-        style = article_style(article, name, {**settings.options_for(name), **extra})
+    style = settings.style_for(article, style)
     options = RenderOptions(
         to=settings.to,
         references_title=settings.references_title,

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from ..config import Config, load_config
 from ..errors import CitationsError
 from ..library import Library
-from ..render.article import Article, front_matter_style
-from ..render.settings import RenderSettings, article_style
+from ..render.article import Article
+from ..render.settings import RenderSettings
 from ..render.styles import Style
 from ..snapshot import find_articles
 from .search import KeyIndex
@@ -81,11 +81,7 @@ class Project:
         if article is None:
             return self.style
         try:
-            asked, extra = front_matter_style(article)
-            if not asked and not extra:
-                return self.style
-            name = asked or self.render.style
-            return article_style(article, name, {**self.render.options_for(name), **extra})
+            return self.render.style_for(article, self.style)
         except CitationsError:
             return self.style
 

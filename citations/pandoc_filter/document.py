@@ -13,10 +13,9 @@ from ..config import parse_value
 from ..errors import ArticleError, StyleError
 from ..findings import Finding
 from ..library import Library
-from ..render.article import Article, front_matter_style
+from ..render.article import Article
 from ..render.coverage import uncited_summary, unknown_keys
 from ..render.numbering import Numbering, number_citations
-from ..render.settings import article_style
 from ..render.styles import Style
 from .cites import UNPLACED_LINE, cite_markers
 from .sources import SOURCE_KEY, named_sources, pandoc_inputs, read_sources
@@ -104,11 +103,7 @@ def _article_style(article: Article, settings: RenderSettings, style: Style) -> 
     """The style the article's front matter asks for, as `citations render` chooses it; from
     pandoc's metadata (no file), a bad one has no line to name."""
     try:
-        asked, extra = front_matter_style(article)
-        if not (asked or extra):
-            return style
-        name = asked or settings.style
-        return article_style(article, name, {**settings.options_for(name), **extra})
+        return settings.style_for(article, style)
     except StyleError as exc:
         if article.path == _METADATA:
             exc.span = None

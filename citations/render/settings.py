@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..config import Config
 from ..errors import StyleError
 from ..library import Library, load_library
 from ..library.encoding import Encodings
-from .article import Article, front_matter_span
+from .article import Article, front_matter_span, front_matter_style
 from .styles import STYLES, Style, get_style
 from .styles.base import build_options
 from .templating import Templates
+
+_S = TypeVar("_S", bound="Style | None")  # the style otherwise: the settings' own, or none
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,15 @@ class RenderSettings:
         if self.config is None or style.lower() == self.style.lower():
             return dict(self.style_options)
         return {**self.config.style_options_for(style), **self.command_line_options}
+
+    def style_for(self, article: Article, style: _S) -> Style | _S:
+        """`style`, unless the article's front matter asks for another style or options (an
+        error then names the front matter's line)."""
+        asked, extra = front_matter_style(article)
+        if not (asked or extra):
+            return style
+        name = asked or self.style
+        return article_style(article, name, {**self.options_for(name), **extra})
 
     def load_style(self, name: str | None = None) -> Style:
         """The style `name` (default: the settings' own) with its options; a bad name or
