@@ -17,6 +17,7 @@ import contextlib
 import datetime
 import http.client
 import math
+import select
 import socket
 import ssl
 import struct
@@ -292,7 +293,8 @@ def closed_port() -> int:
 
 
 class _ProxyHandler(BaseHTTPRequestHandler):
-    """Forwards `GET http://host/path` (and HEAD) after noting the URL it was asked for."""
+    """Forwards `GET http://host/path` (and HEAD) after noting the URL it was asked for, and
+    tunnels `CONNECT host:port` (noted as such)."""
 
     protocol_version = "HTTP/1.1"
     timeout = 10
@@ -327,6 +329,40 @@ class _ProxyHandler(BaseHTTPRequestHandler):
 
     do_GET = do_HEAD = _forward
 
+    def do_CONNECT(self) -> None:
+        owner = self.server.owner
+        with owner.lock:
+            owner.asked.append(f"CONNECT {self.path}")
+            owner.credentials.append(self.headers.get("Proxy-Authorization", ""))
+        host, _, port = self.path.rpartition(":")
+        try:
+            upstream = socket.create_connection((host.strip("[]"), int(port)), 5)
+        except (OSError, ValueError) as exc:
+            self.send_error(502, f"upstream: {exc}")
+            return
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        self.close_connection = True
+        with upstream:
+            _pipe(self.connection, upstream)
+
+
+def _pipe(one: socket.socket, other: socket.socket) -> None:
+    """Bytes both ways until either side closes (or 10 s of silence)."""
+    peer = {one: other, other: one}
+    while True:
+        ready, _, _ = select.select(list(peer), [], [], 10)
+        if not ready:
+            return
+        for sock in ready:
+            try:
+                data = sock.recv(65536)
+                if not data:
+                    return
+                peer[sock].sendall(data)
+            except OSError:
+                return
+
 
 class _ProxyServer(ThreadingHTTPServer):
     daemon_threads = True
@@ -349,6 +385,7 @@ class ForwardProxy:
 
     def __init__(self) -> None:
         self.asked: list[str] = []
+        self.credentials: list[str] = []  # each CONNECT's Proxy-Authorization ("" if none)
         self.lock = threading.Lock()
         self._server = _ProxyServer(self)
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"

@@ -728,7 +728,8 @@ def test_parse_retry_after() -> None:
 
 
 def test_only_the_network_layer_and_the_checker_import_requests() -> None:
-    layer = {Path(f"citations/net/{name}.py") for name in ("http", "errors", "connections")}
+    names = ("http", "errors", "connections", "transport")
+    layer = {Path(f"citations/net/{name}.py") for name in names}
     allowed = layer | {Path("citations/links/check.py")}
     others = ("httpx", "aiohttp", "urllib3", "http.client", "urllib.request", "pycurl")
     offenders = []

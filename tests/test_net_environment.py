@@ -35,10 +35,18 @@ def test_proxies_follow_no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     assert environment.proxies("http://10.1.2.3/a") == {}  # CIDR, as requests reads it
 
 
-def test_no_proxy_in_the_environment_costs_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("no_proxy", [None, "*", "localhost,.example"])
+def test_no_proxy_in_the_environment_costs_nothing(
+    monkeypatch: pytest.MonkeyPatch, no_proxy: str | None
+) -> None:
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("all_proxy", raising=False)
+    for name in ("NO_PROXY", "no_proxy"):  # a list of exceptions names no proxy by itself
+        if no_proxy is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, no_proxy)
     environment = Environment.read()
     assert not environment.proxied and environment.proxies("http://pub.example/") == {}
 

@@ -1,14 +1,16 @@
-"""requests' sessions with connections we can see: a watchdog that cuts an exchange at its
-wall-clock bound, whatever the server trickles, and, for untrusted content, a refusal of any
-connection whose peer is not a public address.
+"""What every connection is held to (transport.py opens them): a watchdog that cuts an
+exchange at its wall-clock bound, whatever the server trickles, and, for untrusted content,
+a refusal of any connection whose peer is not a public address; the environment's proxies and
+CA bundle, read once.
 
 The address is checked on the connected socket, not on a lookup made beforehand: a name
 that resolves to a public address for the check and to 127.0.0.1 for the connection (DNS
 rebinding) is refused all the same. Through a proxy the peer is the proxy, which is trusted;
-there the check made before the request is all there is, so it must vet the host urllib3
-will ask the proxy for: `endpoint` tells that host, or why it is ambiguous (the standard
-library's `urlsplit` reads `http://127.0.0.1:80\\@pub.example/` as pub.example, urllib3 as
-127.0.0.1). A name that the proxy resolves otherwise than we did is beyond our sight.
+there the check made before the request is all there is, so it must vet the host the
+transport will ask the proxy for (as urllib3's parser reads it): `endpoint` tells that host,
+or why it is ambiguous (the standard library's `urlsplit` reads
+`http://127.0.0.1:80\\@pub.example/` as pub.example, urllib3 as 127.0.0.1). A name that the
+proxy resolves otherwise than we did is beyond our sight.
 """
 
 from __future__ import annotations
@@ -22,19 +24,10 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 import urllib3
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.response import HTTPResponse
-
-from .settings import HttpConfig
-
-POOLED_HOSTS = 1024  # hosts whose idle connections are kept for reuse
 
 # White space, C0 and C1 controls, DEL: no parser agrees with another on what these mean.
 _UNSAFE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
@@ -110,13 +103,6 @@ class _Watchdog:
 
 
 WATCHDOG = _Watchdog()
-bound = threading.local()  # the wall-clock bound of the exchange this thread is making
-
-
-def _watch(sock: Any) -> None:
-    until = getattr(bound, "until", None)
-    if until is not None and isinstance(sock, socket.socket):
-        WATCHDOG.arm(threading.get_ident(), until, sock)
 
 
 @dataclass(frozen=True)
@@ -184,63 +170,12 @@ def is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def _vet(connection: HTTPConnection, sock: socket.socket) -> socket.socket:
-    """The new socket, unless this thread's exchange allows only public peers and it has not."""
-    if getattr(bound, "public_only", False) and getattr(connection, "proxy", None) is None:
-        address = str(sock.getpeername()[0])
-        if not is_public(address):
-            sock.close()
-            raise PrivateAddressError(f"{connection.host} is {address} (--no-private)")
-    return sock
-
-
-class _WatchedHTTPConnection(HTTPConnection):
-    def _new_conn(self) -> socket.socket:
-        sock = _vet(self, super()._new_conn())
-        _watch(sock)  # from here on: a proxy may trickle its answer to CONNECT, say
-        return sock
-
-    def getresponse(self) -> HTTPResponse:  # type: ignore[override]
-        _watch(self.sock)
-        return super().getresponse()
-
-
-class _WatchedHTTPSConnection(HTTPSConnection):
-    def _new_conn(self) -> socket.socket:
-        sock = _vet(self, super()._new_conn())
-        _watch(sock)  # from here on: a proxy may trickle its answer to CONNECT, say
-        return sock
-
-    def getresponse(self) -> HTTPResponse:  # type: ignore[override]
-        _watch(self.sock)
-        return super().getresponse()
-
-
-class _HTTPPool(HTTPConnectionPool):
-    ConnectionCls = _WatchedHTTPConnection
-
-
-class _HTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _WatchedHTTPSConnection
-
-
-_POOLS: dict[str, type[HTTPConnectionPool]] = {"http": _HTTPPool, "https": _HTTPSPool}
-
-
-class _Adapter(HTTPAdapter):
-    """requests' adapter with connections the watchdog can see."""
-
-    def init_poolmanager(
-        self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any
-    ) -> None:
-        super().init_poolmanager(connections, maxsize, block, **pool_kwargs)
-        self.poolmanager.pool_classes_by_scheme = dict(_POOLS)
-
-    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
-        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        if isinstance(manager, urllib3.ProxyManager):  # SOCKS managers keep their own pools
-            manager.pool_classes_by_scheme = dict(_POOLS)
-        return manager
+def vet(host: str, sock: socket.socket) -> None:
+    """Refuse (close, raise) a new connection to `host` whose peer is not a public address."""
+    address = str(sock.getpeername()[0])
+    if not is_public(address):
+        sock.close()
+        raise PrivateAddressError(f"{host} is {address} (--no-private)")
 
 
 @dataclass(frozen=True)
@@ -259,7 +194,9 @@ class Environment:
     @classmethod
     def read(cls) -> Environment:
         bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-        return cls(bool(urllib.request.getproxies()), bundle or None)
+        # NO_PROXY alone names no proxy (CI machines often set it): nothing to look up per URL.
+        proxied = any(scheme != "no" for scheme in urllib.request.getproxies())
+        return cls(proxied, bundle or None)
 
     def proxies(self, url: str) -> dict[str, str]:
         """The proxies for `url`, as requests picks them (NO_PROXY, CIDR ranges included)."""
@@ -273,23 +210,3 @@ class Environment:
         if url[:6].lower() != "https:":
             return True
         return self.ca_bundle if verify is True and self.ca_bundle else verify
-
-
-def make_session(config: HttpConfig) -> requests.Session:
-    """A session whose connection pool fits the concurrency; retries are ours, not urllib3's.
-    It reads no environment: the client passes what `Environment` read once."""
-    session = requests.Session()
-    session.trust_env = False
-    # A pool holds a host's connections, and no host has more requests at once than its
-    # limit. Sized to the whole run's concurrency instead, each of 40 hosts' pools was a queue
-    # of 128 slots, filled at its first request and emptied one by one at close: a fifth of a
-    # link check's CPU.
-    size = max(config.per_host, *(n for n, _ in config.host_limits.values()), 1)
-    # pool_connections is how many hosts keep their connections: a run visits hosts round
-    # robin, so with fewer pools than hosts almost every pool is evicted before its reuse and
-    # each request opens a new connection (2,000 for 4,500 requests on 40 hosts).
-    adapter = _Adapter(pool_connections=POOLED_HOSTS, pool_maxsize=size, max_retries=0)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    session.headers["User-Agent"] = config.user_agent
-    return session

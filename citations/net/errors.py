@@ -14,6 +14,10 @@ import requests
 import urllib3
 
 
+class ConnectTimeout(TimeoutError):
+    """No connection within the connect timeout (transport.py): not a read that timed out."""
+
+
 @dataclass(frozen=True)
 class NetError:
     """A failure without a response: a stable `kind` ("refused", "tls-expired") and a message."""
@@ -69,7 +73,7 @@ def describe_error(exc: BaseException) -> NetError:
         if isinstance(e, OSError) and e.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
             return NetError("unreachable", e.strerror or str(e))
     for e in chain:  # urllib3's NewConnectionError is a ConnectTimeoutError too, for history
-        if isinstance(e, requests.ConnectTimeout) or (
+        if isinstance(e, ConnectTimeout | requests.ConnectTimeout) or (
             isinstance(e, urllib3.exceptions.ConnectTimeoutError)
             and not isinstance(e, urllib3.exceptions.NewConnectionError)
         ):

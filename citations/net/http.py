@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeAlias, cast
+from typing import TYPE_CHECKING, TypeAlias
 from urllib.parse import urlsplit
 
-import requests
-import urllib3
-
-from .connections import WATCHDOG, Environment, bound, make_session
+from .connections import WATCHDOG, Environment
 from .errors import NetError, describe_error
 from .retry import default_retry as default_retry  # re-exported: callers' name for it
 from .retry import parse_retry_after as parse_retry_after
 from .retry import plan_retry
 from .settings import HttpConfig
+from .transport import Body, Opened, Timeouts, Transport, lowered_headers
 
 if TYPE_CHECKING:
     # How much of a body to read: a number, or one decided from the status and headers.
@@ -133,8 +132,10 @@ class Client:
     def __init__(self, config: HttpConfig, deadline: float | None = None) -> None:
         self.config = config
         self.deadline = deadline
-        self.session = make_session(config)
         self.environment = Environment.read()
+        # No host has more connections at once than its limit: its pool need keep no more.
+        per_route = max(config.per_host, *(n for n, _ in config.host_limits.values()), 1)
+        self.transport = Transport(self.environment, config.verify, per_route, config.public_only)
         self.limiter = HostLimiter(config)
         self._resolved: set[str] = set()
 
@@ -155,7 +156,7 @@ class Client:
         self.close()
 
     def close(self) -> None:
-        self.session.close()
+        self.transport.close()
 
     def request(
         self,
@@ -246,29 +247,28 @@ class Client:
         if self.deadline is not None:
             until = min(until, self.deadline)
         left = max(0.001, until - started)
-        timeout = (min(config.connect_timeout, left), min(config.read_timeout, left))
-        merged = {**config.host_headers.get(host, {}), **headers}
+        timeouts = Timeouts(
+            min(config.connect_timeout, left), min(config.read_timeout, left), until
+        )
+        merged = {"User-Agent": config.user_agent, **config.host_headers.get(host, {}), **headers}
         token = threading.get_ident()
-        bound.until, bound.public_only = until, config.public_only
         try:
-            resp = self._exchange(method, url, merged, timeout)
+            opened = self.transport.open(method, url, merged, timeouts)
         except Exception as exc:  # every failure of one request is a value
             return self._cut(until) if WATCHDOG.disarm(token) else describe_error(exc)
-        finally:
-            bound.until, bound.public_only = None, False
         if WATCHDOG.fired(token):  # cut mid-headers: what arrived looks whole but is not
             WATCHDOG.disarm(token)
-            _close(resp)
+            self._finish(opened)
             return self._cut(until)
-        # One value per name, repeats joined with ", " (as requests' headers read them)
-        lowered = {name.lower(): resp.headers[name] for name in resp.headers}
+        resp = opened.response
+        lowered = lowered_headers(resp.msg)
         if callable(limit):
             limit = limit(resp.status, lowered)
         try:
-            body, truncated, body_error = _read_prefix(resp, method, limit)
+            body, truncated, body_error = _read_prefix(Body(resp), method, limit)
         finally:
             fired = WATCHDOG.disarm(token)
-            _close(resp)
+            self._finish(opened)
         if fired:
             body_error = self._cut(until).message or "the run's deadline passed"
         return Response(
@@ -282,41 +282,9 @@ class Client:
             elapsed=time.monotonic() - started,
         )
 
-    def _exchange(
-        self, method: str, url: str, headers: Mapping[str, str], timeout: tuple[float, float]
-    ) -> urllib3.BaseHTTPResponse:
-        """One request as Session.request makes it with redirects off and the body streamed:
-        prepared by requests (URL, headers, the session's cookies), sent on the connection
-        its adapter picks (pool, TLS settings, proxy), cookies kept for the next hop. Less
-        what costs and gives nothing here: merging the environment, copying the cookie
-        jar, hooks, a requests.Response around urllib3's, preparing every redirect's next
-        hop (the caller follows them): about a third of a link check's CPU. Failures are
-        urllib3's own exceptions, which `describe_error` reads as it reads requests'."""
-        session = self.session
-        prepared = requests.PreparedRequest()
-        jar = session.cookies
-        prepared.prepare(
-            method=method, url=url, headers={**session.headers, **headers}, cookies=jar
-        )
-        adapter = cast(requests.adapters.HTTPAdapter, session.get_adapter(url))
-        verify = self.environment.verify(self.config.verify, url)
-        proxies = self.environment.proxies(url)
-        conn = adapter.get_connection_with_tls_context(prepared, verify, proxies=proxies)
-        adapter.cert_verify(conn, url, verify, None)
-        resp = conn.urlopen(
-            method=method,
-            url=adapter.request_url(prepared, proxies),
-            headers=cast("Mapping[str, str]", prepared.headers),  # str values: ours
-            redirect=False,
-            assert_same_host=False,
-            preload_content=False,
-            decode_content=False,
-            retries=adapter.max_retries,
-            timeout=urllib3.Timeout(connect=timeout[0], read=timeout[1]),
-        )
-        if "set-cookie" in resp.headers:  # (a jar's matching costs: only where there is one)
-            requests.cookies.extract_cookies_to_jar(jar, prepared, resp)
-        return resp
+    def _finish(self, opened: Opened) -> None:
+        with contextlib.suppress(OSError):  # closing a connection the watchdog shut down
+            self.transport.finish(opened)
 
     def _cut(self, until: float) -> NetError:
         if self.deadline is not None and until >= self.deadline:
@@ -338,45 +306,36 @@ def is_host_name(host: str) -> bool:
     return False
 
 
-def _close(raw: urllib3.BaseHTTPResponse) -> None:
-    """The exchange over: a connection drained and given back stays in the pool; one whose
-    body was left unread is closed (as requests.Response.close does)."""
-    raw.close()
-    raw.release_conn()
-
-
-def _read_prefix(raw: urllib3.BaseHTTPResponse, method: str, limit: int) -> tuple[bytes, bool, str]:
+def _read_prefix(body: Body, method: str, limit: int) -> tuple[bytes, bool, str]:
     """At most `limit` decoded bytes of the body. What is left after them is drained when it is
     short (the connection goes back to the pool for the host's next request) and otherwise
-    left unread, so that closing the response closes the connection: cheaper than reading on."""
+    left unread, so that the connection is closed: cheaper than reading on."""
     chunks, got = list[bytes](), 0
     want = 0 if method == "HEAD" else limit
     try:
         while got < want:
-            chunk = raw.read(min(CHUNK, want - got), decode_content=True)
+            chunk = body.read(min(CHUNK, want - got))
             if not chunk:
-                raw.release_conn()  # drained: the connection goes back to the pool
                 return b"".join(chunks), False, ""
             chunks.append(chunk)
             got += len(chunk)
-        return b"".join(chunks), not _drain(raw, method), ""
+        return b"".join(chunks), not _drain(body, method), ""
     except Exception as exc:  # a stall or reset mid-body: the status is still an answer
         error = describe_error(exc)
         return b"".join(chunks), True, error.message or error.kind.replace("-", " ")
 
 
-def _drain(raw: urllib3.BaseHTTPResponse, method: str) -> bool:
+def _drain(body: Body, method: str) -> bool:
     """Whether the body ended where the prefix did. Its rest, if at most DRAIN_MAX bytes, is
-    read and the connection given back to the pool; a longer rest (or one of no stated length
-    that runs past DRAIN_MAX) is left for the caller's close to cut."""
-    left = 0 if method == "HEAD" else raw.length_remaining
+    read, so that the connection can serve the host's next request; a longer rest (or one of
+    no stated length that runs past DRAIN_MAX) is left for the connection's close to cut."""
+    left = 0 if method == "HEAD" else body.left
     if left is not None and left > DRAIN_MAX:
         return False
     spent = 0
     while spent <= DRAIN_MAX:
-        chunk = raw.read(CHUNK, decode_content=True)
+        chunk = body.read(CHUNK)
         if not chunk:
-            raw.release_conn()
             return spent == 0
         spent += len(chunk)
     return False

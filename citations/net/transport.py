@@ -1,0 +1,393 @@
+"""HTTP/1.1 exchanges on the standard library's http.client: kept-alive connections per route,
+each opened here, so that the --no-private check and the watchdog hold its socket from the
+first byte; TLS against the CA bundle requests uses (certifi's); the environment's proxies (a
+CONNECT tunnel for https); cookies kept across a run's hops.
+
+requests still prepares each URL (IDNA, quoting, the password in it) and picks its proxy
+(NO_PROXY as it reads it); urllib3's parser tells the host, as `connections.endpoint` vets it.
+Neither carries the exchange any more: requests' session and urllib3's pools and response were
+half of a link check's CPU, spent on what a checker that reads a bounded prefix of each answer
+and follows its own redirects never uses.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import http.cookiejar
+import select
+import socket
+import ssl
+import threading
+import urllib.request
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path
+from urllib.parse import unquote
+
+import certifi
+import requests
+import urllib3
+
+from .connections import WATCHDOG, Environment, vet
+from .errors import ConnectTimeout
+
+# What requests sent with every request; the decoding of both encodings is ours (Body).
+DEFAULT_HEADERS = {"Accept": "*/*", "Accept-Encoding": "gzip, deflate"}
+CHUNK = 16384
+
+
+class ProxyUnsupported(ValueError):
+    """A proxy other than http:// (SOCKS, or TLS to the proxy itself)."""
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a connection goes, and so which idle connection may serve a request."""
+
+    scheme: str  # "http" or "https"
+    host: str  # a name or an IP literal, without brackets
+    port: int
+    proxy: str = ""  # "http://proxy.example:3128", or "" for none
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One request's route, its request-target and the headers its URL and proxy add."""
+
+    route: Route
+    target: str  # "/path?query", or the absolute URL for a plain-HTTP proxy
+    headers: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """A new connection's connect timeout, every read's timeout, and the wall-clock bound
+    (time.monotonic()) at which the watchdog cuts the exchange."""
+
+    connect: float
+    read: float
+    until: float
+
+
+class _Connection(http.client.HTTPConnection):
+    """A connection opened only by `open` (never silently again by http.client): the socket is
+    vetted (public peers only, unless through a proxy) and watched from its first byte."""
+
+    auto_open = 0
+
+    def __init__(self, route: Route, timeouts: Timeouts, public_only: bool) -> None:
+        host, port = _connect_to(route)
+        super().__init__(host, port, timeout=timeouts.connect)
+        self._timeouts, self._public_only = timeouts, public_only and not route.proxy
+        self._create_connection = self._open_socket
+
+    def _open_socket(
+        self, address: tuple[str, int], timeout: float | None, source: object = None
+    ) -> socket.socket:
+        try:
+            sock = socket.create_connection(address, self._timeouts.connect)
+        except TimeoutError as exc:
+            raise ConnectTimeout(f"no connection to {address[0]} within the timeout") from exc
+        if self._public_only:
+            vet(self.host, sock)
+        WATCHDOG.arm(threading.get_ident(), self._timeouts.until, sock)
+        sock.settimeout(self._timeouts.read)
+        return sock
+
+    def open(self) -> None:
+        self.connect()
+
+
+class _TlsConnection(_Connection):
+    """TLS over `_Connection`'s socket (through the proxy's tunnel, if any). The handshake runs
+    after the TLS socket is watched: wrapping detaches the plain socket object the watchdog held."""
+
+    def __init__(
+        self, route: Route, timeouts: Timeouts, public_only: bool, context: ssl.SSLContext
+    ) -> None:
+        super().__init__(route, timeouts, public_only)
+        self._context, self._server_name = context, route.host
+        self.default_port = 443  # the Host header leaves :443 out, as for https
+
+    def open(self) -> None:
+        self.connect()  # the socket, and the CONNECT tunnel through a proxy
+        assert self.sock is not None
+        tls = self._context.wrap_socket(
+            self.sock, server_hostname=self._server_name, do_handshake_on_connect=False
+        )
+        self.sock = tls
+        WATCHDOG.arm(threading.get_ident(), self._timeouts.until, tls)
+        tls.do_handshake()
+
+
+def _connect_to(route: Route) -> tuple[str, int]:
+    if not route.proxy:
+        return route.host, route.port
+    proxy = urllib3.util.parse_url(route.proxy)
+    return (proxy.host or "").strip("[]"), proxy.port or 80
+
+
+class Opened:
+    """A response whose headers are in and whose body is the caller's to read; `finish` then
+    gives its connection back to the pool, or closes it."""
+
+    def __init__(
+        self, response: http.client.HTTPResponse, connection: _Connection, route: Route
+    ) -> None:
+        self.response, self.connection, self.route = response, connection, route
+
+
+class Transport:
+    """Idle connections kept per route (at most `per_route` each), TLS contexts, proxies and
+    the cookie jar of one client. Thread-safe: a connection serves one exchange at a time."""
+
+    def __init__(
+        self, environment: Environment, verify: bool | str, per_route: int, public_only: bool
+    ) -> None:
+        self._environment, self._verify = environment, verify
+        self._per_route, self._public_only = max(1, per_route), public_only
+        self._idle: dict[Route, list[_Connection]] = {}
+        self._contexts: dict[bool | str, ssl.SSLContext] = {}
+        self._lock = threading.Lock()
+        self.cookies = http.cookiejar.CookieJar()
+
+    def open(self, method: str, url: str, headers: Mapping[str, str], timeouts: Timeouts) -> Opened:
+        """Send the request and read the answer's status and headers. A kept-alive connection
+        that the server closed meanwhile is replaced once by a new one."""
+        plan = self.plan(url)
+        sent = _merge(DEFAULT_HEADERS, plan.headers, headers)
+        if len(self.cookies):  # (matching costs: only where some server set one)
+            sent.update(self._cookie_header(url))
+        for fresh in (False, True):
+            connection = None if fresh else self._take(plan.route, timeouts)
+            reused = connection is not None
+            if connection is None:
+                connection = self._new(plan.route, timeouts)
+            try:
+                connection.request(method, plan.target, headers=sent)
+                response = connection.getresponse()
+            except (ConnectionError, http.client.BadStatusLine) as exc:
+                connection.close()
+                if reused and method in ("GET", "HEAD") and _before_any_answer(exc):
+                    continue
+                raise
+            except BaseException:
+                connection.close()
+                raise
+            if "set-cookie" in response.msg:
+                self.cookies.extract_cookies(response, urllib.request.Request(url))
+            return Opened(response, connection, plan.route)
+        raise AssertionError("unreachable: the second attempt returns or raises")
+
+    def finish(self, opened: Opened) -> None:
+        """The exchange is over: a connection whose answer was read to its end and that stays
+        open goes back to the pool; any other is closed."""
+        connection, response = opened.connection, opened.response
+        if connection.sock is None or not response.isclosed():
+            response.close()
+            connection.close()
+            return
+        with self._lock:
+            idle = self._idle.setdefault(opened.route, [])
+            if len(idle) < self._per_route:
+                idle.append(connection)
+                return
+        connection.close()
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, {}
+        for connections in idle.values():
+            for connection in connections:
+                connection.close()
+
+    def plan(self, url: str) -> Plan:
+        """Where `url` is requested, as requests would: its URL prepared (IDNA, quoting), its
+        password sent as Basic credentials, its proxy picked from the environment."""
+        prepared = requests.PreparedRequest()
+        prepared.prepare_url(url, None)
+        parts = urllib3.util.parse_url(prepared.url or "")
+        scheme = (parts.scheme or "http").lower()
+        host = (parts.host or "").strip("[]")
+        port = parts.port or (443 if scheme == "https" else 80)
+        headers: dict[str, str] = {}
+        if parts.auth:
+            headers["Authorization"] = _basic(parts.auth)
+        proxy = self._proxy(url)
+        if not proxy:
+            return Plan(Route(scheme, host, port), parts.request_uri, headers)
+        route = Route(scheme, host, port, proxy)
+        if scheme == "https":  # a tunnel: only CONNECT carries the proxy's credentials (`_new`)
+            return Plan(route, parts.request_uri, headers)
+        proxy_auth = urllib3.util.parse_url(proxy).auth
+        if proxy_auth:
+            headers["Proxy-Authorization"] = _basic(proxy_auth)
+        absolute = parts._replace(auth=None, fragment=None).url
+        return Plan(route, absolute, headers)
+
+    def _proxy(self, url: str) -> str:
+        proxies = self._environment.proxies(url)
+        proxy = requests.utils.select_proxy(url, proxies) if proxies else None
+        if not proxy:
+            return ""
+        proxy = requests.utils.prepend_scheme_if_needed(proxy, "http")
+        if not proxy.lower().startswith("http://"):
+            raise ProxyUnsupported(f"only http:// proxies are supported, not {proxy.split(':')[0]}")
+        return proxy
+
+    def _take(self, route: Route, timeouts: Timeouts) -> _Connection | None:
+        """An idle connection to `route` that the server has not closed meanwhile, made ready
+        for this exchange's timeouts and watched."""
+        while True:
+            with self._lock:
+                idle = self._idle.get(route)
+                connection = idle.pop() if idle else None
+            if connection is None:
+                return None
+            sock = connection.sock
+            if sock is None or _dropped(sock):
+                connection.close()
+                continue
+            connection._timeouts = timeouts
+            sock.settimeout(timeouts.read)
+            WATCHDOG.arm(threading.get_ident(), timeouts.until, sock)
+            return connection
+
+    def _new(self, route: Route, timeouts: Timeouts) -> _Connection:
+        connection: _Connection
+        if route.scheme == "https":
+            context = self._context(self._environment.verify(self._verify, "https:"))
+            connection = _TlsConnection(route, timeouts, self._public_only, context)
+        else:
+            connection = _Connection(route, timeouts, self._public_only)
+        if route.proxy and route.scheme == "https":
+            proxy_auth = urllib3.util.parse_url(route.proxy).auth
+            tunnel = {"Proxy-Authorization": _basic(proxy_auth)} if proxy_auth else None
+            connection.set_tunnel(route.host, route.port, headers=tunnel)
+        try:
+            connection.open()
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def _context(self, verify: bool | str) -> ssl.SSLContext:
+        with self._lock:
+            context = self._contexts.get(verify)
+            if context is None:
+                context = self._contexts[verify] = tls_context(verify)
+            return context
+
+    def _cookie_header(self, url: str) -> dict[str, str]:
+        request = urllib.request.Request(url)
+        self.cookies.add_cookie_header(request)
+        cookie = request.get_header("Cookie")
+        return {"Cookie": cookie} if cookie else {}
+
+
+def tls_context(verify: bool | str) -> ssl.SSLContext:
+    """What requests verifies against: its CA bundle (certifi's), a bundle or folder named
+    by `verify`, or nothing at all when `verify` is False."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # host names checked, certificates required
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.set_alpn_protocols(["http/1.1"])
+    if verify is False:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
+    where = certifi.where() if verify is True else str(verify)
+    if Path(where).is_dir():
+        context.load_verify_locations(capath=where)
+    else:
+        context.load_verify_locations(cafile=where)
+    return context
+
+
+class Body:
+    """An answer's body as it was before its Content-Encoding (gzip, deflate), at most `n`
+    bytes a read: what is decoded never runs beyond what was asked for (a zip bomb stays
+    small). Other encodings come as sent, as urllib3 gave them."""
+
+    def __init__(self, response: http.client.HTTPResponse) -> None:
+        self.response = response
+        encoding = (response.getheader("content-encoding") or "").strip().lower()
+        self._inflate = None
+        if encoding in ("gzip", "x-gzip"):
+            self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._inflate = zlib.decompressobj(zlib.MAX_WBITS)
+        self._raw_deflate = encoding == "deflate"  # some servers send deflate without zlib's header
+
+    @property
+    def left(self) -> int | None:
+        """Bytes of the body still unread as sent, where its length is known."""
+        return self.response.length
+
+    def read(self, n: int) -> bytes:
+        """Up to `n` bytes; b"" at the end."""
+        if self._inflate is None:
+            return self.response.read(n)
+        while not self._inflate.eof:
+            data = self._inflate.unconsumed_tail or self.response.read(CHUNK)
+            if not data:
+                return b""
+            try:
+                out = self._inflate.decompress(data, n)
+            except zlib.error:
+                if not self._raw_deflate:
+                    raise
+                self._raw_deflate, self._inflate = False, zlib.decompressobj(-zlib.MAX_WBITS)
+                out = self._inflate.decompress(data, n)
+            self._raw_deflate = False
+            if out:
+                return out
+        return b""
+
+
+def lowered_headers(message: Message) -> dict[str, str]:
+    """One value per lower-cased name, repeats joined with ", " (as requests read them)."""
+    headers: dict[str, str] = {}
+    for name, value in message.items():
+        key = name.lower()
+        headers[key] = f"{headers[key]}, {value}" if key in headers else str(value)
+    return headers
+
+
+def _merge(*layers: Mapping[str, str]) -> dict[str, str]:
+    """Headers from each layer over the one before, names compared without case."""
+    merged: dict[str, tuple[str, str]] = {}
+    for layer in layers:
+        for name, value in layer.items():
+            merged[name.lower()] = (name, value)
+    return dict(merged.values())
+
+
+def _basic(auth: str) -> str:
+    """Basic credentials from a URL's `user:password`, percent-decoded (as requests sends them)."""
+    user, _, password = auth.partition(":")
+    raw = f"{unquote(user)}:{unquote(password)}"
+    try:
+        encoded = raw.encode("latin-1")
+    except UnicodeEncodeError:
+        encoded = raw.encode("utf-8")
+    return "Basic " + base64.b64encode(encoded).decode("ascii")
+
+
+def _dropped(sock: socket.socket) -> bool:
+    """Whether an idle kept-alive connection was closed by its server (it would read at once:
+    the end of the stream, or bytes nobody asked for)."""
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    return bool(poller.poll(0))
+
+
+def _before_any_answer(exc: BaseException) -> bool:
+    """A failure of a reused connection before a byte of the answer: the server had closed it
+    while it was idle, and the request may go again on a new connection."""
+    return isinstance(
+        exc,
+        http.client.RemoteDisconnected | BrokenPipeError | ConnectionResetError,
+    )
