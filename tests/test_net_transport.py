@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import trustme
 
+from citations.net import transport
 from citations.net.http import Client
 from citations.net.settings import HttpConfig
 
@@ -70,9 +71,16 @@ def test_connections_are_kept_alive_for_the_next_request(no_proxy: None) -> None
         assert len(server.connections) == 1
 
 
-def test_a_connection_its_server_closed_while_idle_is_replaced(no_proxy: None) -> None:
+@pytest.mark.parametrize(
+    "fresh", [pytest.param(0.0, id="seen-closed"), pytest.param(60.0, id="found-closed")]
+)
+def test_a_connection_its_server_closed_while_idle_is_replaced(
+    no_proxy: None, monkeypatch: pytest.MonkeyPatch, fresh: float
+) -> None:
     """The server closes after each answer without saying so: the idle connection has
-    already ended when the next request would go on it."""
+    already ended when the next request would go on it. One idle for long enough is seen to
+    be closed before use; a fresh one is found closed by the request, which goes again."""
+    monkeypatch.setattr(transport, "FRESH", fresh)
 
     def answer_then_close(req: Request) -> None:
         req.reply(200, PAGE)

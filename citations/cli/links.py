@@ -46,7 +46,7 @@ from .base import (
     help="The results cache (SQLite). Default: the user cache folder.",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the results cache.")
-@click.option("--concurrency", type=click.IntRange(min=1), help="Requests at once (32).")
+@click.option("--concurrency", type=click.IntRange(min=1), help="Requests at once (128).")
 @click.option("--per-host", type=click.IntRange(min=1), help="Requests at once to one host (4).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per request (20).")
 @click.option("--deadline", type=click.FloatRange(min=1), help="Seconds for the whole run (600).")

@@ -138,6 +138,7 @@ class Client:
         self.transport = Transport(self.environment, config.verify, per_route, config.public_only)
         self.limiter = HostLimiter(config)
         self._resolved: set[str] = set()
+        self._noted: set[str] = set()
 
     def resolved_names(self) -> frozenset[str]:
         """Host names (not address literals, not localhost) that resolved during this client's
@@ -146,8 +147,10 @@ class Client:
 
     def note_resolved(self, host: str) -> None:
         """`host` was resolved to an address (by the client, or by a caller's own lookup)."""
-        if is_host_name(host):
-            self._resolved.add(host.lower())
+        if host not in self._noted:  # (once a host: every request notes its own)
+            self._noted.add(host)
+            if is_host_name(host):
+                self._resolved.add(host.lower())
 
     def __enter__(self) -> Client:
         return self
