@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import errno
+import http.client
 import itertools
 import json
 import socket
@@ -15,14 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import trustme
+import urllib3
 
 from citations.links.check import refusal
 from citations.links.classify import Seen, classify, classify_doi, soft_404
 from citations.links.model import LinkSettings, Place, Result, Target, result_to_dict
 from citations.links.run import check_targets
 from citations.net.cache import TTL
-from citations.net.errors import NetError, describe_error
+from citations.net.errors import ConnectTimeout, NetError, describe_error
 from citations.net.http import Client, parse_retry_after
 from citations.net.settings import HttpConfig
 
@@ -713,6 +716,13 @@ def test_classify_doi_codes() -> None:
         pytest.param(ConnectionResetError(errno.ECONNRESET, "x"), "reset", id="reset"),
         pytest.param(OSError(errno.ENETUNREACH, "x"), "unreachable", id="unreachable"),
         pytest.param(ssl.SSLEOFError(8, "EOF"), "reset", id="tls-eof"),
+        pytest.param(ConnectTimeout("no connection"), "connect-timeout", id="connect-timeout"),
+        pytest.param(TimeoutError("timed out"), "read-timeout", id="read-timeout"),
+        pytest.param(http.client.RemoteDisconnected("closed"), "reset", id="disconnected"),
+        pytest.param(http.client.IncompleteRead(b"ab", 10), "reset", id="incomplete"),
+        pytest.param(http.client.LineTooLong("header line"), "reset", id="line-too-long"),
+        pytest.param(requests.exceptions.InvalidURL("bad"), "invalid-url", id="invalid-url"),
+        pytest.param(urllib3.exceptions.LocationParseError("x"), "invalid-url", id="unparsable"),
     ],
 )
 def test_describe_error(error: BaseException, kind: str) -> None:

@@ -5,6 +5,7 @@ proxy's tunnel, and headers as a server sees them."""
 from __future__ import annotations
 
 import gzip
+import ssl
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -192,3 +193,15 @@ def test_headers_as_the_server_sees_them(no_proxy: None) -> None:
     assert hit.headers["accept"] == "text/plain"  # the host's own, over ours, whatever its case
     assert hit.headers["x-extra"] == "1"
     assert hit.headers["authorization"] == "Basic YWxpY2U6cGE6c3M="  # alice:pa:ss
+
+
+def test_an_extra_ca_is_trusted_beside_the_public_ones(ca: trustme.CA, tmp_path: Path) -> None:
+    """links --ca-bundle: a private CA as well as certifi's; a bundle in `verify` (as
+    REQUESTS_CA_BUNDLE gives) instead of them."""
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    public = transport.tls_context(True).cert_store_stats()["x509_ca"]
+    assert public > 50  # certifi's bundle
+    assert transport.tls_context(True, str(bundle)).cert_store_stats()["x509_ca"] == public + 1
+    assert transport.tls_context(str(bundle)).cert_store_stats()["x509_ca"] == 1
+    assert transport.tls_context(False).verify_mode == ssl.CERT_NONE

@@ -55,7 +55,8 @@ def http_config(settings: LinkSettings) -> HttpConfig:
         backoff_max=settings.backoff_max,
         retry_after_max=settings.retry_after_max,
         max_body=settings.max_body,
-        verify=settings.ca_bundle or settings.verify_tls,
+        verify=settings.verify_tls,
+        extra_ca=settings.ca_bundle,
         public_only=not settings.allow_private,
     )
 

@@ -1,5 +1,6 @@
 """Network failures as values: a stable kind ("refused", "tls-expired", "dns-nxdomain", ...)
-and a short message, whatever requests, urllib3, ssl or socket raised."""
+and a short message, whatever the transport (http.client, ssl, socket) or the URL's
+preparation (requests, urllib3's parser) raised."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ class NetError:
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """The exception and everything it wraps: requests and urllib3 nest the real cause deeply."""
+    """The exception and everything it wraps (the cause may be nested deeply)."""
     todo, seen = [exc], set[int]()
     while todo and len(seen) < 32:
         current = todo.pop(0)
@@ -45,7 +46,8 @@ _TLS_UNTRUSTED = {2, 18, 19, 20, 21, 27}
 
 
 def describe_error(exc: BaseException) -> NetError:
-    """A network exception (requests, urllib3, socket, ssl) as a stable kind and a short message."""
+    """A network exception (socket, ssl, http.client, a bad URL) as a stable kind and a short
+    message."""
     chain = list(_causes(exc))
     for e in chain:
         if type(e).__name__ == "PrivateAddressError":  # connections.py's refusal
@@ -55,8 +57,6 @@ def describe_error(exc: BaseException) -> NetError:
             code = e.verify_code
             kind = _TLS_CODES.get(code, "tls-untrusted" if code in _TLS_UNTRUSTED else "tls")
             return NetError(kind, e.verify_message or str(e))
-        if type(e).__name__ == "CertificateError":  # urllib3's own host name matcher
-            return NetError("tls-hostname", str(e))
     for e in chain:
         if isinstance(e, socket.gaierror):
             if e.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
@@ -72,23 +72,12 @@ def describe_error(exc: BaseException) -> NetError:
             return NetError("tls", e.reason or str(e))
         if isinstance(e, OSError) and e.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
             return NetError("unreachable", e.strerror or str(e))
-    for e in chain:  # urllib3's NewConnectionError is a ConnectTimeoutError too, for history
-        if isinstance(e, ConnectTimeout | requests.ConnectTimeout) or (
-            isinstance(e, urllib3.exceptions.ConnectTimeoutError)
-            and not isinstance(e, urllib3.exceptions.NewConnectionError)
-        ):
-            return NetError("connect-timeout")
-    broken = (
-        ConnectionError,
-        http.client.HTTPException,
-        urllib3.exceptions.ProtocolError,
-        requests.exceptions.ChunkedEncodingError,
-    )
-    timeouts = (TimeoutError, requests.ReadTimeout, urllib3.exceptions.ReadTimeoutError)
-    if any(isinstance(e, timeouts) for e in chain):
+    if any(isinstance(e, ConnectTimeout) for e in chain):
+        return NetError("connect-timeout")
+    if any(isinstance(e, TimeoutError) for e in chain):
         return NetError("read-timeout")
     for e in chain[::-1]:  # the innermost says most: "[Errno 104] Connection reset by peer"
-        if isinstance(e, broken):
+        if isinstance(e, ConnectionError | http.client.HTTPException):
             return NetError("reset", str(e))
     invalid = (
         requests.exceptions.InvalidURL,
@@ -97,6 +86,7 @@ def describe_error(exc: BaseException) -> NetError:
         urllib3.exceptions.LocationValueError,  # LocationParseError too
         UnicodeError,
     )
-    if any(isinstance(e, invalid) for e in chain):
-        return NetError("invalid-url", str(exc))
+    for e in chain:
+        if isinstance(e, invalid):
+            return NetError("invalid-url", str(e))
     return NetError("other", f"{type(exc).__name__}: {exc}")

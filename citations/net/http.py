@@ -1,4 +1,5 @@
-"""The one network layer: pooled sessions, timeouts, bounded reads, retries, per-host limits."""
+"""The one network layer: kept-alive connections, timeouts, bounded reads, retries, per-host
+limits."""
 
 from __future__ import annotations
 
@@ -123,7 +124,8 @@ class HostLimiter:
 
 
 class Client:
-    """Requests through one pooled session, with retries, per-host limits and a run deadline.
+    """Requests through one transport (kept-alive connections), with retries, per-host limits
+    and a run deadline.
 
     `deadline` is a time.monotonic() value: nothing starts after it, and an exchange under way
     is cut there. Thread-safe: workers share one client.
@@ -135,7 +137,9 @@ class Client:
         self.environment = Environment.read()
         # No host has more connections at once than its limit: its pool need keep no more.
         per_route = max(config.per_host, *(n for n, _ in config.host_limits.values()), 1)
-        self.transport = Transport(self.environment, config.verify, per_route, config.public_only)
+        self.transport = Transport(
+            self.environment, config.verify, per_route, config.public_only, config.extra_ca
+        )
         self.limiter = HostLimiter(config)
         self._resolved: set[str] = set()
         self._noted: set[str] = set()

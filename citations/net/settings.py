@@ -1,5 +1,5 @@
 """How every request is made (identity, timeouts, retries, limits, trust): one frozen value
-that the session (connections.py) and the client (http.py) both read."""
+that the client (http.py) and its transport (transport.py) both read."""
 
 from __future__ import annotations
 
@@ -23,5 +23,6 @@ class HttpConfig:
     backoff_max: float = 8.0
     retry_after_max: float = 60.0
     max_body: int = 1 << 20
-    verify: bool | str = True
+    verify: bool | str = True  # False, or a CA bundle to trust instead of certifi's
+    extra_ca: str | None = None  # a CA bundle to trust as well
     public_only: bool = False  # refuse connections to loopback, private, link-local peers

@@ -151,9 +151,14 @@ class Transport:
     the cookie jar of one client. Thread-safe: a connection serves one exchange at a time."""
 
     def __init__(
-        self, environment: Environment, verify: bool | str, per_route: int, public_only: bool
+        self,
+        environment: Environment,
+        verify: bool | str,
+        per_route: int,
+        public_only: bool,
+        extra_ca: str | None = None,
     ) -> None:
-        self._environment, self._verify = environment, verify
+        self._environment, self._verify, self._extra_ca = environment, verify, extra_ca
         self._per_route, self._public_only = max(1, per_route), public_only
         self._idle: dict[Route, list[_Connection]] = {}
         self._contexts: dict[bool | str, ssl.SSLContext] = {}
@@ -286,7 +291,7 @@ class Transport:
         with self._lock:
             context = self._contexts.get(verify)
             if context is None:
-                context = self._contexts[verify] = tls_context(verify)
+                context = self._contexts[verify] = tls_context(verify, self._extra_ca)
             return context
 
     def _cookie_header(self, url: str) -> dict[str, str]:
@@ -296,9 +301,10 @@ class Transport:
         return {"Cookie": cookie} if cookie else {}
 
 
-def tls_context(verify: bool | str) -> ssl.SSLContext:
-    """What requests verifies against: its CA bundle (certifi's), a bundle or folder named
-    by `verify`, or nothing at all when `verify` is False."""
+def tls_context(verify: bool | str, extra_ca: str | None = None) -> ssl.SSLContext:
+    """What requests verifies against: its CA bundle (certifi's), or a bundle or folder named
+    by `verify` instead, or nothing at all when `verify` is False; and the certificates in
+    `extra_ca` as well (links --ca-bundle: a private CA beside the public ones)."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # host names checked, certificates required
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.set_alpn_protocols(["http/1.1"])
@@ -306,11 +312,11 @@ def tls_context(verify: bool | str) -> ssl.SSLContext:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
         return context
-    where = certifi.where() if verify is True else str(verify)
-    if Path(where).is_dir():
-        context.load_verify_locations(capath=where)
-    else:
-        context.load_verify_locations(cafile=where)
+    for where in (certifi.where() if verify is True else str(verify), extra_ca):
+        if where and Path(where).is_dir():
+            context.load_verify_locations(capath=where)
+        elif where:
+            context.load_verify_locations(cafile=where)
     return context
 
 
