@@ -738,7 +738,7 @@ def test_parse_retry_after() -> None:
 
 
 def test_only_the_network_layer_and_the_checker_import_requests() -> None:
-    names = ("http", "errors", "connections", "transport")
+    names = ("http", "errors", "connections", "transport", "body")
     layer = {Path(f"citations/net/{name}.py") for name in names}
     allowed = layer | {Path("citations/links/check.py")}
     others = ("httpx", "aiohttp", "urllib3", "http.client", "urllib.request", "pycurl")

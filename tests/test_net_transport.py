@@ -9,6 +9,7 @@ import ssl
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 import trustme
@@ -205,3 +206,30 @@ def test_an_extra_ca_is_trusted_beside_the_public_ones(ca: trustme.CA, tmp_path:
     assert transport.tls_context(True, str(bundle)).cert_store_stats()["x509_ca"] == public + 1
     assert transport.tls_context(str(bundle)).cert_store_stats()["x509_ca"] == 1
     assert transport.tls_context(False).verify_mode == ssl.CERT_NONE
+
+
+def test_idle_connections_are_bounded_across_hosts(
+    no_proxy: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run over thousands of hosts must not keep a socket open for each until its end:
+    past MAX_IDLE, the least recently used host's idle connection is closed."""
+    monkeypatch.setattr(transport, "MAX_IDLE", 3)
+    servers = [LinkServer() for _ in range(6)]
+    with Client(HttpConfig("t", retries=0)) as client:
+        for server in servers:
+            with server:
+                server.route("/p", answer(200, PAGE))
+                assert client.request("GET", server.url("/p")).response is not None
+        idle = client.transport._idle.clear()
+    assert len(idle) == 3  # the last three hosts' connections
+    assert {c.port for c in idle} == {s.port for s in servers[3:]}
+
+
+def test_a_host_keeps_at_most_its_limit_of_idle_connections() -> None:
+    pool = transport.IdlePool(per_route=2)
+    route = transport.Route("http", "pub.example", 80)
+    first, second, third = (cast(Any, object()) for _ in range(3))
+    assert pool.put(route, first) == [] and pool.put(route, second) == []
+    assert pool.put(route, third) == [third]  # the host is at its limit: closed, not kept
+    assert pool.take(route) is second and pool.take(route) is first  # the warmest first
+    assert pool.take(route) is None

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 from urllib.parse import urlsplit
 
+from .body import Body, lowered_headers
 from .connections import WATCHDOG, Environment
 from .errors import NetError, describe_error
 from .retry import default_retry as default_retry  # re-exported: callers' name for it
 from .retry import parse_retry_after as parse_retry_after
 from .retry import plan_retry
 from .settings import HttpConfig
-from .transport import Body, Opened, Timeouts, Transport, lowered_headers
+from .transport import Opened, Timeouts, Transport
 
 if TYPE_CHECKING:
     # How much of a body to read: a number, or one decided from the status and headers.

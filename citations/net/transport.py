@@ -21,10 +21,9 @@ import ssl
 import threading
 import time
 import urllib.request
-import zlib
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.message import Message
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -35,13 +34,15 @@ import urllib3
 from .connections import WATCHDOG, Environment, vet
 from .errors import ConnectTimeout
 
-# What requests sent with every request; the decoding of both encodings is ours (Body).
+# What requests sent with every request; the decoding of both encodings is ours (body.py).
 DEFAULT_HEADERS = {"Accept": "*/*", "Accept-Encoding": "gzip, deflate"}
-CHUNK = 16384
 # A connection idle for less than this is taken as still open, without asking the kernel (a
 # tenth of a request's CPU): a server rarely closes so soon, and one that did is met by the
 # request going again on a new connection (Transport.open).
 FRESH = 1.0
+# Idle connections kept in all, whatever the number of hosts: with those in use (the run's
+# concurrency), well within a process's usual 1,024 open files.
+MAX_IDLE = 256
 
 
 class ProxyUnsupported(ValueError):
@@ -146,6 +147,54 @@ class Opened:
         self.response, self.connection, self.route = response, connection, route
 
 
+class IdlePool:
+    """Kept-alive connections waiting for their host's next request: at most `per_route` for
+    a route, at most MAX_IDLE in all (the least recently used route gives one up first), so
+    that a run over thousands of hosts does not hold a socket open for each until its end.
+    Thread-safe."""
+
+    def __init__(self, per_route: int) -> None:
+        self._per_route = max(1, per_route)
+        self._routes: OrderedDict[Route, list[_Connection]] = OrderedDict()
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def take(self, route: Route) -> _Connection | None:
+        """The route's most recently used idle connection, if any."""
+        with self._lock:
+            idle = self._routes.get(route)
+            if not idle:
+                return None
+            self._count -= 1
+            connection = idle.pop()
+            if not idle:
+                del self._routes[route]
+            return connection
+
+    def put(self, route: Route, connection: _Connection) -> list[_Connection]:
+        """Keep `connection` for `route`; the connections to close to stay within bounds."""
+        with self._lock:
+            idle = self._routes.setdefault(route, [])
+            self._routes.move_to_end(route)
+            if len(idle) >= self._per_route:
+                return [connection]
+            idle.append(connection)
+            self._count += 1
+            surplus = []
+            while self._count > MAX_IDLE:
+                oldest, connections = next(iter(self._routes.items()))
+                surplus.append(connections.pop(0))
+                self._count -= 1
+                if not connections:
+                    del self._routes[oldest]
+            return surplus
+
+    def clear(self) -> list[_Connection]:
+        with self._lock:
+            routes, self._routes, self._count = self._routes, OrderedDict(), 0
+        return [connection for idle in routes.values() for connection in idle]
+
+
 class Transport:
     """Idle connections kept per route (at most `per_route` each), TLS contexts, proxies and
     the cookie jar of one client. Thread-safe: a connection serves one exchange at a time."""
@@ -159,8 +208,8 @@ class Transport:
         extra_ca: str | None = None,
     ) -> None:
         self._environment, self._verify, self._extra_ca = environment, verify, extra_ca
-        self._per_route, self._public_only = max(1, per_route), public_only
-        self._idle: dict[Route, list[_Connection]] = {}
+        self._public_only = public_only
+        self._idle = IdlePool(per_route)
         self._contexts: dict[bool | str, ssl.SSLContext] = {}
         self._lock = threading.Lock()
         self.cookies = http.cookiejar.CookieJar()
@@ -201,20 +250,13 @@ class Transport:
             response.close()
             connection.close()
             return
-        with self._lock:
-            idle = self._idle.setdefault(opened.route, [])
-            if len(idle) < self._per_route:
-                connection.idle_since = time.monotonic()
-                idle.append(connection)
-                return
-        connection.close()
+        connection.idle_since = time.monotonic()
+        for surplus in self._idle.put(opened.route, connection):
+            surplus.close()
 
     def close(self) -> None:
-        with self._lock:
-            idle, self._idle = self._idle, {}
-        for connections in idle.values():
-            for connection in connections:
-                connection.close()
+        for connection in self._idle.clear():
+            connection.close()
 
     def plan(self, url: str) -> Plan:
         """Where `url` is requested, as requests would: its URL prepared (IDNA, quoting), its
@@ -254,9 +296,7 @@ class Transport:
         """An idle connection to `route` that the server has not closed meanwhile, made ready
         for this exchange's timeouts and watched."""
         while True:
-            with self._lock:
-                idle = self._idle.get(route)
-                connection = idle.pop() if idle else None
+            connection = self._idle.take(route)
             if connection is None:
                 return None
             sock = connection.sock
@@ -318,56 +358,6 @@ def tls_context(verify: bool | str, extra_ca: str | None = None) -> ssl.SSLConte
         elif where:
             context.load_verify_locations(cafile=where)
     return context
-
-
-class Body:
-    """An answer's body as it was before its Content-Encoding (gzip, deflate), at most `n`
-    bytes a read: what is decoded never runs beyond what was asked for (a zip bomb stays
-    small). Other encodings come as sent, as urllib3 gave them."""
-
-    def __init__(self, response: http.client.HTTPResponse) -> None:
-        self.response = response
-        encoding = (response.getheader("content-encoding") or "").strip().lower()
-        self._inflate = None
-        if encoding in ("gzip", "x-gzip"):
-            self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif encoding == "deflate":
-            self._inflate = zlib.decompressobj(zlib.MAX_WBITS)
-        self._raw_deflate = encoding == "deflate"  # some servers send deflate without zlib's header
-
-    @property
-    def left(self) -> int | None:
-        """Bytes of the body still unread as sent, where its length is known."""
-        return self.response.length
-
-    def read(self, n: int) -> bytes:
-        """Up to `n` bytes; b"" at the end."""
-        if self._inflate is None:
-            return self.response.read(n)
-        while not self._inflate.eof:
-            data = self._inflate.unconsumed_tail or self.response.read(CHUNK)
-            if not data:
-                return b""
-            try:
-                out = self._inflate.decompress(data, n)
-            except zlib.error:
-                if not self._raw_deflate:
-                    raise
-                self._raw_deflate, self._inflate = False, zlib.decompressobj(-zlib.MAX_WBITS)
-                out = self._inflate.decompress(data, n)
-            self._raw_deflate = False
-            if out:
-                return out
-        return b""
-
-
-def lowered_headers(message: Message) -> dict[str, str]:
-    """One value per lower-cased name, repeats joined with ", " (as requests read them)."""
-    headers: dict[str, str] = {}
-    for name, value in message.items():
-        key = name.lower()
-        headers[key] = f"{headers[key]}, {value}" if key in headers else str(value)
-    return headers
 
 
 def _merge(*layers: Mapping[str, str]) -> dict[str, str]:
