@@ -261,9 +261,10 @@ def bench(farm: Farm, args: argparse.Namespace, root: Path) -> int:
     timed_on_farm("warm-up", runners[0][1], farm, make_kinds(60, 1), "warm", root)
     mixed = [timed_on_farm(name, run, farm, kinds, f"x{i}", root)
              for i, (name, run) in enumerate(runners)]  # fmt: skip
-    for extra in range(1, args.runs):
-        mixed.append(timed_on_farm(f"citations links #{extra + 1}", runners[0][1], farm, kinds,
-                                   f"again{extra}", root))  # fmt: skip
+    for extra in range(1, args.runs):  # the baseline in turn with ours: one drift for both
+        for name, run in runners[: 2 if args.baseline else 1]:
+            mixed.append(timed_on_farm(f"{name} #{extra + 1}", run, farm, kinds,
+                                       f"again{extra}{name[-5:-1]}", root))  # fmt: skip
     print("\nmixed farm:")
     for fig in mixed:
         show_run(fig, base, n)
@@ -326,6 +327,11 @@ def summarize(
         same = sum(a == b for a, b in zip(ours["verdicts"], main_fig["verdicts"], strict=True))
         report("same outcomes as main, URL by URL", f"{same:,}/{len(kinds):,}",
                same == len(kinds))  # fmt: skip
+        main_time = statistics.median(
+            f["elapsed"] for f in mixed if f["name"].startswith("citations (main)")
+        )
+        print(f"  {'faster than main (medians of its runs and ours)':<58} "
+              f"{main_time / ours_time:.2f}x ({main_time:.2f} s vs {ours_time:.2f} s)")  # fmt: skip
     if memory.get("citations links") and memory.get("main"):
         show_memory(memory["citations links"], memory["main"], args.big)
 
