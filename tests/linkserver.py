@@ -309,8 +309,8 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             owner.asked.append(self.path)
         target = urlsplit(self.path)
         headers = {k: v for k, v in self.headers.items() if k.lower() != "proxy-connection"}
+        upstream = http.client.HTTPConnection(target.hostname or "", target.port or 80, 5)
         try:
-            upstream = http.client.HTTPConnection(target.hostname or "", target.port or 80, 5)
             path = target.path + (f"?{target.query}" if target.query else "")
             upstream.request(self.command, path or "/", headers=headers)
             answer = upstream.getresponse()
@@ -318,6 +318,8 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         except OSError as exc:
             self.send_error(502, f"upstream: {exc}")
             return
+        finally:
+            upstream.close()
         self.send_response(answer.status, answer.reason)
         for name, value in answer.getheaders():
             if name.lower() not in ("content-length", "connection", "transfer-encoding"):

@@ -221,6 +221,8 @@ def test_idle_connections_are_bounded_across_hosts(
                 server.route("/p", answer(200, PAGE))
                 assert client.request("GET", server.url("/p")).response is not None
         idle = client.transport._idle.clear()
+        for connection in idle:
+            connection.close()
     assert len(idle) == 3  # the last three hosts' connections
     assert {c.port for c in idle} == {s.port for s in servers[3:]}
 
