@@ -113,18 +113,26 @@ class Endpoint:
     port: int
 
 
+def prepared_url(url: str) -> urllib3.util.Url:
+    """`url` as the transport requests it: prepared by requests (IDNA, quoting), then read by
+    urllib3's parser (scheme, credentials, host, port, request target). `endpoint` vets the
+    same reading, so the host checked is the host connected to."""
+    prepared = requests.models.PreparedRequest()
+    prepared.prepare_url(url, None)
+    return urllib3.util.parse_url(prepared.url or "")
+
+
 def endpoint(url: str) -> Endpoint | str:
-    """Where requests and urllib3 will connect for `url`; or why that cannot be told for sure
-    (a string): a host the two parsers read differently, white space or control characters,
-    a backslash in the authority, an IPv4 address in an unusual form."""
+    """Where the transport will connect for `url`; or why that cannot be told for sure (a
+    string): a host the standard library's parser and `prepared_url` read differently, white
+    space or control characters, a backslash in the authority, an IPv4 address in an unusual
+    form."""
     if _UNSAFE.search(url):
         return "white space or control characters in the URL"
     try:
         ours = urlsplit(url)
         our_port = ours.port
-        prepared = requests.models.PreparedRequest()
-        prepared.prepare_url(url, None)
-        theirs = urllib3.util.parse_url(prepared.url or "")
+        theirs = prepared_url(url)
     except (ValueError, requests.exceptions.RequestException, urllib3.exceptions.HTTPError):
         return "a URL that cannot be parsed"
     host = (theirs.host or "").strip("[]").lower()

@@ -31,7 +31,7 @@ import certifi
 import requests
 import urllib3
 
-from .connections import WATCHDOG, Environment, vet
+from .connections import WATCHDOG, Environment, prepared_url, vet
 from .errors import ConnectTimeout
 
 # What requests sent with every request; the decoding of both encodings is ours (body.py).
@@ -261,9 +261,7 @@ class Transport:
     def plan(self, url: str) -> Plan:
         """Where `url` is requested, as requests would: its URL prepared (IDNA, quoting), its
         password sent as Basic credentials, its proxy picked from the environment."""
-        prepared = requests.PreparedRequest()
-        prepared.prepare_url(url, None)
-        parts = urllib3.util.parse_url(prepared.url or "")
+        parts = prepared_url(url)
         scheme = (parts.scheme or "http").lower()
         host = (parts.host or "").strip("[]")
         port = parts.port or (443 if scheme == "https" else 80)
@@ -276,9 +274,7 @@ class Transport:
         route = Route(scheme, host, port, proxy)
         if scheme == "https":  # a tunnel: only CONNECT carries the proxy's credentials (`_new`)
             return Plan(route, parts.request_uri, headers)
-        proxy_auth = urllib3.util.parse_url(proxy).auth
-        if proxy_auth:
-            headers["Proxy-Authorization"] = _basic(proxy_auth)
+        headers.update(_proxy_credentials(proxy))
         absolute = parts._replace(auth=None, fragment=None).url
         return Plan(route, absolute, headers)
 
@@ -317,9 +313,7 @@ class Transport:
         else:
             connection = _Connection(route, timeouts, self._public_only)
         if route.proxy and route.scheme == "https":
-            proxy_auth = urllib3.util.parse_url(route.proxy).auth
-            tunnel = {"Proxy-Authorization": _basic(proxy_auth)} if proxy_auth else None
-            connection.set_tunnel(route.host, route.port, headers=tunnel)
+            connection.set_tunnel(route.host, route.port, _proxy_credentials(route.proxy))
         try:
             connection.open()
         except BaseException:
@@ -367,6 +361,13 @@ def _merge(*layers: Mapping[str, str]) -> dict[str, str]:
         for name, value in layer.items():
             merged[name.lower()] = (name, value)
     return dict(merged.values())
+
+
+def _proxy_credentials(proxy: str) -> dict[str, str]:
+    """The Proxy-Authorization header a proxy's URL (`http://user:password@host:port`) asks
+    for: on each request to a plain-HTTP proxy, on CONNECT only for a tunnel."""
+    auth = urllib3.util.parse_url(proxy).auth
+    return {"Proxy-Authorization": _basic(auth)} if auth else {}
 
 
 def _basic(auth: str) -> str:
